@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 )
 
@@ -49,23 +50,33 @@ func LevelKey(l slog.Level) string {
 }
 
 // ParseLevel parses a level name, case-insensitively: debug, info, warn, warning, error,
-// critical (also fatal), or a number as slog writes levels (-4, 0, 4, 8, 12).
+// critical (also fatal), or slog's offset form such as "info+2" or "debug-4".
 func ParseLevel(s string) (slog.Level, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "debug":
-		return slog.LevelDebug, nil
-	case "info":
-		return slog.LevelInfo, nil
-	case "warn", "warning":
-		return slog.LevelWarn, nil
-	case "error":
-		return slog.LevelError, nil
-	case "critical", "fatal":
-		return LevelCritical, nil
+	t := strings.ToLower(strings.TrimSpace(s))
+	name, offset := t, 0
+	if i := strings.IndexAny(t, "+-"); i > 0 {
+		n, err := strconv.Atoi(t[i:])
+		if err != nil {
+			return 0, fmt.Errorf("bad level offset in %s (want e.g. info+2)", quote(s))
+		}
+		name, offset = t[:i], n
 	}
 	var l slog.Level
-	if err := l.UnmarshalText([]byte(strings.TrimSpace(s))); err == nil && strings.ContainsAny(s, "0123456789") {
-		return l, nil
+	switch name {
+	case "debug":
+		l = slog.LevelDebug
+	case "info":
+		l = slog.LevelInfo
+	case "warn", "warning":
+		l = slog.LevelWarn
+	case "error":
+		l = slog.LevelError
+	case "critical", "fatal":
+		l = LevelCritical
+	case "":
+		return 0, fmt.Errorf("missing level (want debug, info, warn, error or critical)")
+	default:
+		return 0, fmt.Errorf("unknown level %s (want debug, info, warn, error or critical)", quote(s))
 	}
-	return 0, fmt.Errorf("unknown level %q (want debug, info, warn, error or critical)", s)
+	return l + slog.Level(offset), nil
 }

@@ -1,0 +1,173 @@
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Color modes for the console.
+const (
+	ColorAuto   = "auto"   // color when the output is a terminal, honoring NO_COLOR and friends
+	ColorAlways = "always" // color even when the output is not a terminal
+	ColorNever  = "never"  // no escape sequences at all
+)
+
+// File formats.
+const (
+	FormatText = "text" // one key=value line per record
+	FormatJSON = "json" // one JSON object per line
+)
+
+// Config is everything logbridge can be configured with, resolved from code defaults, a YAML
+// file and environment variables, in that order of precedence.
+type Config struct {
+	// Levels holds the category levels and the root level.
+	Levels LevelSettings
+	// AddSource adds the caller's file and line to every record, on every sink.
+	AddSource bool
+	Console   ConsoleConfig
+	File      FileConfig
+	OTLP      OTLPConfig
+}
+
+// ConsoleConfig configures the console sink (stderr).
+type ConsoleConfig struct {
+	Disabled bool
+	// Level is the sink's own minimum, applied after the category level.
+	Level slog.Level
+	// Color is ColorAuto, ColorAlways or ColorNever.
+	Color string
+	// Width wraps long messages at this many columns; 0 means the terminal's width when the
+	// output is a terminal and no wrapping otherwise.
+	Width int
+	// NoHighlight turns off highlighting of numbers, strings, URLs and the like in messages.
+	NoHighlight bool
+}
+
+// FileConfig configures the file sink. The sink is on when Path is set.
+type FileConfig struct {
+	Path   string
+	Format string // FormatText or FormatJSON
+	// Level is the sink's own minimum, applied after the category level.
+	Level      slog.Level
+	MaxSizeMB  int  // rotate when the file would grow past this size; 0: the default (100)
+	MaxBackups int  // rotated files to keep; 0 keeps all (subject to MaxAgeDays)
+	MaxAgeDays int  // delete rotated files older than this; 0 keeps them regardless of age
+	Compress   bool // gzip rotated files
+}
+
+// OTLPConfig configures the OpenTelemetry sink. Where it sends to is configured by the standard
+// OTEL_* environment variables.
+type OTLPConfig struct {
+	Disabled bool
+	// Level is the sink's own minimum, applied after the category level.
+	Level slog.Level
+}
+
+// Default returns the code defaults: categories at info, the root at warn, console on with
+// automatic color, no file, OTLP on; every sink passes what its category lets through.
+func Default() Config {
+	return Config{
+		Levels:  DefaultLevelSettings(),
+		Console: ConsoleConfig{Level: slog.LevelDebug, Color: ColorAuto},
+		File:    FileConfig{Level: slog.LevelDebug, Format: FormatText},
+		OTLP:    OTLPConfig{Level: slog.LevelDebug},
+	}
+}
+
+// LoadOptions says where Load looks.
+type LoadOptions struct {
+	// Prefix is the application's env var prefix: "DEMO" reads DEMO_LOGGING, DEMO_LOG_FILE, ...
+	// Empty means no env vars are read.
+	Prefix string
+	// File is the YAML file to read; the <PREFIX>_LOG_CONFIG env var overrides it. Empty: none.
+	File string
+	// Defaults are the code defaults; nil means Default().
+	Defaults *Config
+	// LookupEnv reads an env var; nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+	// ReadFile reads the YAML file; nil means os.ReadFile.
+	ReadFile func(string) ([]byte, error)
+}
+
+// Load resolves the configuration: code defaults, then the YAML file, then env vars. It never
+// fails: each malformed piece is ignored and reported in the returned diagnostics, naming the
+// piece and its source, and the valid rest applies.
+func Load(opts LoadOptions) (Config, []Diagnostic) {
+	cfg := Default()
+	if opts.Defaults != nil {
+		cfg = *opts.Defaults
+		cfg.Levels = cfg.Levels.Clone()
+	}
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	readFile := opts.ReadFile
+	if readFile == nil {
+		readFile = os.ReadFile
+	}
+	var diags []Diagnostic
+
+	path, pathSource := opts.File, "code"
+	if opts.Prefix != "" {
+		if v, ok := lookup(EnvName(opts.Prefix, EnvConfig)); ok {
+			path, pathSource = strings.TrimSpace(v), EnvName(opts.Prefix, EnvConfig)
+		}
+	}
+	if path != "" {
+		data, err := readFile(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			diags = append(diags, Diagnostic{Source: pathSource, Piece: path, Problem: "config file does not exist"})
+		case err != nil:
+			diags = append(diags, Diagnostic{Source: pathSource, Piece: path, Problem: "cannot read config file: " + err.Error()})
+		default:
+			diags = append(diags, ApplyYAML(&cfg, data, path)...)
+		}
+	}
+	if opts.Prefix != "" {
+		diags = append(diags, ApplyEnv(&cfg, opts.Prefix, lookup)...)
+	}
+	return cfg, diags
+}
+
+// parseBool accepts the usual spellings of on and off.
+func parseBool(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "t", "true", "y", "yes", "on":
+		return true, true
+	case "0", "f", "false", "n", "no", "off":
+		return false, true
+	}
+	return false, false
+}
+
+// parseCount parses a non-negative integer, or a positive one when positive is set.
+func parseCount(s string, positive bool) (int, string) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return 0, "not a whole number"
+	case positive && n <= 0:
+		return 0, "must be a positive number"
+	case n < 0:
+		return 0, "must not be negative"
+	}
+	return n, ""
+}
+
+// parseChoice lower-cases s and checks it is one of choices.
+func parseChoice(s string, choices ...string) (string, string) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	for _, c := range choices {
+		if v == c {
+			return v, ""
+		}
+	}
+	return "", "want one of " + strings.Join(choices, ", ")
+}

@@ -1,0 +1,141 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+)
+
+// Env var suffixes; the full name is "<PREFIX>_" + suffix (see EnvName).
+const (
+	EnvLogging         = "LOGGING"              // level spec: core=debug,server=info,all=warn
+	EnvConfig          = "LOG_CONFIG"           // path of a YAML config file
+	EnvFile            = "LOG_FILE"             // log file path; empty: no file
+	EnvFormat          = "LOG_FORMAT"           // file format: text or json
+	EnvWidth           = "LOG_WIDTH"            // console width in columns
+	EnvColor           = "LOG_COLOR"            // console color: auto, always or never
+	EnvSource          = "LOG_SOURCE"           // add the caller's file:line to records
+	EnvConsole         = "LOG_CONSOLE"          // console sink on or off
+	EnvConsoleLevel    = "LOG_CONSOLE_LEVEL"    // console sink's own minimum level
+	EnvHighlight       = "LOG_HIGHLIGHT"        // highlight numbers, strings, URLs in messages
+	EnvFileLevel       = "LOG_FILE_LEVEL"       // file sink's own minimum level
+	EnvFileMaxSizeMB   = "LOG_FILE_MAX_SIZE_MB" // rotate at this size
+	EnvFileMaxBackups  = "LOG_FILE_MAX_BACKUPS" // rotated files to keep
+	EnvFileMaxAgeDays  = "LOG_FILE_MAX_AGE_DAYS"
+	EnvFileCompress    = "LOG_FILE_COMPRESS" // gzip rotated files
+	EnvOTLP            = "LOG_OTLP"          // OTLP sink on or off
+	EnvOTLPLevel       = "LOG_OTLP_LEVEL"    // OTLP sink's own minimum level
+	envPrefixSeparator = "_"
+)
+
+// EnvName returns the env var name for prefix and suffix: EnvName("DEMO", EnvFile) is
+// "DEMO_LOG_FILE".
+func EnvName(prefix, suffix string) string {
+	return strings.ToUpper(prefix) + envPrefixSeparator + suffix
+}
+
+// Setting is one configurable value, reachable from a YAML key and an env var.
+type Setting struct {
+	// Env is the env var suffix (see EnvName).
+	Env string
+	// YAML is the dotted YAML key, e.g. "file.path"; empty when the setting has no YAML form.
+	YAML string
+	// Doc says what the setting does, for documentation.
+	Doc string
+	// set parses value into cfg, returning a problem description or "".
+	set func(cfg *Config, value string) string
+}
+
+// Settings lists every setting other than the level spec (EnvLogging / "levels") and the config
+// file path (EnvConfig), which Load handles itself.
+var Settings = []Setting{
+	{EnvFile, "file.path", "log file path; rotated by size; empty: no file", func(c *Config, v string) string {
+		c.File.Path = strings.TrimSpace(v)
+		return ""
+	}},
+	{EnvFormat, "file.format", "file format: text or json", func(c *Config, v string) string {
+		f, p := parseChoice(v, FormatText, FormatJSON)
+		if p == "" {
+			c.File.Format = f
+		}
+		return p
+	}},
+	{EnvWidth, "console.width", "console width in columns (wraps long messages); default: the terminal's width, no wrapping when not a terminal", func(c *Config, v string) string {
+		n, p := parseCount(v, true)
+		if p == "" {
+			c.Console.Width = n
+		}
+		return p
+	}},
+	{EnvColor, "console.color", "console color: auto, always or never (NO_COLOR, FORCE_COLOR and CLICOLOR_FORCE are honored in auto)", func(c *Config, v string) string {
+		m, p := parseChoice(v, ColorAuto, ColorAlways, ColorNever)
+		if p == "" {
+			c.Console.Color = m
+		}
+		return p
+	}},
+	{EnvSource, "source", "add the caller's file:line to every record (true/false)", boolSetter(func(c *Config, b bool) { c.AddSource = b })},
+	{EnvConsole, "console.enabled", "console sink on or off (true/false)", boolSetter(func(c *Config, b bool) { c.Console.Disabled = !b })},
+	{EnvConsoleLevel, "console.level", "console sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.Console.Level })},
+	{EnvHighlight, "console.highlight", "highlight numbers, quoted strings, URLs... in console messages (true/false)", boolSetter(func(c *Config, b bool) { c.Console.NoHighlight = !b })},
+	{EnvFileLevel, "file.level", "file sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.File.Level })},
+	{EnvFileMaxSizeMB, "file.max_size_mb", "rotate the file when it would grow past this many megabytes (default 100)", countSetter(true, func(c *Config, n int) { c.File.MaxSizeMB = n })},
+	{EnvFileMaxBackups, "file.max_backups", "rotated files to keep (0: all)", countSetter(false, func(c *Config, n int) { c.File.MaxBackups = n })},
+	{EnvFileMaxAgeDays, "file.max_age_days", "delete rotated files older than this many days (0: never)", countSetter(false, func(c *Config, n int) { c.File.MaxAgeDays = n })},
+	{EnvFileCompress, "file.compress", "gzip rotated files (true/false)", boolSetter(func(c *Config, b bool) { c.File.Compress = b })},
+	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
+	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
+}
+
+func boolSetter(f func(*Config, bool)) func(*Config, string) string {
+	return func(c *Config, v string) string {
+		b, ok := parseBool(v)
+		if !ok {
+			return "want true or false"
+		}
+		f(c, b)
+		return ""
+	}
+}
+
+func countSetter(positive bool, f func(*Config, int)) func(*Config, string) string {
+	return func(c *Config, v string) string {
+		n, p := parseCount(v, positive)
+		if p == "" {
+			f(c, n)
+		}
+		return p
+	}
+}
+
+func levelSetter(field func(*Config) *slog.Level) func(*Config, string) string {
+	return func(c *Config, v string) string {
+		l, err := ParseLevel(v)
+		if err != nil {
+			return err.Error()
+		}
+		*field(c) = l
+		return ""
+	}
+}
+
+// ApplyEnv applies the env vars of prefix to cfg: the level spec <PREFIX>_LOGGING and every
+// Setting. Unset variables change nothing; malformed ones are reported and ignored.
+func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []Diagnostic {
+	var diags []Diagnostic
+	if v, ok := lookup(EnvName(prefix, EnvLogging)); ok {
+		levels, d := ParseLevels(v, EnvName(prefix, EnvLogging))
+		cfg.Levels.Apply(levels)
+		diags = append(diags, d...)
+	}
+	for _, s := range Settings {
+		name := EnvName(prefix, s.Env)
+		v, ok := lookup(name)
+		if !ok {
+			continue
+		}
+		if p := s.set(cfg, v); p != "" {
+			diags = append(diags, Diagnostic{Source: name, Piece: v, Problem: p})
+		}
+	}
+	return diags
+}
