@@ -1,0 +1,135 @@
+package otellog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+)
+
+// Attribute keys every record carries (the OTLP sink adds them as attributes; the console and
+// file sinks show them in their own layout).
+const (
+	AttrCategory = "log.category"
+	AttrLevel    = "log.level"
+	AttrLogger   = "logger"
+)
+
+// NamedHandler is a slog.Handler that shows a logger's name and category in its own layout.
+// The console, file and OTLP sinks implement it. For other handlers given to WithSink the
+// fan-out adds "logger" and "log.category" attributes instead.
+type NamedHandler interface {
+	slog.Handler
+	// WithLogger returns a handler for records of logger name in category.
+	WithLogger(name, category string) slog.Handler
+}
+
+// sink is one destination of the fan-out.
+type sink struct {
+	name    string       // "console", "file", "otlp" or the name given to WithSink
+	handler slog.Handler // as configured, before WithLogger
+	// diagnostics: the sink receives logbridge's own reports (console and file; never OTLP, so
+	// an OTLP failure cannot feed on itself).
+	diagnostics bool
+	// foreign: not one of ours. It may retain or modify records, so it gets a clone. It shows
+	// the logger name and category as attributes (see forLogger) and the level as slog does.
+	foreign bool
+	errors  atomic.Uint64 // failed Handle calls
+	closer  func(context.Context) error
+}
+
+// forLogger derives the sink's handler for one logger.
+func (s *sink) forLogger(name, category string) slog.Handler {
+	if n, ok := s.handler.(NamedHandler); ok && !s.foreign {
+		return n.WithLogger(name, category)
+	}
+	attrs := make([]slog.Attr, 0, 2)
+	if name != "" {
+		attrs = append(attrs, slog.String(AttrLogger, name))
+	}
+	attrs = append(attrs, slog.String(AttrCategory, category))
+	return s.handler.WithAttrs(attrs)
+}
+
+// fanout is the slog.Handler behind every logger: it checks the category level, then hands the
+// record to each sink whose own level lets it through.
+type fanout struct {
+	core *core
+	cat  *category
+	hs   []slog.Handler // one per core.sinks entry, derived for this logger
+}
+
+var _ slog.Handler = (*fanout)(nil)
+
+// Enabled is the cost of a rejected call: one atomic load and a compare when the category
+// rejects the level.
+func (h *fanout) Enabled(ctx context.Context, l slog.Level) bool {
+	if !h.cat.enabled(l) {
+		return false
+	}
+	for _, s := range h.hs {
+		if s.Enabled(ctx, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// Handle passes r to every sink that wants it. A failing (or panicking) sink does not stop the
+// others; its error is counted, reported through the sinks that work (rate-limited) and
+// returned joined with the others'.
+func (h *fanout) Handle(ctx context.Context, r slog.Record) error {
+	var errs []error
+	for i, s := range h.hs {
+		if !s.Enabled(ctx, r.Level) {
+			continue
+		}
+		sk := h.core.sinks[i]
+		rec := r
+		if sk.foreign {
+			rec = r.Clone()
+		}
+		if err := handleSafely(ctx, s, rec); err != nil {
+			h.core.sinkFailed(i, err)
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errors.Join(errs...)
+}
+
+// handleSafely calls s.Handle, turning a panic into an error: logging must never crash the
+// program.
+func handleSafely(ctx context.Context, s slog.Handler, r slog.Record) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("handler panicked: %v", p)
+		}
+	}()
+	return s.Handle(ctx, r)
+}
+
+func (h *fanout) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	hs := make([]slog.Handler, len(h.hs))
+	for i, s := range h.hs {
+		hs[i] = s.WithAttrs(attrs)
+	}
+	return &fanout{core: h.core, cat: h.cat, hs: hs}
+}
+
+func (h *fanout) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	hs := make([]slog.Handler, len(h.hs))
+	for i, s := range h.hs {
+		hs[i] = s.WithGroup(name)
+	}
+	return &fanout{core: h.core, cat: h.cat, hs: hs}
+}

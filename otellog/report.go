@@ -1,0 +1,79 @@
+package otellog
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Name and category of logbridge's own reports (failing sinks, dropped records, configuration
+// warnings). They go to the console and file sinks only, never to OTLP.
+const (
+	reportLogger   = "logbridge"
+	reportCategory = "logbridge"
+)
+
+// DefaultReportInterval is how often at most one kind of problem is reported.
+const DefaultReportInterval = 10 * time.Second
+
+// reporter writes logbridge's own diagnostics to the diagnostic sinks, at most once per interval
+// for each kind of problem, counting what it held back.
+type reporter struct {
+	interval time.Duration
+	now      func() time.Time
+	core     *core
+	targets  []int          // indexes into core.sinks of the diagnostic sinks
+	hs       []slog.Handler // their handlers for reportLogger, parallel to targets
+
+	mu      sync.Mutex
+	last    map[string]time.Time
+	skipped map[string]int
+}
+
+func newReporter(c *core, interval time.Duration) *reporter {
+	r := &reporter{interval: interval, now: time.Now, core: c, last: map[string]time.Time{}, skipped: map[string]int{}}
+	for i, s := range c.sinks {
+		if s.diagnostics {
+			r.targets = append(r.targets, i)
+			r.hs = append(r.hs, s.forLogger(reportLogger, reportCategory))
+		}
+	}
+	return r
+}
+
+// report writes msg unless a report of the same key went out less than an interval ago, in which
+// case it is counted and the count goes with the next one. The sink at index exclude (the one
+// that failed, or -1) is skipped.
+func (r *reporter) report(key string, exclude int, level slog.Level, msg string, attrs ...slog.Attr) {
+	now := r.now()
+	r.mu.Lock()
+	if last, ok := r.last[key]; ok && now.Sub(last) < r.interval {
+		r.skipped[key]++
+		r.mu.Unlock()
+		return
+	}
+	r.last[key] = now
+	skipped := r.skipped[key]
+	delete(r.skipped, key)
+	r.mu.Unlock()
+	if skipped > 0 {
+		attrs = append(attrs, slog.Int("similar_reports_suppressed", skipped))
+	}
+	r.write(exclude, level, msg, attrs...)
+}
+
+// write sends one report to every diagnostic sink but exclude, unconditionally.
+func (r *reporter) write(exclude int, level slog.Level, msg string, attrs ...slog.Attr) {
+	rec := slog.NewRecord(r.now(), level, msg, 0)
+	rec.AddAttrs(attrs...)
+	for j, i := range r.targets {
+		if i == exclude || !r.hs[j].Enabled(context.Background(), level) {
+			continue
+		}
+		if err := handleSafely(context.Background(), r.hs[j], rec.Clone()); err != nil {
+			// The sink is failing too; count it, never recurse.
+			r.core.sinks[i].errors.Add(1)
+		}
+	}
+}
