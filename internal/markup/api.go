@@ -1,8 +1,3 @@
-// Package markup parses Rich console markup ("[bold red]failed[/] after [dim]3[/dim] tries"),
-// renders it to ANSI escape sequences for a color profile, and strips it to plain text.
-//
-// PLACEHOLDER API (being implemented by the markup work; the types and signatures below are the
-// agreed contract the console and file sinks build against; bodies are temporary).
 package markup
 
 // Profile is how many colors an output can show.
@@ -19,17 +14,23 @@ const (
 // Attr is a set of text attributes.
 type Attr uint16
 
-// Text attributes a style can switch on or off.
+// Text attributes a style can switch on or off. The first nine are the common ones; the last
+// four are Rich's rarer attributes (blink2, underline2, frame, encircle), kept so that every
+// Rich style has an exact Style value.
 const (
-	Bold Attr = 1 << iota
-	Dim
-	Italic
-	Underline
-	Strike
-	Reverse
-	Blink
-	Conceal
-	Overline
+	Bold       Attr = 1 << iota // SGR 1; "bold", "b"
+	Dim                         // SGR 2; "dim", "d"
+	Italic                      // SGR 3; "italic", "i"
+	Underline                   // SGR 4; "underline", "u"
+	Strike                      // SGR 9; "strike", "s"
+	Reverse                     // SGR 7; "reverse", "r"
+	Blink                       // SGR 5; "blink"
+	Conceal                     // SGR 8; "conceal", "c"
+	Overline                    // SGR 53; "overline", "o"
+	Blink2                      // SGR 6 (fast blink); "blink2"
+	Underline2                  // SGR 21 (double underline); "underline2", "uu"
+	Frame                       // SGR 51; "frame"
+	Encircle                    // SGR 52; "encircle"
 )
 
 // ColorKind says how a Color is given.
@@ -52,10 +53,36 @@ type Color struct {
 }
 
 // Style is what a markup tag (or a stack of open tags) asks for.
+//
+// On and Off are disjoint: On holds the attributes switched on, Off those explicitly switched
+// off ("not bold"). Off matters only when styles are combined (see Style.Combine); rendering
+// shows the attributes in On.
 type Style struct {
 	On, Off Attr // attributes switched on, and explicitly off ("not bold")
 	FG, BG  Color
 	Link    string // hyperlink target from "link=URL", empty if none
+}
+
+// IsZero reports whether st sets nothing at all.
+func (st Style) IsZero() bool { return st == Style{} }
+
+// Combine returns st with top laid over it, as Rich adds styles (base + top): every attribute
+// top sets (on or off) replaces st's, and top's colors and link replace st's where top has
+// them.
+func (st Style) Combine(top Style) Style {
+	set := top.On | top.Off
+	st.On = st.On&^set | top.On
+	st.Off = st.Off&^set | top.Off
+	if top.FG.Kind != ColorUnset {
+		st.FG = top.FG
+	}
+	if top.BG.Kind != ColorUnset {
+		st.BG = top.BG
+	}
+	if top.Link != "" {
+		st.Link = top.Link
+	}
+	return st
 }
 
 // Segment is a run of plain text and the style in force over it.
@@ -63,18 +90,3 @@ type Segment struct {
 	Text  string
 	Style Style
 }
-
-// Parse appends the segments of s to dst and returns it.
-func Parse(dst []Segment, s string) []Segment { return append(dst, Segment{Text: s}) }
-
-// Strip returns the plain text of s: Rich's Text.from_markup(s).plain.
-func Strip(s string) string { return s }
-
-// AppendStrip appends Strip(s) to dst.
-func AppendStrip(dst []byte, s string) []byte { return append(dst, s...) }
-
-// AppendSGR appends the escape sequence(s) that switch the terminal to st for profile p.
-func AppendSGR(dst []byte, st Style, p Profile) []byte { return dst }
-
-// AppendANSI appends s rendered for profile p.
-func AppendANSI(dst []byte, s string, p Profile) []byte { return append(dst, s...) }
