@@ -44,7 +44,7 @@ fuzz:
 
 ## otelcol: build the real OpenTelemetry Collector the e2e tests run (cached under .cache/).
 otelcol: $(OTELCOL)
-$(OTELCOL): tools/otelcol/go.mod tools/otelcol/main.go
+$(OTELCOL): tools/otelcol/go.mod tools/otelcol/go.sum tools/otelcol/main.go
 	cd tools/otelcol && $(GO) build -o $(OTELCOL) .
 
 clean:
