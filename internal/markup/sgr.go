@@ -147,6 +147,9 @@ func appendColor(dst []byte, start int, c Color, fg bool, p Profile) []byte {
 		return appendStandard(dst, c.N&15, fg)
 	case Color256:
 		if p == ANSI16 {
+			if c.N < 16 { // Rich never makes these: color(n) below 16 is a standard color
+				return appendStandard(dst, c.N, fg)
+			}
 			return appendStandard(dst, eightBitToStandard[c.N], fg)
 		}
 		dst = appendIntro(dst, fg, "5;")

@@ -4,30 +4,33 @@ import "strings"
 
 // Strip returns the plain text of s: the text Rich's Text.from_markup(s).plain gives when
 // every tag in s is a valid style (see the package documentation for the rules, and for what
-// happens to other tags). It returns s itself, without allocating, when s has no '[' or
-// nothing in it is markup or an escape.
+// happens to other tags). It returns s itself (or a prefix of it), without allocating, when
+// s has no '[' or nothing in it is markup or an escape before its end.
 func Strip(s string) string {
 	if strings.IndexByte(s, '[') < 0 {
 		return s
 	}
 	var m machine
 	m.init(s, false)
-	a, b, st := m.next()
-	if st != piece {
-		return ""
+	// While the pieces follow each other in s, the result is a prefix of s.
+	end := 0
+	for {
+		a, b, st := m.next()
+		if st != piece {
+			return s[:end]
+		}
+		if a != end {
+			var sb strings.Builder
+			sb.Grow(len(s)) // the plain text is never longer than s
+			sb.WriteString(s[:end])
+			for st == piece {
+				sb.WriteString(s[a:b])
+				a, b, st = m.next()
+			}
+			return sb.String()
+		}
+		end = b
 	}
-	a2, b2, st2 := m.next()
-	if st2 != piece && a == 0 && b == len(s) {
-		return s
-	}
-	var sb strings.Builder
-	sb.Grow(len(s)) // the plain text is never longer than s
-	sb.WriteString(s[a:b])
-	for st2 == piece {
-		sb.WriteString(s[a2:b2])
-		a2, b2, st2 = m.next()
-	}
-	return sb.String()
 }
 
 // AppendStrip appends Strip(s) to dst and returns the extended buffer. It does not allocate
