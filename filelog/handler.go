@@ -1,0 +1,371 @@
+package filelog
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Format selects the layout of the lines a [Handler] writes. Its values are the same strings as
+// config.FormatText and config.FormatJSON, so a configured format converts directly.
+type Format string
+
+// The line formats.
+const (
+	// FormatText is the default: "time LEVEL name:line category: message key=value ...".
+	FormatText Format = "text"
+	// FormatJSON writes one JSON object per line, like slog.JSONHandler.
+	FormatJSON Format = "json"
+)
+
+// Options configure a [Handler]. The zero value (and a nil *Options) is the text format at level
+// INFO, timestamps in UTC, without source positions.
+type Options struct {
+	// Level is the minimum level the handler writes; nil means slog.LevelInfo. It is read for
+	// every record, so a *slog.LevelVar changes it at runtime.
+	Level slog.Leveler
+
+	// AddSource adds the caller's file:line as a "source" attribute (text) or a "source" object
+	// with function, file and line (JSON), as slog's handlers do. The line number in the text
+	// format's "name:line" token is shown without it.
+	AddSource bool
+
+	// ReplaceAttr is called to rewrite each non-group attribute before it is written, as
+	// slog.HandlerOptions.ReplaceAttr is, including the built-in "time", "level", "source" and
+	// "msg" attributes (with nil groups). Returning an Attr with an empty key drops a built-in;
+	// a zero Attr drops any attribute. In the text format the built-ins are positional, so a
+	// changed key of a built-in shows only in JSON. The level's value is a slog.Level; if it is
+	// still one after ReplaceAttr, it is written by its name (WARNING, CRITICAL...). A message
+	// that is still a string after ReplaceAttr has its markup stripped. A panic in ReplaceAttr
+	// is recovered and shown as the attribute's value.
+	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
+
+	// Format is FormatText (the default, also for "") or FormatJSON. Unknown values mean text.
+	Format Format
+
+	// LocalTime writes the record timestamps in the local time zone with its offset
+	// ("2026-11-23T19:57:02.123+01:00") instead of UTC ("2026-11-23T18:57:02.123Z").
+	LocalTime bool
+}
+
+// Handler is a slog.Handler that writes each record as exactly one line to an io.Writer: the
+// durable, greppable copy of the logs. Markup in messages is stripped; control characters are
+// escaped; see the package documentation for the grammar of the lines.
+//
+// A Handler is safe for concurrent use. Its clones (from WithAttrs, WithGroup and WithLogger)
+// share one mutex for the writer, held only for the single Write of each record.
+type Handler struct {
+	w         io.Writer
+	mu        *sync.Mutex
+	json      bool
+	addSource bool
+	localTime bool
+	level     slog.Leveler
+	rep       func(groups []string, a slog.Attr) slog.Attr
+
+	hasLogger bool
+	// text: the logger name token (quoted as needed), written as name + ":" + line;
+	// JSON: `"logger":"name","log.category":"category"`.
+	loggerTok []byte
+	// text: " category:" (quoted as needed); unused in JSON.
+	categoryTok []byte
+
+	// pre holds the attributes from WithAttrs, formatted. Text: each with its leading space.
+	// JSON: comma-separated, possibly with opened groups (`"a":1,"g":{"b":2`).
+	pre []byte
+	// keyPrefix is the text format's key prefix for all groups ("g.h.").
+	keyPrefix string
+	// groups are all group names from WithGroup.
+	groups []string
+	// nOpenGroups is how many of groups are opened in pre (JSON).
+	nOpenGroups int
+}
+
+var _ slog.Handler = (*Handler)(nil)
+
+// NewHandler returns a Handler that writes to w with the given options (nil means defaults).
+//
+// Each record is written with a single call to w.Write, which is what makes one record one
+// line even when w is shared, and w.Write's error is returned from Handle. To write to a
+// rotating file by path, pass a [*File] from [Open].
+func NewHandler(w io.Writer, opts *Options) *Handler {
+	h := &Handler{w: w, mu: new(sync.Mutex)}
+	if opts != nil {
+		h.json = opts.Format == FormatJSON
+		h.addSource = opts.AddSource
+		h.localTime = opts.LocalTime
+		h.level = opts.Level
+		h.rep = opts.ReplaceAttr
+	}
+	return h
+}
+
+func (h *Handler) clone() *Handler {
+	h2 := *h
+	h2.pre = slices.Clip(h.pre)
+	h2.groups = slices.Clip(h.groups)
+	return &h2
+}
+
+// Enabled reports whether l is at least the handler's Options.Level.
+func (h *Handler) Enabled(_ context.Context, l slog.Level) bool {
+	minLevel := slog.LevelInfo
+	if h.level != nil {
+		minLevel = h.level.Level()
+	}
+	return l >= minLevel
+}
+
+// WithAttrs returns a Handler that adds attrs to every record, after the record's message and
+// before the record's own attributes. The attributes are formatted once, here.
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	h2 := h.clone()
+	s := getState(h2)
+	defer s.free()
+	s.buf = append(s.buf, h.pre...)
+	if h.json {
+		s.sep = len(h.pre) > 0
+		pos := len(s.buf)
+		sep := s.sep
+		s.openGroups()
+		if !s.appendAttrs(attrs) {
+			s.buf, s.sep = s.buf[:pos], sep
+		} else {
+			h2.nOpenGroups = len(h2.groups)
+		}
+	} else {
+		s.prefix = append(s.prefix, h.keyPrefix...)
+		s.appendAttrs(attrs)
+	}
+	if len(s.buf) == len(h.pre) {
+		return h // every attribute was empty
+	}
+	h2.pre = slices.Clone(s.buf) // an exact-size copy, never shared with the pool
+	return h2
+}
+
+// WithGroup returns a Handler that puts the attributes added later (by WithAttrs or in records)
+// into the group name: dotted keys ("name.key") in text, a nested object in JSON. An empty name
+// returns h.
+func (h *Handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := h.clone()
+	h2.groups = append(h2.groups, name)
+	h2.keyPrefix = h.keyPrefix + name + "."
+	return h2
+}
+
+// WithLogger returns a Handler that shows a logger's name and category on each line: as the
+// "name:line category:" tokens after the level in text, where line is the caller's line number
+// (0 when the record has no PC), and as the "logger" and "log.category" keys in JSON. Name and
+// category are data: they are escaped and quoted like attribute values, never interpreted.
+func (h *Handler) WithLogger(name, category string) slog.Handler {
+	h2 := h.clone()
+	h2.hasLogger = true
+	if h.json {
+		b := append([]byte(nil), `"logger":`...)
+		b = appendJSONString(b, name)
+		b = append(b, `,"log.category":`...)
+		b = appendJSONString(b, category)
+		h2.loggerTok, h2.categoryTok = b, nil
+	} else {
+		h2.loggerTok = appendTextString(nil, name)
+		c := append([]byte(nil), ' ')
+		c = appendTextString(c, category)
+		h2.categoryTok = append(c, ':')
+	}
+	return h2
+}
+
+// Handle writes r as one line with a single Write to the handler's writer and returns that
+// Write's error, if any; nothing else makes it fail. Records below Options.Level are dropped, so
+// a fan-out may call Handle without asking Enabled first. r is not modified or retained.
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	if h.level != nil && r.Level < h.level.Level() {
+		return nil
+	} else if h.level == nil && r.Level < slog.LevelInfo {
+		return nil
+	}
+	s := getState(h)
+	var sc trace.SpanContext
+	if ctx != nil {
+		sc = trace.SpanContextFromContext(ctx)
+	}
+	if h.json {
+		s.formatJSON(&r, sc)
+	} else {
+		s.formatText(&r, sc)
+	}
+	err := h.write(s.buf)
+	s.free()
+	return err
+}
+
+func (h *Handler) write(b []byte) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, err := h.w.Write(b)
+	return err
+}
+
+// formatText appends r as a text line.
+func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
+	h := s.h
+	if h.rep == nil {
+		if !r.Time.IsZero() {
+			s.buf = s.appendStamp(s.buf, r.Time)
+			s.buf = append(s.buf, ' ')
+		}
+		s.buf = appendLevel(s.buf, r.Level)
+	} else {
+		s.textBuiltins(r)
+	}
+	if h.hasLogger {
+		s.space()
+		s.buf = append(s.buf, h.loggerTok...)
+		s.buf = append(s.buf, ':')
+		line := 0
+		if r.PC != 0 {
+			line = sourceOf(r.PC).line
+		}
+		s.buf = strconv.AppendInt(s.buf, int64(line), 10)
+		s.buf = append(s.buf, h.categoryTok...)
+	}
+	if h.rep == nil {
+		s.space()
+		s.appendMessage(r.Message)
+	} else {
+		s.textMessage(r.Message)
+	}
+	if h.addSource {
+		s.textSource(r.PC)
+	}
+	s.buf = append(s.buf, h.pre...)
+	if r.NumAttrs() > 0 {
+		s.prefix = append(s.prefix[:0], h.keyPrefix...)
+		r.Attrs(func(a slog.Attr) bool {
+			s.appendAttr(a)
+			return true
+		})
+	}
+	if sc.IsValid() {
+		s.buf = append(s.buf, " trace_id="...)
+		s.buf = appendTraceID(s.buf, sc)
+		s.buf = append(s.buf, " span_id="...)
+		s.buf = appendSpanID(s.buf, sc)
+	}
+	s.buf = append(s.buf, '\n')
+}
+
+// formatJSON appends r as a JSON line.
+func (s *state) formatJSON(r *slog.Record, sc trace.SpanContext) {
+	h := s.h
+	s.buf = append(s.buf, '{')
+	if h.rep == nil {
+		if !r.Time.IsZero() {
+			s.buf = append(s.buf, `"time":"`...)
+			s.buf = s.appendStamp(s.buf, r.Time)
+			s.buf = append(s.buf, `",`...)
+		}
+		s.buf = append(s.buf, `"level":"`...)
+		s.buf = appendLevel(s.buf, r.Level)
+		s.buf = append(s.buf, '"')
+		s.sep = true
+	} else {
+		s.jsonBuiltins(r)
+	}
+	if h.hasLogger {
+		if s.sep {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = append(s.buf, h.loggerTok...)
+		s.sep = true
+	}
+	if h.addSource {
+		s.jsonSource(r.PC)
+	}
+	if h.rep == nil {
+		if s.sep {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = append(s.buf, `"msg":"`...)
+		s.appendJSONMessage(r.Message)
+		s.buf = append(s.buf, '"')
+		s.sep = true
+	} else {
+		s.jsonMessage(r.Message)
+	}
+	if len(h.pre) > 0 {
+		if s.sep {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = append(s.buf, h.pre...)
+		s.sep = true
+	}
+	open := h.nOpenGroups
+	if r.NumAttrs() > 0 {
+		pos, sep := len(s.buf), s.sep
+		s.openGroups()
+		empty := true
+		r.Attrs(func(a slog.Attr) bool {
+			if s.appendAttr(a) {
+				empty = false
+			}
+			return true
+		})
+		if empty {
+			s.buf, s.sep = s.buf[:pos], sep
+		} else {
+			open = len(h.groups)
+		}
+	}
+	for range open {
+		s.buf = append(s.buf, '}')
+	}
+	if sc.IsValid() {
+		if s.sep || open > 0 {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = append(s.buf, `"trace_id":"`...)
+		s.buf = appendTraceID(s.buf, sc)
+		s.buf = append(s.buf, `","span_id":"`...)
+		s.buf = appendSpanID(s.buf, sc)
+		s.buf = append(s.buf, '"')
+	}
+	s.buf = append(s.buf, '}', '\n')
+}
+
+// space appends the separator before a positional text field, unless the line is still empty.
+func (s *state) space() {
+	if len(s.buf) > 0 {
+		s.buf = append(s.buf, ' ')
+	}
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendTraceID(b []byte, sc trace.SpanContext) []byte {
+	id := sc.TraceID()
+	for _, c := range id {
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return b
+}
+
+func appendSpanID(b []byte, sc trace.SpanContext) []byte {
+	id := sc.SpanID()
+	for _, c := range id {
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return b
+}

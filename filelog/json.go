@@ -1,0 +1,324 @@
+package filelog
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"math"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+)
+
+// jsonSafe marks the ASCII bytes written as they are inside a JSON string: the printable ones
+// except '"' and '\'. Controls and DEL are escaped.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = b != '"' && b != '\\'
+	}
+	return t
+}()
+
+// appendJSONString appends s as a quoted JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = appendJSONEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendJSONEscaped appends s escaped for a JSON string, without quotes. Beyond what JSON
+// requires, it escapes DEL, the C1 controls and U+2028/U+2029 so that no reader sees a line
+// break or a terminal control in a line; invalid UTF-8 becomes U+FFFD, as with encoding/json.
+func appendJSONEscaped(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if jsonSafe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r < 0xa0: // C1 controls
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(b, s[start:]...)
+}
+
+// jsonKey appends `,"key":` (the comma when one is due).
+func (s *state) jsonKey(key string) {
+	if s.sep {
+		s.buf = append(s.buf, ',')
+	}
+	s.buf = appendJSONString(s.buf, key)
+	s.buf = append(s.buf, ':')
+	s.sep = true
+}
+
+// appendJSONValue appends a resolved value as slog.JSONHandler does, except that NaN and
+// infinities are the strings "NaN", "+Inf" and "-Inf" instead of an error.
+func (s *state) appendJSONValue(v slog.Value) {
+	switch v.Kind() {
+	case slog.KindString:
+		s.buf = appendJSONString(s.buf, v.String())
+	case slog.KindInt64:
+		s.buf = strconv.AppendInt(s.buf, v.Int64(), 10)
+	case slog.KindUint64:
+		s.buf = strconv.AppendUint(s.buf, v.Uint64(), 10)
+	case slog.KindFloat64:
+		s.buf = appendJSONFloat(s.buf, v.Float64())
+	case slog.KindBool:
+		s.buf = strconv.AppendBool(s.buf, v.Bool())
+	case slog.KindDuration:
+		s.buf = strconv.AppendInt(s.buf, int64(v.Duration()), 10)
+	case slog.KindTime:
+		s.buf = append(s.buf, '"')
+		s.buf = v.Time().AppendFormat(s.buf, "2006-01-02T15:04:05.999999999Z07:00")
+		s.buf = append(s.buf, '"')
+	case slog.KindAny, slog.KindLogValuer:
+		s.appendJSONAny(v.Any())
+	default: // a group used where a value is expected (a replaced built-in)
+		s.buf = appendJSONString(s.buf, v.String())
+	}
+}
+
+// appendJSONFloat formats f as encoding/json does.
+func appendJSONFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		b = append(b, '"')
+		b = strconv.AppendFloat(b, f, 'g', -1, 64)
+		return append(b, '"')
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendJSONAny appends an arbitrary value: an error (that is not a json.Marshaler) by its
+// Error text, anything else as encoding/json marshals it. Marshaling errors and panics are
+// shown as the value.
+func (s *state) appendJSONAny(x any) {
+	pos := len(s.buf)
+	defer func() {
+		if r := recover(); r != nil {
+			s.buf = appendJSONString(s.buf[:pos], panicValue(x, r))
+		}
+	}()
+	switch x := x.(type) {
+	case nil:
+		s.buf = append(s.buf, "null"...)
+		return
+	case json.Marshaler:
+	case error:
+		s.buf = appendJSONString(s.buf, x.Error())
+		return
+	}
+	if err := appendJSONMarshal(&s.buf, x); err != nil {
+		s.buf = appendJSONString(s.buf[:pos], "!ERROR:"+err.Error())
+	}
+}
+
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonEncoderPool = sync.Pool{New: func() any {
+	e := new(jsonEncoder)
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+// appendJSONMarshal appends x as encoding/json encodes it (HTML left alone), with the extra
+// escapes of appendJSONEscaped applied to what the encoder (or a MarshalJSON) left raw.
+func appendJSONMarshal(dst *[]byte, x any) error {
+	e := jsonEncoderPool.Get().(*jsonEncoder)
+	defer func() {
+		if e.buf.Cap() <= bufMax {
+			e.buf.Reset()
+			jsonEncoderPool.Put(e)
+		}
+	}()
+	if err := e.enc.Encode(x); err != nil {
+		return err
+	}
+	out := bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'})
+	*dst = appendJSONSanitized(*dst, out)
+	return nil
+}
+
+// appendJSONSanitized appends valid JSON src, escaping DEL, C1 controls, U+2028, U+2029 and
+// invalid UTF-8 (as U+FFFD). Those can only occur inside strings, where the escapes are valid.
+func appendJSONSanitized(b, src []byte) []byte {
+	start := 0
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < 0x7f {
+			i++
+			continue
+		}
+		if c == 0x7f {
+			b = append(b, src[start:i]...)
+			b = append(b, `\u007f`...)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, src[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r < 0xa0:
+			b = append(b, src[start:i]...)
+			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, src[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(b, src[start:]...)
+}
+
+// appendJSONMessage appends the message's markup-stripped text, escaped, without quotes.
+func (s *state) appendJSONMessage(msg string) {
+	s.buf = appendJSONEscaped(s.buf, s.strip(msg))
+}
+
+// jsonBuiltins writes time and level when there is a ReplaceAttr.
+func (s *state) jsonBuiltins(r *slog.Record) {
+	if !r.Time.IsZero() {
+		if a := s.replace(nil, slog.Time(slog.TimeKey, r.Time.Round(0))); a.Key != "" {
+			s.jsonBuiltin(a)
+		}
+	}
+	if a := s.replace(nil, slog.Any(slog.LevelKey, r.Level)); a.Key != "" {
+		s.jsonBuiltin(a)
+	}
+}
+
+func (s *state) jsonBuiltin(a slog.Attr) {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindTime:
+		s.jsonKey(a.Key)
+		s.buf = append(s.buf, '"')
+		s.buf = s.appendStamp(s.buf, v.Time())
+		s.buf = append(s.buf, '"')
+		return
+	case slog.KindAny:
+		if l, ok := v.Any().(slog.Level); ok {
+			s.jsonKey(a.Key)
+			s.buf = append(s.buf, '"')
+			s.buf = appendLevel(s.buf, l)
+			s.buf = append(s.buf, '"')
+			return
+		}
+	}
+	a.Value = v
+	s.builtinAttr(a)
+}
+
+// jsonMessage writes the message when there is a ReplaceAttr.
+func (s *state) jsonMessage(msg string) {
+	a := s.replace(nil, slog.String(slog.MessageKey, msg))
+	if a.Key == "" {
+		return
+	}
+	a.Value = a.Value.Resolve()
+	if a.Value.Kind() == slog.KindString {
+		s.jsonKey(a.Key)
+		s.buf = append(s.buf, '"')
+		s.appendJSONMessage(a.Value.String())
+		s.buf = append(s.buf, '"')
+		return
+	}
+	s.builtinAttr(a)
+}
+
+// jsonSource writes the "source" object.
+func (s *state) jsonSource(pc uintptr) {
+	if s.h.rep == nil {
+		if pc == 0 {
+			return
+		}
+		e := sourceOf(pc)
+		if s.sep {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = append(s.buf, `"source":{"function":`...)
+		s.buf = appendJSONString(s.buf, e.function)
+		s.buf = append(s.buf, `,"file":`...)
+		s.buf = appendJSONString(s.buf, e.file)
+		s.buf = append(s.buf, `,"line":`...)
+		s.buf = strconv.AppendInt(s.buf, int64(e.line), 10)
+		s.buf = append(s.buf, '}')
+		s.sep = true
+		return
+	}
+	a := s.replace(nil, slog.Any(slog.SourceKey, newSource(pc)))
+	if src, ok := a.Value.Any().(*slog.Source); ok {
+		if src == nil {
+			return
+		}
+		var as []slog.Attr
+		if src.Function != "" {
+			as = append(as, slog.String("function", src.Function))
+		}
+		if src.File != "" {
+			as = append(as, slog.String("file", src.File))
+		}
+		if src.Line != 0 {
+			as = append(as, slog.Int("line", src.Line))
+		}
+		a.Value = slog.GroupValue(as...)
+	}
+	s.builtinAttr(a)
+}
