@@ -1,0 +1,321 @@
+package otlpsink
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"reflect"
+	"strconv"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+)
+
+// maxDepth bounds how deep convertAny follows nested values (slices, maps, pointers) and how
+// deep a value handed to fmt may nest. Cyclic values end there instead of recursing forever.
+const maxDepth = 100
+
+// maxDepthExceeded is the value of an attribute nested deeper than maxDepth (as otelslog).
+const maxDepthExceeded = "<max-depth-exceeded>"
+
+// convertValue converts a resolved slog.Value that is not a group. It mirrors otelslog's
+// mapping (see the package documentation).
+func convertValue(v slog.Value) attribute.Value {
+	switch v.Kind() {
+	case slog.KindString:
+		return attribute.StringValue(v.String())
+	case slog.KindInt64:
+		return attribute.Int64Value(v.Int64())
+	case slog.KindBool:
+		return attribute.BoolValue(v.Bool())
+	case slog.KindFloat64:
+		return attribute.Float64Value(v.Float64())
+	case slog.KindDuration:
+		return attribute.Int64Value(v.Duration().Nanoseconds())
+	case slog.KindTime:
+		return attribute.Int64Value(v.Time().UnixNano())
+	case slog.KindUint64:
+		u := v.Uint64()
+		if u > math.MaxInt64 {
+			return attribute.Float64Value(float64(u))
+		}
+		return attribute.Int64Value(int64(u))
+	case slog.KindAny:
+		return convertAny(v.Any())
+	case slog.KindLogValuer:
+		return convertValue(v.Resolve())
+	}
+	// A kind added to slog after this was written: keep the data, visibly.
+	return attribute.StringValue("unhandled: (" + v.Kind().String() + ") " + safeSprint(v.Any()))
+}
+
+// convertAny converts the value of a slog.KindAny attribute.
+func convertAny(v any) attribute.Value {
+	switch x := v.(type) {
+	case nil:
+		return attribute.Value{}
+	case string:
+		return attribute.StringValue(x)
+	case bool:
+		return attribute.BoolValue(x)
+	case int:
+		return attribute.Int64Value(int64(x))
+	case int64:
+		return attribute.Int64Value(x)
+	case float64:
+		return attribute.Float64Value(x)
+	case error:
+		return attribute.StringValue(errorString(x))
+	case time.Duration:
+		return attribute.Int64Value(x.Nanoseconds())
+	case time.Time:
+		return attribute.Int64Value(x.UnixNano())
+	case []byte:
+		return attribute.ByteSliceValue(x)
+	case attribute.Value:
+		return x
+	}
+	val, ok := convertReflect(reflect.ValueOf(v), maxDepth)
+	if !ok {
+		return attribute.StringValue(maxDepthExceeded)
+	}
+	return val
+}
+
+// convertReflect converts rv, following at most depth levels of nesting. It reports false
+// when the value nests deeper than that (or is cyclic).
+func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
+	if !rv.IsValid() {
+		return attribute.Value{}, true
+	}
+	switch rv.Kind() {
+	case reflect.Bool:
+		return attribute.BoolValue(rv.Bool()), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if rv.Type() == reflect.TypeFor[time.Duration]() {
+			return attribute.Int64Value(rv.Int()), true
+		}
+		if rv.CanInterface() {
+			if _, ok := rv.Interface().(fmt.Stringer); ok {
+				break // a named integer with a String method (an enum): its text reads better.
+			}
+		}
+		return attribute.Int64Value(rv.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		u := rv.Uint()
+		if u > math.MaxInt64 {
+			return attribute.StringValue(strconv.FormatUint(u, 10)), true
+		}
+		return attribute.Int64Value(int64(u)), true
+	case reflect.Float32, reflect.Float64:
+		return attribute.Float64Value(rv.Float()), true
+	case reflect.Complex64, reflect.Complex128:
+		c := rv.Complex()
+		return attribute.MapValue(attribute.Float64("r", real(c)), attribute.Float64("i", imag(c))), true
+	case reflect.String:
+		return attribute.StringValue(rv.String()), true
+	case reflect.Interface:
+		if rv.IsNil() {
+			return attribute.Value{}, true
+		}
+		return convertReflect(rv.Elem(), depth)
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return attribute.Value{}, true
+		}
+		if rv.CanInterface() {
+			switch x := rv.Interface().(type) {
+			case error:
+				return attribute.StringValue(errorString(x)), true
+			case fmt.Stringer:
+				return attribute.StringValue(safeSprint(x)), true
+			}
+		}
+		if depth <= 0 {
+			return attribute.Value{}, false
+		}
+		return convertReflect(rv.Elem(), depth-1)
+	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.IsNil() {
+			return attribute.SliceValue(), true
+		}
+		if rv.Type().Elem().Kind() == reflect.Uint8 && rv.Kind() == reflect.Slice {
+			return attribute.ByteSliceValue(rv.Bytes()), true
+		}
+		if rv.Len() == 0 {
+			return attribute.SliceValue(), true
+		}
+		if depth <= 0 {
+			return attribute.Value{}, false
+		}
+		items := make([]attribute.Value, rv.Len())
+		for i := range items {
+			item, ok := convertReflect(rv.Index(i), depth-1)
+			if !ok {
+				return attribute.Value{}, false
+			}
+			items[i] = item
+		}
+		return attribute.SliceValue(items...), true
+	case reflect.Map:
+		if rv.Len() == 0 {
+			return attribute.MapValue(), true
+		}
+		if depth <= 0 {
+			return attribute.Value{}, false
+		}
+		kvs := make([]attribute.KeyValue, 0, rv.Len())
+		iter := rv.MapRange()
+		for iter.Next() {
+			k := iter.Key()
+			var key string
+			if k.Kind() == reflect.String {
+				key = k.String()
+			} else {
+				key = safeSprintReflect(k, depth-1)
+			}
+			value, ok := convertReflect(iter.Value(), depth-1)
+			if !ok {
+				return attribute.Value{}, false
+			}
+			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(key), Value: value})
+		}
+		return attribute.MapValue(uniqueKeys(kvs)...), true
+	}
+	// Structs, funcs, channels, named types with a String method: text, as otelslog does.
+	return attribute.StringValue(safeSprintReflect(rv, depth)), true
+}
+
+// errorString returns err.Error(), or a description of the panic if Error panics (a typed nil
+// pointer, for example). Logging never panics.
+func errorString(err error) (s string) {
+	defer func() {
+		if p := recover(); p != nil {
+			s = panicText("Error", p)
+		}
+	}()
+	return err.Error()
+}
+
+// panicText describes a panic recovered from method m of a logged value.
+func panicText(m string, p any) string {
+	return "!PANIC in " + m + ": " + safeSprint(p)
+}
+
+// safeSprint formats v with fmt, bounded: values nesting deeper than maxDepth (cyclic maps,
+// slices or interfaces that fmt would follow forever) give maxDepthExceeded, and a panic in a
+// String or Error method is caught (fmt already catches it; this is the belt to its braces).
+func safeSprint(v any) string {
+	return safeSprintReflect(reflect.ValueOf(v), maxDepth)
+}
+
+func safeSprintReflect(rv reflect.Value, depth int) (s string) {
+	if !rv.IsValid() {
+		return "<nil>"
+	}
+	if !fmtBounded(rv, depth, true) {
+		return maxDepthExceeded
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			s = panicText("fmt", p)
+		}
+	}()
+	if rv.CanInterface() {
+		return fmt.Sprintf("%+v", rv.Interface())
+	}
+	return fmt.Sprintf("%+v", rv)
+}
+
+var (
+	stringerType  = reflect.TypeFor[fmt.Stringer]()
+	errorType     = reflect.TypeFor[error]()
+	formatterType = reflect.TypeFor[fmt.Formatter]()
+)
+
+// fmtBounded reports whether fmt's %+v walk over rv stays within depth levels. It follows
+// what fmt follows: struct fields, array, slice and map elements, interfaces, and a pointer
+// only at the top level (deeper pointers are printed as addresses). It stops at values whose
+// type has a String, Error or Format method, as fmt hands those to the method.
+func fmtBounded(rv reflect.Value, depth int, top bool) bool {
+	if depth < 0 {
+		return false
+	}
+	if !rv.IsValid() {
+		return true
+	}
+	t := rv.Type()
+	if rv.CanInterface() && (t.Implements(stringerType) || t.Implements(errorType) || t.Implements(formatterType)) {
+		return true
+	}
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if !top || rv.IsNil() {
+			return true
+		}
+		return fmtBounded(rv.Elem(), depth-1, false)
+	case reflect.Interface:
+		if rv.IsNil() {
+			return true
+		}
+		return fmtBounded(rv.Elem(), depth-1, false)
+	case reflect.Struct:
+		for i := range rv.NumField() {
+			if !fmtBounded(rv.Field(i), depth-1, false) {
+				return false
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return true
+		}
+		for i := range rv.Len() {
+			if !fmtBounded(rv.Index(i), depth-1, false) {
+				return false
+			}
+		}
+	case reflect.Map:
+		iter := rv.MapRange()
+		for iter.Next() {
+			if !fmtBounded(iter.Key(), depth-1, false) || !fmtBounded(iter.Value(), depth-1, false) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fmtWrapErrorType is the type fmt.Errorf returns for a single %w.
+var fmtWrapErrorType = reflect.TypeOf(fmt.Errorf("wrapped: %w", errors.New("err")))
+
+// exceptionType returns the exception.type of err exactly as go.opentelemetry.io/otel/sdk/log
+// derives it for Record.SetErr: the ErrorType method if err has one, else the package-qualified
+// name of err's type after unwrapping fmt.Errorf("...%w") wrappers.
+func exceptionType(err error) (s string) {
+	defer func() {
+		if p := recover(); p != nil {
+			s = reflect.TypeOf(err).String()
+		}
+	}()
+	if et, ok := err.(interface{ ErrorType() string }); ok {
+		if s := et.ErrorType(); s != "" {
+			return s
+		}
+	}
+	for reflect.TypeOf(err) == fmtWrapErrorType {
+		u := errors.Unwrap(err)
+		if u == nil {
+			break
+		}
+		err = u
+	}
+	t := reflect.TypeOf(err)
+	if t == nil {
+		return ""
+	}
+	if pkg, name := t.PkgPath(), t.Name(); pkg != "" && name != "" {
+		return pkg + "." + name
+	}
+	return t.String()
+}

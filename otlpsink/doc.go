@@ -1,0 +1,146 @@
+// Package otlpsink is logbridge's OpenTelemetry sink: a slog.Handler that converts records to
+// OpenTelemetry log records, a Processor that exports them in batches without losing any
+// silently, and a Pipeline that builds the whole chain from the standard OTEL_* env vars.
+//
+//	p, err := otlpsink.NewPipeline(ctx)
+//	if err != nil { ... }
+//	defer p.Shutdown(shutdownCtx)
+//	h := otlpsink.NewHandler(p.Provider(), &otlpsink.Options{Level: slog.LevelDebug})
+//	logger := slog.New(h.WithLogger("shop/cart", "core"))
+//	logger.InfoContext(ctx, "[bold]cart[/] checked out", "items", 3)
+//
+// # Records
+//
+// Every record gets:
+//
+//   - Timestamp: the slog record's time; ObservedTimestamp: when it was emitted.
+//   - Body: the message as a string, with Rich markup stripped ("[bold]cart[/]" gives
+//     "cart"). Markup is interpreted in the message only; attribute values are data.
+//   - SeverityNumber: slog levels map as otelslog maps them (Debug to DEBUG, Info to INFO,
+//     Warn to WARN, Error to ERROR, each offset in between to the numbers in between), so
+//     config.LevelCritical (12) is FATAL; clamped to TRACE..FATAL4. SeverityText is
+//     config.LevelName: "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL".
+//   - Trace context: trace_id, span_id and flags of the span in the context passed to the
+//     *Context logging calls.
+//   - Attributes log.level (config.LevelKey: "debug", "info", "warn", "error", "critical")
+//     and, for a handler from WithLogger, log.category. These are added last and win over a
+//     caller's attribute of the same key.
+//   - With Options.AddSource, code.file.path, code.function.name and code.line.number.
+//   - The instrumentation scope is the logger's name (WithLogger), or DefaultScopeName.
+//
+// Attribute values convert as otelslog v0.21 converts them: strings, booleans, int64 and
+// float64 directly; durations to int64 nanoseconds; times to int64 nanoseconds since the Unix
+// epoch; uint64 to int64 (or float64 above MaxInt64); groups (slog.Group, WithGroup) to map
+// values; LogValuer values resolved first; and KindAny values by type: slices and arrays to
+// slices, maps to maps, pointers followed, []byte as bytes, complex numbers as {r, i} maps,
+// errors to their text, and only what is left (structs, enums with a String method) through
+// fmt's %+v. Nesting deeper than 100 levels, and cyclic values, end in "<max-depth-exceeded>"
+// rather than recursing forever; a panicking Error or String method gives "!PANIC in ...".
+// An attribute without a key is dropped (OTLP has no key-less attributes).
+//
+// Errors: the last error-valued attribute of the record or handler (any key, not one nested
+// in a group value) becomes the record's exception, as otelslog does: exception.message and
+// exception.type (the type exactly as the SDK derives it for Record.SetErr), unless the
+// record already carries those attributes. Unlike otelslog, the error attribute itself stays
+// too, as a string under its own key, so that a second error, or the key, is not lost.
+//
+// Keys are unique in every record and map value: for a repeated key the first position and
+// the last value are kept, as the SDK's deduplication does. This is why a Pipeline's
+// provider runs with sdklog.WithAllowKeyDuplication, skipping the SDK's own, slower
+// deduplication; a provider of the caller's without that option works the same, only slower.
+//
+// # The handler
+//
+// Handler implements all four slog.Handler methods and never modifies or retains the records
+// it is given (the fan-out may pass one record to several sinks). WithAttrs converts its
+// attributes once; Handle converts up to 24 attributes on the stack. On a Pipeline's provider
+// the handler takes a fast path: it fills a template record the SDK built for the logger (its
+// resource, scope and limits) and hands it straight to the Processor, instead of having the
+// SDK copy each record into a new heap record attribute by attribute. The result is the same
+// record, field for field (a test checks it). Handle never panics: a panicking ReplaceAttr is
+// recovered and returned as an error, panics in logged values are contained as described
+// above.
+//
+// Allocations per record: a record with up to 5 attributes in total (including log.level,
+// log.category and exception.*) allocates nothing on the fast path; beyond 5, the SDK
+// record's overflow array costs one allocation (both otel/log.Record and sdk/log.Record keep
+// 5 attributes inline). On another provider, the SDK's Logger.Emit adds an allocation for its
+// heap record and one per doubling of its overflow array, as attributes are appended one at a
+// time.
+//
+// # The processor
+//
+// Processor replaces the SDK's BatchProcessor, which drops the oldest record when its queue
+// (2048 by default) is full and says so only through OpenTelemetry's internal logger. Records
+// go into batches of up to OTEL_BLRP_MAX_EXPORT_BATCH_SIZE (512); a full batch, or the open
+// one every OTEL_BLRP_SCHEDULE_DELAY (1 s), is sealed and taken by one of a small pool of
+// export goroutines (4 for a Pipeline's OTLP exporter, which allows concurrent exports; 1 by
+// default, as the sdklog.Exporter contract wants), each export bounded by
+// OTEL_BLRP_EXPORT_TIMEOUT (30 s).
+//
+// Bounds:
+//
+//   - Memory: the processor holds at most OTEL_BLRP_MAX_QUEUE_SIZE records (default
+//     DefaultMaxQueueSize, 16384), queued and being exported together, plus up to
+//     concurrency+1 empty batch buffers for reuse. A record slot is about 600 bytes (5
+//     attributes inline), plus what the record's strings and overflow attributes use.
+//   - Latency of a log call: when the queue is full and exports are succeeding, OnEmit waits
+//     for room, at most WithMaxBlock (DefaultMaxBlock, 250 ms). A wait that times out marks
+//     the exporter as stalled; while it is stalled, or while exports are failing, a full
+//     queue drops at once, without waiting, until an export succeeds again. So a log call
+//     blocks at most 250 ms, and only while the collector is taking records; with the
+//     collector down or hung it does not block at all once the queue is full.
+//   - Retries: a failed export is retried with exponential backoff (100 ms to 5 s, jittered)
+//     for up to WithRetryMaxElapsed (1 minute); the OTLP exporters' own retries are turned off
+//     by the Pipeline so that the processor, which knows the queue and the shutdown deadline,
+//     is the only one retrying. A batch keeps its queue room while it is retried, so records
+//     that fit the queue during an outage are delivered when the collector returns.
+//
+// Nothing is lost silently: Stats counts every record handed to OnEmit as exported, pending
+// or lost, and a snapshot satisfies Emitted == Exported + Undelivered() + Pending exactly.
+// Lost records are counted as DroppedQueueFull (queue full), DroppedShutdown (emitted after
+// Shutdown began), FailedExport (retries exhausted), FailedRejected (refused by the receiver
+// in an OTLP partial-success response) or FailedShutdown (still held when Shutdown's context
+// ended). An error handler (WithErrorHandler) hears of each failed export attempt and, once
+// per schedule delay, of drops; the processor never logs by itself, so nothing it reports
+// feeds back into OTLP.
+//
+// Shutdown(ctx) stops accepting records, exports what is held, retrying failures until ctx
+// ends, and returns by ctx's deadline even if the exporter hangs (exports get ctx-bound
+// contexts, which the OTLP exporters honor); it returns a *DeliveryError with the number of
+// records it could not deliver. ForceFlush(ctx) waits for the records emitted before it, and
+// reports how many are still queued if ctx ends first.
+//
+// Record ownership: the SDK's Logger.Emit builds a fresh sdk Record for every call (and a
+// fresh overflow array for its attributes) and keeps no reference after OnEmit returns, so
+// the processor keeps a shallow copy of it instead of a Clone, saving an allocation per
+// record. That is safe as long as no processor registered after this one modifies records
+// in place; if one does, use WithCloneRecords.
+//
+// # The pipeline
+//
+// NewPipeline reads:
+//
+//   - OTEL_SDK_DISABLED: "true" (any case) gives a no-op provider: nothing is sent.
+//   - OTEL_LOGS_EXPORTER: a comma list of otlp (the default), console (the SDK's stdout
+//     exporter, writing JSON to standard error so that standard output stays the program's;
+//     see WithConsoleWriter) and none (nothing is sent). Anything else is an error.
+//   - OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (the
+//     default) or grpc. http/json, which the Go exporters do not implement, and anything else
+//     are errors naming the variable.
+//   - The endpoint defaults to the specification's http://localhost:4318 (grpc:
+//     http://localhost:4317), plain http, when no OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT (nor an
+//     INSECURE or CERTIFICATE variable) is set; the Go exporters alone would use https.
+//
+// Everything else is the SDK's: the exporters read OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT,
+// _HEADERS, _TIMEOUT, _COMPRESSION and the certificate variables; the resource comes from
+// OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (resource.WithFromEnv) over the telemetry
+// SDK, process and host attributes and a default service.name: the executable's base name
+// (not the SDK's "unknown_service:<exe>", so that a service that forgot OTEL_SERVICE_NAME is
+// still findable by its program name; WithServiceName changes it). The Processor reads
+// OTEL_BLRP_*; invalid values are Diagnostics naming the variable, and the default applies.
+//
+// Secrets: the values of OTEL_EXPORTER_OTLP_[LOGS_]HEADERS and the user info of endpoint
+// URLs never appear in text this package produces: errors, Description, Stats.LastError and
+// what the error handler receives. Pipeline.Redact offers the same for text from elsewhere.
+package otlpsink

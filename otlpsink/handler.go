@@ -1,0 +1,382 @@
+package otlpsink
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/log"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/internal/markup"
+)
+
+// DefaultScopeName is the instrumentation scope name of records from a Handler that was not
+// given a logger name with [Handler.WithLogger].
+const DefaultScopeName = "github.com/logbridge/logbridge"
+
+// Attribute keys the Handler adds to every record.
+const (
+	CategoryKey = "log.category" // the category of the logger, set by Handler.WithLogger
+	LevelKey    = "log.level"    // config.LevelKey of the record's level: debug, info, warn, error, critical
+)
+
+// Options configures a Handler. A nil *Options means the zero value: level Info, no source,
+// no ReplaceAttr.
+type Options struct {
+	// Level is the minimum level of records the handler emits; nil means slog.LevelInfo.
+	// It is read on every call, so a *slog.LevelVar changes the level at runtime.
+	Level slog.Leveler
+
+	// AddSource adds the code.file.path, code.function.name and code.line.number attributes
+	// (current semantic-convention names) of the call site.
+	AddSource bool
+
+	// ReplaceAttr rewrites or drops attributes before they are converted, as in
+	// slog.HandlerOptions: it is called for every non-group attribute from WithAttrs and from
+	// records, with the resolved value and the names of the enclosing groups; an attribute it
+	// returns with an empty key is dropped. It is not called for the fields an OTLP record
+	// carries natively (time, level, message, source) nor for log.category and log.level.
+	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
+}
+
+// Handler is a slog.Handler that converts records to OpenTelemetry log records and emits
+// them through a log.LoggerProvider. See the package documentation for the mapping.
+type Handler struct {
+	lp     log.LoggerProvider
+	logger log.Logger
+	fast   *fastLogger // set when lp is a Pipeline's provider: emits without the SDK's copy
+
+	level   slog.Leveler
+	source  bool
+	replace func(groups []string, a slog.Attr) slog.Attr
+
+	category    attribute.KeyValue
+	hasCategory bool
+
+	attrs  []attribute.KeyValue // top-level attributes from WithAttrs; unique keys
+	err    error                // the last error among the handler's attributes (exception.*)
+	group  *group               // innermost group opened with WithGroup, nil if none
+	groups []string             // names of the open groups, outermost first
+}
+
+var _ slog.Handler = (*Handler)(nil)
+
+// group is a group opened with WithGroup and the attributes added to it with WithAttrs.
+type group struct {
+	name  string
+	attrs []attribute.KeyValue // unique keys
+	next  *group               // the enclosing group
+}
+
+// NewHandler returns a Handler that emits through lp (any LoggerProvider: a Pipeline's, an
+// sdk/log LoggerProvider of the caller's, a no-op one). Records go to lp.Logger(DefaultScopeName)
+// until WithLogger names another logger.
+//
+// The handler makes attribute keys unique itself, so a provider built with
+// sdklog.WithAllowKeyDuplication (as NewPipeline builds it) skips the SDK's own, slower
+// deduplication; a provider without that option works just the same, only slower.
+func NewHandler(lp log.LoggerProvider, opts *Options) *Handler {
+	if opts == nil {
+		opts = &Options{}
+	}
+	h := &Handler{
+		lp:      lp,
+		level:   opts.Level,
+		source:  opts.AddSource,
+		replace: opts.ReplaceAttr,
+	}
+	if h.level == nil {
+		h.level = slog.LevelInfo
+	}
+	h.setLogger(DefaultScopeName)
+	return h
+}
+
+func (h *Handler) setLogger(name string) {
+	h.logger = h.lp.Logger(name)
+	h.fast = nil
+	if p, ok := h.lp.(*provider); ok {
+		h.fast = p.fastLogger(name)
+	}
+}
+
+// WithLogger returns a copy of h that emits through the logger named name (the scope name of
+// its records, per the OpenTelemetry rule for logger names) and adds the attribute
+// log.category=category to every record (none if category is empty). The copy keeps h's
+// attributes and groups.
+func (h *Handler) WithLogger(name, category string) slog.Handler {
+	h2 := *h
+	h2.setLogger(name)
+	h2.hasCategory = category != ""
+	h2.category = attribute.String(CategoryKey, category)
+	return &h2
+}
+
+// Enabled reports whether a record at level l would be emitted: l is at least the handler's
+// level and the provider's logger is enabled for it (a no-op or shut down provider is not).
+func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool {
+	if l < h.level.Level() {
+		return false
+	}
+	if h.fast != nil {
+		return h.fast.proc.accepting()
+	}
+	return h.logger.Enabled(ctx, log.EnabledParameters{Severity: severity(l)})
+}
+
+// WithAttrs returns a copy of h whose records carry attrs (inside the open groups, if any).
+// The attributes are converted once, here.
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	h2 := *h
+	c := converter{replace: h.replace}
+	var idx keyIndex
+	if h.group == nil {
+		kvs := slices.Clone(h.attrs)
+		for _, a := range attrs {
+			kvs = c.add(kvs, &idx, a, nil, true)
+		}
+		h2.attrs = slices.Clip(kvs)
+	} else {
+		kvs := slices.Clone(h.group.attrs)
+		for _, a := range attrs {
+			kvs = c.add(kvs, &idx, a, h.groups, true)
+		}
+		h2.group = &group{name: h.group.name, attrs: slices.Clip(kvs), next: h.group.next}
+	}
+	idx.release()
+	if c.err != nil {
+		h2.err = c.err
+	}
+	return &h2
+}
+
+// WithGroup returns a copy of h in which later attributes (from WithAttrs and records) are
+// members of a group named name, which becomes a map value. An empty name returns h.
+func (h *Handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := *h
+	h2.group = &group{name: name, next: h.group}
+	h2.groups = append(slices.Clip(h.groups), name)
+	return &h2
+}
+
+// inlineAttrs is how many attributes Handle converts without allocating.
+const inlineAttrs = 24
+
+// Handle converts r and emits it. It does not modify or retain r. It returns nil unless a
+// ReplaceAttr function or a logged value panicked in a way it could not contain.
+func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("otlpsink: panic while handling a record: %v", p)
+		}
+	}()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var buf [inlineAttrs]attribute.KeyValue
+	var idx keyIndex
+	kvs := append(buf[:0], h.attrs...)
+	c := converter{replace: h.replace, err: h.err}
+	if h.group == nil {
+		r.Attrs(func(a slog.Attr) bool {
+			kvs = c.add(kvs, &idx, a, nil, true)
+			return true
+		})
+	} else {
+		kvs = h.addGrouped(&c, kvs, &idx, &r)
+	}
+	if c.err != nil {
+		if msg := errorString(c.err); msg != "" {
+			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionMessageKey, Value: attribute.StringValue(msg)})
+		}
+		if typ := exceptionType(c.err); typ != "" {
+			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionTypeKey, Value: attribute.StringValue(typ)})
+		}
+	}
+	if h.source && r.PC != 0 {
+		kvs = addSource(kvs, &idx, r.PC)
+	}
+	if h.hasCategory {
+		kvs = addKV(kvs, &idx, h.category)
+	}
+	kvs = addKV(kvs, &idx, levelAttr(r.Level))
+	idx.release()
+
+	body := attribute.StringValue(markup.Strip(r.Message))
+	if h.fast != nil {
+		h.fast.emit(ctx, &r, body, kvs)
+		return nil
+	}
+	var rec log.Record
+	rec.SetTimestamp(r.Time)
+	rec.SetBody(body)
+	rec.SetSeverity(severity(r.Level))
+	rec.SetSeverityText(severityText(r.Level))
+	rec.AddAttributes(kvs...)
+	if c.err != nil {
+		// The SDK would call Error itself only for exception attributes still missing; both
+		// are present now (from the error or from the caller), so this only hands processors
+		// the error value.
+		rec.SetErr(c.err)
+	}
+	h.logger.Emit(ctx, rec)
+	return nil
+}
+
+// addGrouped adds the open groups, with r's attributes in the innermost one, to kvs.
+func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyIndex, r *slog.Record) []attribute.KeyValue {
+	var child attribute.KeyValue
+	hasChild := false
+	for g := h.group; g != nil; g = g.next {
+		var gidx keyIndex
+		m := slices.Clone(g.attrs)
+		if g == h.group && r.NumAttrs() > 0 {
+			r.Attrs(func(a slog.Attr) bool {
+				m = c.add(m, &gidx, a, h.groups, true)
+				return true
+			})
+		}
+		if hasChild {
+			m = addKV(m, &gidx, child)
+		}
+		gidx.release()
+		if len(m) == 0 {
+			continue // slog: a group without attributes is not output
+		}
+		child = attribute.KeyValue{Key: attribute.Key(g.name), Value: attribute.MapValue(m...)}
+		hasChild = true
+	}
+	if hasChild {
+		kvs = addKV(kvs, idx, child)
+	}
+	return kvs
+}
+
+// converter converts slog attributes into a kvList.
+type converter struct {
+	replace func(groups []string, a slog.Attr) slog.Attr
+	err     error // the last error-valued attribute at record level
+}
+
+// add converts a and adds it to kvs. groups are the names of the groups a is in (for
+// ReplaceAttr). recordLevel is true for attributes of the record or handler itself (not
+// members of a group value): an error there becomes the record's exception.
+func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, groups []string, recordLevel bool) []attribute.KeyValue {
+	a.Value = a.Value.Resolve()
+	if c.replace != nil && a.Value.Kind() != slog.KindGroup {
+		a = c.replace(groups, a)
+		a.Value = a.Value.Resolve()
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		members := a.Value.Group()
+		if len(members) == 0 {
+			return kvs // slog: a group without attributes is not output
+		}
+		if a.Key == "" {
+			for _, m := range members {
+				kvs = c.add(kvs, idx, m, groups, recordLevel) // slog: a group with an empty key is inlined
+			}
+			return kvs
+		}
+		var gs []string
+		if c.replace != nil {
+			gs = append(slices.Clip(groups), a.Key)
+		}
+		var midx keyIndex
+		m := make([]attribute.KeyValue, 0, len(members))
+		for _, ma := range members {
+			m = c.add(m, &midx, ma, gs, false)
+		}
+		midx.release()
+		if len(m) == 0 {
+			return kvs
+		}
+		return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: attribute.MapValue(m...)})
+	}
+	if a.Key == "" {
+		// slog ignores an empty attribute; OTLP has no attribute without a key, and the SDK
+		// would drop one, so a key-less value is dropped here too.
+		return kvs
+	}
+	if recordLevel && a.Value.Kind() == slog.KindAny {
+		if e, ok := a.Value.Any().(error); ok {
+			c.err = e
+		}
+	}
+	return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: convertValue(a.Value)})
+}
+
+// addSource adds the code.* attributes of pc.
+func addSource(kvs []attribute.KeyValue, idx *keyIndex, pc uintptr) []attribute.KeyValue {
+	fs := runtime.CallersFrames([]uintptr{pc})
+	f, _ := fs.Next()
+	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFilePathKey, Value: attribute.StringValue(f.File)})
+	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFunctionNameKey, Value: attribute.StringValue(f.Function)})
+	return addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeLineNumberKey, Value: attribute.Int64Value(int64(f.Line))})
+}
+
+// The log.level attributes of the named levels, built once.
+var (
+	levelDebug    = attribute.String(LevelKey, config.LevelKey(slog.LevelDebug))
+	levelInfo     = attribute.String(LevelKey, config.LevelKey(slog.LevelInfo))
+	levelWarn     = attribute.String(LevelKey, config.LevelKey(slog.LevelWarn))
+	levelError    = attribute.String(LevelKey, config.LevelKey(slog.LevelError))
+	levelCritical = attribute.String(LevelKey, config.LevelKey(config.LevelCritical))
+)
+
+func levelAttr(l slog.Level) attribute.KeyValue {
+	switch l {
+	case slog.LevelDebug:
+		return levelDebug
+	case slog.LevelInfo:
+		return levelInfo
+	case slog.LevelWarn:
+		return levelWarn
+	case slog.LevelError:
+		return levelError
+	case config.LevelCritical:
+		return levelCritical
+	}
+	return attribute.String(LevelKey, config.LevelKey(l))
+}
+
+func severityText(l slog.Level) string { return config.LevelName(l) }
+
+// severity maps a slog level to an OpenTelemetry severity number as otelslog does (Debug ->
+// DEBUG, Info -> INFO, Warn -> WARN, Error -> ERROR, and so config.LevelCritical -> FATAL),
+// clamped to the valid range TRACE..FATAL4.
+func severity(l slog.Level) log.Severity {
+	const offset = slog.Level(log.SeverityDebug) - slog.LevelDebug
+	s := l + offset
+	switch {
+	case s < slog.Level(log.SeverityTrace1):
+		return log.SeverityTrace1
+	case s > slog.Level(log.SeverityFatal4):
+		return log.SeverityFatal4
+	}
+	return log.Severity(s)
+}
+
+// spanContext returns the span context in ctx, as the SDK's Logger.Emit reads it.
+func spanContext(ctx context.Context) trace.SpanContext {
+	if ctx == nil {
+		return trace.SpanContext{}
+	}
+	return trace.SpanContextFromContext(ctx)
+}
+
+// now is time.Now, replaceable in tests.
+var now = time.Now

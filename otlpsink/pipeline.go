@@ -1,0 +1,450 @@
+package otlpsink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	"go.opentelemetry.io/otel/exporters/stdout/stdoutlog"
+	"go.opentelemetry.io/otel/log"
+	"go.opentelemetry.io/otel/log/noop"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	"go.opentelemetry.io/otel/sdk/resource"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+
+	"github.com/logbridge/logbridge/config"
+)
+
+// The environment variables NewPipeline reads itself; the OTLP exporters and the resource
+// detector read the others (endpoint, headers, timeout, compression, certificates,
+// OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES), and the Processor reads OTEL_BLRP_*.
+const (
+	EnvSDKDisabled       = "OTEL_SDK_DISABLED"
+	EnvLogsExporter      = "OTEL_LOGS_EXPORTER"
+	EnvLogsProtocol      = "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"
+	EnvProtocol          = "OTEL_EXPORTER_OTLP_PROTOCOL"
+	EnvLogsEndpoint      = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"
+	EnvEndpoint          = "OTEL_EXPORTER_OTLP_ENDPOINT"
+	EnvLogsHeaders       = "OTEL_EXPORTER_OTLP_LOGS_HEADERS"
+	EnvHeaders           = "OTEL_EXPORTER_OTLP_HEADERS"
+	envLogsInsecure      = "OTEL_EXPORTER_OTLP_LOGS_INSECURE"
+	envInsecure          = "OTEL_EXPORTER_OTLP_INSECURE"
+	envLogsCertificate   = "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE"
+	envCertificate       = "OTEL_EXPORTER_OTLP_CERTIFICATE"
+	envLogsClientCert    = "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE"
+	envClientCertificate = "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"
+)
+
+// Protocols of OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL that NewPipeline supports.
+const (
+	ProtocolHTTPProtobuf = "http/protobuf"
+	ProtocolGRPC         = "grpc"
+)
+
+// Default endpoints per the OpenTelemetry specification, used when no
+// OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT is set. (The Go OTLP exporters alone default to https.)
+const (
+	DefaultHTTPEndpoint = "http://localhost:4318"
+	DefaultGRPCEndpoint = "http://localhost:4317"
+)
+
+// OTLPExportConcurrency is how many exports a Pipeline runs at once to an OTLP exporter,
+// which, unlike the sdklog.Exporter contract's general case, allows concurrent Export calls.
+const OTLPExportConcurrency = 4
+
+// PipelineOption configures NewPipeline.
+type PipelineOption func(*pipelineConfig)
+
+type pipelineConfig struct {
+	provider    log.LoggerProvider
+	exporter    sdklog.Exporter
+	res         *resource.Resource
+	procOpts    []ProcessorOption
+	httpOpts    []otlploghttp.Option
+	grpcOpts    []otlploggrpc.Option
+	console     io.Writer
+	serviceName string
+}
+
+// WithLoggerProvider makes the Pipeline hand out lp instead of building a provider: the env
+// vars are not read, Stats stays zero, and ForceFlush and Shutdown leave lp alone (the caller
+// owns it). Handlers on lp work as on any provider, without the fast path.
+func WithLoggerProvider(lp log.LoggerProvider) PipelineOption {
+	return func(c *pipelineConfig) { c.provider = lp }
+}
+
+// WithExporter makes the Pipeline export to exp, behind its Processor, instead of the
+// exporters OTEL_LOGS_EXPORTER names; OTEL_SDK_DISABLED still applies. Export is called from
+// one goroutine at a time unless WithProcessorOptions says otherwise.
+func WithExporter(exp sdklog.Exporter) PipelineOption {
+	return func(c *pipelineConfig) { c.exporter = exp }
+}
+
+// WithResource sets the resource of every record, instead of the one NewPipeline detects.
+func WithResource(res *resource.Resource) PipelineOption {
+	return func(c *pipelineConfig) { c.res = res }
+}
+
+// WithServiceName sets the service.name used when neither OTEL_SERVICE_NAME nor
+// OTEL_RESOURCE_ATTRIBUTES sets one (default: the executable's base name).
+func WithServiceName(name string) PipelineOption {
+	return func(c *pipelineConfig) { c.serviceName = name }
+}
+
+// WithProcessorOptions passes options to the Pipeline's Processor(s); they win over
+// OTEL_BLRP_* and the Pipeline's own choices. Errors reach a WithErrorHandler function with
+// secrets redacted from their text.
+func WithProcessorOptions(opts ...ProcessorOption) PipelineOption {
+	return func(c *pipelineConfig) { c.procOpts = append(c.procOpts, opts...) }
+}
+
+// WithHTTPOptions passes options to the otlploghttp exporter; they win over env vars and the
+// Pipeline's own choices.
+func WithHTTPOptions(opts ...otlploghttp.Option) PipelineOption {
+	return func(c *pipelineConfig) { c.httpOpts = append(c.httpOpts, opts...) }
+}
+
+// WithGRPCOptions passes options to the otlploggrpc exporter; they win over env vars and the
+// Pipeline's own choices.
+func WithGRPCOptions(opts ...otlploggrpc.Option) PipelineOption {
+	return func(c *pipelineConfig) { c.grpcOpts = append(c.grpcOpts, opts...) }
+}
+
+// WithConsoleWriter sets where OTEL_LOGS_EXPORTER=console writes (default os.Stderr, so that
+// a program's standard output stays its own).
+func WithConsoleWriter(w io.Writer) PipelineOption {
+	return func(c *pipelineConfig) { c.console = w }
+}
+
+// Pipeline is the OTLP pipeline: a LoggerProvider built from the OTEL_* env vars with our
+// Processor in front of the exporter, and its counters.
+type Pipeline struct {
+	lp       log.LoggerProvider
+	sdk      *sdklog.LoggerProvider // nil when the Pipeline does not own a provider
+	procs    []*Processor
+	diags    []config.Diagnostic
+	red      *redactor
+	desc     string
+	disabled bool
+}
+
+// NewPipeline builds a Pipeline from the env vars (see the package documentation, "The
+// pipeline") and opts. A setting that makes the pipeline unusable (an unknown exporter or
+// protocol, http/json, an exporter that cannot be built) is an error naming the variable; a
+// setting that is merely ignored (a bad OTEL_BLRP_* number, a malformed resource attribute)
+// is a Diagnostic.
+func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error) {
+	var c pipelineConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	p := &Pipeline{red: newRedactorFromEnv()}
+	if c.provider != nil {
+		p.lp, p.desc = c.provider, "caller's LoggerProvider"
+		return p, nil
+	}
+	switch v := strings.TrimSpace(os.Getenv(EnvSDKDisabled)); strings.ToLower(v) {
+	case "true":
+		p.lp, p.desc, p.disabled = noop.NewLoggerProvider(), "disabled by "+EnvSDKDisabled, true
+		return p, nil
+	case "", "false":
+	default:
+		p.diags = append(p.diags, config.Diagnostic{Source: EnvSDKDisabled, Piece: v,
+			Problem: `not "true" or "false"; the SDK stays enabled`})
+	}
+
+	var exps []namedExporter
+	if c.exporter != nil {
+		exps = []namedExporter{{c.exporter, "caller's exporter", 0}}
+	} else {
+		var err error
+		exps, err = p.exportersFromEnv(ctx, &c)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(exps) == 0 {
+		p.lp, p.desc, p.disabled = noop.NewLoggerProvider(), EnvLogsExporter+"=none", true
+		return p, nil
+	}
+
+	res := c.res
+	if res == nil {
+		var err error
+		res, err = detectResource(ctx, c.serviceName)
+		if err != nil {
+			p.diags = append(p.diags, config.Diagnostic{Source: "resource detection (" + resourceEnvNames + ")",
+				Problem: p.red.redact(err.Error()) + "; the attributes that could be read apply"})
+		}
+	}
+	popts := []sdklog.LoggerProviderOption{sdklog.WithResource(res), sdklog.WithAllowKeyDuplication()}
+	var descs []string
+	for _, e := range exps {
+		o := []ProcessorOption{withRedactor(p.red)}
+		if e.concurrency > 0 {
+			o = append(o, WithExportConcurrency(e.concurrency))
+		}
+		proc := NewProcessor(e.exp, append(o, c.procOpts...)...)
+		p.procs = append(p.procs, proc)
+		popts = append(popts, sdklog.WithProcessor(proc))
+		descs = append(descs, e.desc)
+	}
+	p.diags = append(p.diags, p.procs[0].Diagnostics()...)
+	p.sdk = sdklog.NewLoggerProvider(popts...)
+	if len(p.procs) == 1 {
+		p.lp = &provider{sdk: p.sdk, proc: p.procs[0]}
+	} else {
+		p.lp = p.sdk
+	}
+	p.desc = strings.Join(descs, ", ")
+	return p, nil
+}
+
+const resourceEnvNames = "OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES"
+
+type namedExporter struct {
+	exp         sdklog.Exporter
+	desc        string
+	concurrency int
+}
+
+// exportersFromEnv builds the exporters OTEL_LOGS_EXPORTER names (default otlp).
+func (p *Pipeline) exportersFromEnv(ctx context.Context, c *pipelineConfig) ([]namedExporter, error) {
+	raw := os.Getenv(EnvLogsExporter)
+	names := []string{"otlp"}
+	if strings.TrimSpace(raw) != "" {
+		names = nil
+		for _, n := range strings.Split(raw, ",") {
+			n = strings.ToLower(strings.TrimSpace(n))
+			if n != "" && !contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	var exps []namedExporter
+	for _, n := range names {
+		switch n {
+		case "none":
+			if len(names) > 1 {
+				return nil, fmt.Errorf("otlpsink: %s=%q: \"none\" cannot be combined with other exporters", EnvLogsExporter, raw)
+			}
+			return nil, nil
+		case "console":
+			w := c.console
+			if w == nil {
+				w = os.Stderr
+			}
+			exp, err := stdoutlog.New(stdoutlog.WithWriter(w))
+			if err != nil {
+				return nil, fmt.Errorf("otlpsink: console exporter: %w", err)
+			}
+			exps = append(exps, namedExporter{exp, "console", 1})
+		case "otlp":
+			e, err := p.otlpExporter(ctx, c)
+			if err != nil {
+				closeExporters(ctx, exps)
+				return nil, err
+			}
+			exps = append(exps, e)
+		default:
+			closeExporters(ctx, exps)
+			return nil, fmt.Errorf("otlpsink: %s=%q: unknown exporter %q (want otlp, console or none)", EnvLogsExporter, raw, n)
+		}
+	}
+	return exps, nil
+}
+
+func closeExporters(ctx context.Context, exps []namedExporter) {
+	for _, e := range exps {
+		_ = e.exp.Shutdown(ctx)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Protocol returns the OTLP protocol the env vars select, and the variable that selected it
+// ("" for the default): OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL,
+// else http/protobuf. http/json and unknown values are errors naming the variable.
+func Protocol() (protocol, source string, err error) {
+	for _, name := range []string{EnvLogsProtocol, EnvProtocol} {
+		raw := os.Getenv(name)
+		v := strings.ToLower(strings.TrimSpace(raw))
+		switch v {
+		case "":
+			continue
+		case ProtocolHTTPProtobuf, ProtocolGRPC:
+			return v, name, nil
+		case "http/json":
+			return "", name, fmt.Errorf("otlpsink: %s=%q: http/json is not supported by the Go OTLP log exporters (use http/protobuf or grpc)", name, raw)
+		default:
+			return "", name, fmt.Errorf("otlpsink: %s=%q: unknown protocol (want http/protobuf or grpc)", name, raw)
+		}
+	}
+	return ProtocolHTTPProtobuf, "", nil
+}
+
+// otlpExporter builds the OTLP exporter for the selected protocol. Endpoint, headers,
+// timeout, compression and certificates are left to the exporter's own env handling; only
+// the default endpoint is fixed to the specification's plain-http one, when no endpoint,
+// insecure or certificate variable says otherwise. The exporter's own retries are off: the
+// Processor retries, knowing the queue and the shutdown deadline.
+func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedExporter, error) {
+	proto, _, err := Protocol()
+	if err != nil {
+		return namedExporter{}, err
+	}
+	useDefault := !anyEnvSet(EnvLogsEndpoint, EnvEndpoint, envLogsInsecure, envInsecure,
+		envLogsCertificate, envCertificate, envLogsClientCert, envClientCertificate)
+	endpoint := firstEnv(EnvLogsEndpoint, EnvEndpoint)
+	switch proto {
+	case ProtocolGRPC:
+		opts := []otlploggrpc.Option{otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false})}
+		if useDefault {
+			opts = append(opts, otlploggrpc.WithInsecure())
+			endpoint = DefaultGRPCEndpoint
+		}
+		exp, err := otlploggrpc.New(ctx, append(opts, c.grpcOpts...)...)
+		if err != nil {
+			return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
+		}
+		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), OTLPExportConcurrency}, nil
+	default:
+		opts := []otlploghttp.Option{otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false})}
+		if useDefault {
+			opts = append(opts, otlploghttp.WithInsecure())
+			endpoint = DefaultHTTPEndpoint
+		}
+		exp, err := otlploghttp.New(ctx, append(opts, c.httpOpts...)...)
+		if err != nil {
+			return namedExporter{}, fmt.Errorf("otlpsink: otlp http/protobuf exporter: %s", p.red.redact(err.Error()))
+		}
+		return namedExporter{exp, "otlp http/protobuf to " + p.red.redactURL(endpoint), OTLPExportConcurrency}, nil
+	}
+}
+
+func anyEnvSet(names ...string) bool { return firstEnv(names...) != "" }
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// detectResource builds the resource: service.name from the executable (or name), the
+// telemetry SDK, process and host attributes, then OTEL_RESOURCE_ATTRIBUTES and
+// OTEL_SERVICE_NAME, which win.
+func detectResource(ctx context.Context, name string) (*resource.Resource, error) {
+	if name == "" {
+		name = executableName()
+	}
+	return resource.New(ctx,
+		resource.WithAttributes(semconv.ServiceName(name)),
+		resource.WithTelemetrySDK(),
+		resource.WithProcessPID(),
+		resource.WithProcessExecutableName(),
+		resource.WithProcessRuntimeName(),
+		resource.WithProcessRuntimeVersion(),
+		resource.WithHost(),
+		resource.WithFromEnv(),
+	)
+}
+
+// executableName is the base name of the running program, without a .exe suffix.
+func executableName() string {
+	exe, err := os.Executable()
+	if err != nil || exe == "" {
+		exe = os.Args[0]
+	}
+	name := strings.TrimSuffix(filepath.Base(exe), ".exe")
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		return "unknown_service:go"
+	}
+	return name
+}
+
+// Provider returns the LoggerProvider to hand to NewHandler (or otel's global): the
+// Pipeline's own, a no-op one when the SDK is disabled or OTEL_LOGS_EXPORTER=none, or the
+// caller's from WithLoggerProvider.
+func (p *Pipeline) Provider() log.LoggerProvider { return p.lp }
+
+// Enabled reports whether records are exported at all: false when OTEL_SDK_DISABLED=true or
+// OTEL_LOGS_EXPORTER=none.
+func (p *Pipeline) Enabled() bool { return !p.disabled }
+
+// Description says where records go, for a startup message: "otlp http/protobuf to
+// http://localhost:4318", "disabled by OTEL_SDK_DISABLED"... It never contains secrets.
+func (p *Pipeline) Description() string { return p.desc }
+
+// Diagnostics returns the settings the Pipeline ignored, each naming its variable.
+func (p *Pipeline) Diagnostics() []config.Diagnostic { return p.diags }
+
+// Redact replaces the secrets the Pipeline knows (header values from
+// OTEL_EXPORTER_OTLP_[LOGS_]HEADERS, user info from the endpoint URLs) in s with "REDACTED":
+// for text from elsewhere, such as OpenTelemetry's global error handler, before it is shown.
+func (p *Pipeline) Redact(s string) string { return p.red.redact(s) }
+
+// Stats returns the processors' counters (summed, if OTEL_LOGS_EXPORTER names several
+// exporters: a record then counts once per exporter). Zero for a disabled Pipeline or a
+// caller's provider.
+func (p *Pipeline) Stats() Stats {
+	var s Stats
+	for _, proc := range p.procs {
+		ps := proc.Stats()
+		s.Emitted += ps.Emitted
+		s.Enqueued += ps.Enqueued
+		s.Exported += ps.Exported
+		s.DroppedQueueFull += ps.DroppedQueueFull
+		s.DroppedShutdown += ps.DroppedShutdown
+		s.FailedExport += ps.FailedExport
+		s.FailedRejected += ps.FailedRejected
+		s.FailedShutdown += ps.FailedShutdown
+		s.Pending += ps.Pending
+		s.ExportAttempts += ps.ExportAttempts
+		s.ExportErrors += ps.ExportErrors
+		s.Retries += ps.Retries
+		if ps.LastError != "" {
+			s.LastError = ps.LastError
+		}
+	}
+	return s
+}
+
+// ForceFlush exports what is queued, within ctx (see Processor.ForceFlush).
+func (p *Pipeline) ForceFlush(ctx context.Context) error {
+	if p.sdk == nil {
+		return nil
+	}
+	return p.red.redactError(p.sdk.ForceFlush(ctx))
+}
+
+// Shutdown flushes and stops the Pipeline's provider within ctx. The error, if records could
+// not be delivered, wraps a *DeliveryError with their number. A caller's provider is left
+// alone. Later calls return nil.
+func (p *Pipeline) Shutdown(ctx context.Context) error {
+	if p.sdk == nil {
+		return nil
+	}
+	err := p.sdk.Shutdown(ctx)
+	// If ctx ended while the provider waited for log calls in progress, it skipped the
+	// processors: shut them down anyway, so that what they hold is counted.
+	for _, proc := range p.procs {
+		err = errors.Join(err, proc.Shutdown(ctx))
+	}
+	return p.red.redactError(err)
+}

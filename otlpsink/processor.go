@@ -1,0 +1,823 @@
+package otlpsink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+
+	"github.com/logbridge/logbridge/config"
+)
+
+// Processor defaults. The queue is 8 times the OpenTelemetry default (2048) so a burst is
+// absorbed without blocking; backpressure (MaxBlock) covers the rest.
+const (
+	DefaultMaxQueueSize       = 16384
+	DefaultScheduleDelay      = time.Second
+	DefaultExportTimeout      = 30 * time.Second
+	DefaultMaxExportBatchSize = 512
+	DefaultMaxBlock           = 250 * time.Millisecond
+	DefaultExportConcurrency  = 1
+	DefaultRetryMaxElapsed    = time.Minute
+)
+
+// The environment variables the Processor reads (OpenTelemetry's batch log record processor
+// settings; durations in milliseconds).
+const (
+	EnvMaxQueueSize       = "OTEL_BLRP_MAX_QUEUE_SIZE"
+	EnvScheduleDelay      = "OTEL_BLRP_SCHEDULE_DELAY"
+	EnvExportTimeout      = "OTEL_BLRP_EXPORT_TIMEOUT"
+	EnvMaxExportBatchSize = "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"
+)
+
+// Retry backoff between attempts to export a batch.
+const (
+	retryInitial  = 100 * time.Millisecond
+	retryMax      = 5 * time.Second
+	retryShutdown = 100 * time.Millisecond // backoff while Shutdown drains
+)
+
+// ProcessorOption configures a Processor. Options take precedence over the OTEL_BLRP_* env
+// vars, as with the SDK's BatchProcessor.
+type ProcessorOption func(*processorConfig)
+
+type processorConfig struct {
+	maxQueue, batchSize, workers int
+	delay, timeout, maxBlock     time.Duration
+	retryMaxElapsed              time.Duration
+	set                          map[string]bool // env-backed settings given as options
+	onError                      func(error)
+	red                          *redactor // nil: nothing to redact
+	clone                        bool
+	diags                        []config.Diagnostic
+}
+
+// WithMaxQueueSize sets how many records the processor holds at most, queued or being
+// exported (OTEL_BLRP_MAX_QUEUE_SIZE; default DefaultMaxQueueSize). Values below 1 are ignored.
+func WithMaxQueueSize(n int) ProcessorOption {
+	return func(c *processorConfig) {
+		if n > 0 {
+			c.maxQueue, c.set[EnvMaxQueueSize] = n, true
+		}
+	}
+}
+
+// WithScheduleDelay sets how long a record waits at most for its batch to fill before the
+// batch is exported anyway (OTEL_BLRP_SCHEDULE_DELAY; default DefaultScheduleDelay).
+func WithScheduleDelay(d time.Duration) ProcessorOption {
+	return func(c *processorConfig) {
+		if d > 0 {
+			c.delay, c.set[EnvScheduleDelay] = d, true
+		}
+	}
+}
+
+// WithExportTimeout bounds each export attempt (OTEL_BLRP_EXPORT_TIMEOUT; default
+// DefaultExportTimeout).
+func WithExportTimeout(d time.Duration) ProcessorOption {
+	return func(c *processorConfig) {
+		if d > 0 {
+			c.timeout, c.set[EnvExportTimeout] = d, true
+		}
+	}
+}
+
+// WithMaxExportBatchSize sets how many records an export sends at most
+// (OTEL_BLRP_MAX_EXPORT_BATCH_SIZE; default DefaultMaxExportBatchSize; at most the queue size).
+func WithMaxExportBatchSize(n int) ProcessorOption {
+	return func(c *processorConfig) {
+		if n > 0 {
+			c.batchSize, c.set[EnvMaxExportBatchSize] = n, true
+		}
+	}
+}
+
+// WithMaxBlock sets how long OnEmit (a log call) waits at most for room when the queue is
+// full while exports are succeeding (default DefaultMaxBlock). Zero or less never waits: a
+// full queue drops at once.
+func WithMaxBlock(d time.Duration) ProcessorOption {
+	return func(c *processorConfig) { c.maxBlock = max(d, 0) }
+}
+
+// WithExportConcurrency sets how many exports run at once (default DefaultExportConcurrency,
+// 1). The sdklog.Exporter contract says Export is not called concurrently, so more than one
+// needs an exporter that allows it: the OTLP http and grpc exporters do (a Pipeline runs them
+// with 4), stdoutlog does not.
+func WithExportConcurrency(n int) ProcessorOption {
+	return func(c *processorConfig) {
+		if n > 0 {
+			c.workers = n
+		}
+	}
+}
+
+// WithRetryMaxElapsed sets how long a failing batch is retried, with exponential backoff
+// from 100 ms to 5 s, before its records are counted as failed (default
+// DefaultRetryMaxElapsed). Zero means one attempt, no retry.
+func WithRetryMaxElapsed(d time.Duration) ProcessorOption {
+	return func(c *processorConfig) { c.retryMaxElapsed = max(d, 0) }
+}
+
+// WithErrorHandler sets a function called with each failed export attempt (an *ExportError),
+// and at most once per schedule delay with the records dropped since the last call (a
+// *DropError). It is called from the processor's goroutines, never from a log call, and never
+// with a lock held; it should return quickly. The processor never logs on its own.
+func WithErrorHandler(f func(error)) ProcessorOption {
+	return func(c *processorConfig) { c.onError = f }
+}
+
+// WithCloneRecords makes OnEmit keep a deep copy (Record.Clone) of each record. Needed only
+// when a processor registered after this one on the same LoggerProvider modifies records in
+// place; by default the processor keeps the SDK's record as is (see the package
+// documentation, "Record ownership").
+func WithCloneRecords() ProcessorOption {
+	return func(c *processorConfig) { c.clone = true }
+}
+
+// withRedactor sets what removes secrets from error text: Stats.LastError and the errors the
+// error handler receives. A Pipeline sets it.
+func withRedactor(r *redactor) ProcessorOption {
+	return func(c *processorConfig) { c.red = r }
+}
+
+func newProcessorConfig(opts []ProcessorOption) processorConfig {
+	c := processorConfig{
+		workers:         DefaultExportConcurrency,
+		maxBlock:        DefaultMaxBlock,
+		retryMaxElapsed: DefaultRetryMaxElapsed,
+		set:             map[string]bool{},
+	}
+	for _, o := range opts {
+		o(&c)
+	}
+	envInt := func(name string, dst *int, def int) {
+		if c.set[name] {
+			return
+		}
+		*dst = def
+		v := os.Getenv(name)
+		if v == "" {
+			return
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 {
+			c.diags = append(c.diags, config.Diagnostic{Source: name, Piece: v,
+				Problem: "not a positive integer; using the default " + strconv.Itoa(def)})
+			return
+		}
+		*dst = n
+	}
+	envDur := func(name string, dst *time.Duration, def time.Duration) {
+		ms := int(def / time.Millisecond)
+		d := int(*dst / time.Millisecond)
+		envInt(name, &d, ms)
+		*dst = time.Duration(d) * time.Millisecond
+	}
+	envInt(EnvMaxQueueSize, &c.maxQueue, DefaultMaxQueueSize)
+	envInt(EnvMaxExportBatchSize, &c.batchSize, DefaultMaxExportBatchSize)
+	envDur(EnvScheduleDelay, &c.delay, DefaultScheduleDelay)
+	envDur(EnvExportTimeout, &c.timeout, DefaultExportTimeout)
+	c.batchSize = min(c.batchSize, c.maxQueue)
+	return c
+}
+
+// Stats are a Processor's counters since it was made. A snapshot is consistent: Emitted ==
+// Exported + Undelivered() + Pending, exactly.
+type Stats struct {
+	Emitted  uint64 // records handed to OnEmit
+	Enqueued uint64 // records accepted into the queue
+	Exported uint64 // records the exporter delivered
+
+	DroppedQueueFull uint64 // not accepted: the queue was full (after waiting, if allowed)
+	DroppedShutdown  uint64 // not accepted: emitted after Shutdown began
+
+	FailedExport   uint64 // exports that failed for good: retries exhausted or cancelled
+	FailedRejected uint64 // rejected by the receiver in a partial-success response
+	FailedShutdown uint64 // still queued or being exported when Shutdown's context ended
+
+	Pending uint64 // queued or being exported now
+
+	ExportAttempts uint64 // calls to the exporter's Export
+	ExportErrors   uint64 // attempts that returned an error (including partial successes)
+	Retries        uint64 // failed attempts followed by another attempt
+	LastError      string // text of the latest export error (secrets redacted by a Pipeline)
+}
+
+// Undelivered returns the records that were not, and will not be, delivered.
+func (s Stats) Undelivered() uint64 {
+	return s.DroppedQueueFull + s.DroppedShutdown + s.FailedExport + s.FailedRejected + s.FailedShutdown
+}
+
+// ExportError describes a failed export attempt; a WithErrorHandler function receives it.
+type ExportError struct {
+	Records  int   // records in the batch
+	Attempt  int   // 1 for the first attempt
+	Retrying bool  // the batch will be tried again; if false, its records are counted as lost
+	Rejected int64 // records the receiver rejected (partial success; the rest were delivered)
+	Err      error // the exporter's error
+}
+
+func (e *ExportError) Error() string {
+	var b strings.Builder
+	b.WriteString("otlpsink: export of ")
+	b.WriteString(strconv.Itoa(e.Records))
+	b.WriteString(" log records")
+	switch {
+	case e.Rejected > 0:
+		b.WriteString(": ")
+		b.WriteString(strconv.FormatInt(e.Rejected, 10))
+		b.WriteString(" rejected by the receiver")
+	case e.Retrying:
+		b.WriteString(" failed (attempt ")
+		b.WriteString(strconv.Itoa(e.Attempt))
+		b.WriteString(", will retry)")
+	default:
+		b.WriteString(" failed (attempt ")
+		b.WriteString(strconv.Itoa(e.Attempt))
+		b.WriteString(", giving up: records lost)")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *ExportError) Unwrap() error { return e.Err }
+
+// DropError reports records not accepted because the queue was full.
+type DropError struct {
+	Records uint64 // records dropped since the previous DropError
+}
+
+func (e *DropError) Error() string {
+	return "otlpsink: " + strconv.FormatUint(e.Records, 10) + " log records dropped: export queue full"
+}
+
+// DeliveryError is returned by Shutdown and ForceFlush when records could not be delivered
+// within the context's deadline.
+type DeliveryError struct {
+	Records uint64 // records not delivered (Shutdown: lost and counted; ForceFlush: still queued)
+	Lost    bool   // true from Shutdown: the records are counted in Stats.FailedShutdown
+	Err     error  // the cause: the context's error, or the last export error
+}
+
+func (e *DeliveryError) Error() string {
+	what := " log records still queued after flush"
+	if e.Lost {
+		what = " log records not delivered at shutdown"
+	}
+	s := "otlpsink: " + strconv.FormatUint(e.Records, 10) + what
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// batch is a sealed run of records exported together.
+type batch struct {
+	seq  uint64
+	recs []sdklog.Record
+}
+
+// Processor is an sdklog.Processor that batches records and exports them with a small pool
+// of concurrent exports, without losing records silently. See the package documentation
+// ("The processor") for the mechanism and its bounds.
+type Processor struct {
+	exp sdklog.Exporter
+	cfg processorConfig
+
+	stopped atomic.Bool // Shutdown began: OnEmit accepts nothing more
+
+	mu       sync.Mutex
+	work     *sync.Cond        // workers wait here for ready batches
+	cur      []sdklog.Record   // the open batch
+	ready    []*batch          // sealed batches, oldest first
+	inflight map[*batch]bool   // batches being exported
+	free     [][]sdklog.Record // empty batch buffers
+	seq      uint64            // sequence number of the next sealed batch
+	held     int               // records in cur, ready and inflight
+	progress chan struct{}     // closed and replaced when records leave the processor
+	kick     chan struct{}     // closed and replaced to cut retry backoffs short
+	failing  bool              // the latest export attempt failed
+	stalled  bool              // a log call timed out waiting for room; no export finished since
+	closed   bool              // Shutdown finished: held records were counted as lost
+	st       Stats             // counters, guarded by mu
+	reported uint64            // DroppedQueueFull already reported through onError
+
+	runCtx    context.Context // parent of export contexts; cancelled when Shutdown's ctx ends
+	cancelRun context.CancelFunc
+	stop      chan struct{} // closed when Shutdown begins
+	workers   sync.WaitGroup
+	ticker    sync.WaitGroup
+
+	capturing atomic.Int32 // > 0 while a provider captures a record template
+	captureMu sync.Mutex
+}
+
+var _ sdklog.Processor = (*Processor)(nil)
+
+// NewProcessor returns a Processor exporting to exp, configured by opts and the OTEL_BLRP_*
+// env vars (options win). Invalid env values are ignored in favor of the default; Diagnostics
+// names them. The processor starts its goroutines at once; Shutdown stops them.
+func NewProcessor(exp sdklog.Exporter, opts ...ProcessorOption) *Processor {
+	p := &Processor{
+		exp:      exp,
+		cfg:      newProcessorConfig(opts),
+		inflight: map[*batch]bool{},
+		progress: make(chan struct{}),
+		kick:     make(chan struct{}),
+		stop:     make(chan struct{}),
+	}
+	p.work = sync.NewCond(&p.mu)
+	p.runCtx, p.cancelRun = context.WithCancel(context.Background())
+	p.workers.Add(p.cfg.workers)
+	for range p.cfg.workers {
+		go p.worker()
+	}
+	p.ticker.Add(1)
+	go p.tick()
+	return p
+}
+
+// Diagnostics returns the problems found in the OTEL_BLRP_* env vars: each names the variable
+// and its value, which was ignored for the default.
+func (p *Processor) Diagnostics() []config.Diagnostic { return p.cfg.diags }
+
+// Enabled reports whether the processor still accepts records (until Shutdown).
+func (p *Processor) Enabled(context.Context, sdklog.EnabledParameters) bool { return p.accepting() }
+
+func (p *Processor) accepting() bool { return !p.stopped.Load() }
+
+// OnEmit queues a copy of r for export. When the queue is full it waits up to the MaxBlock
+// bound for room, but only while exports are succeeding; otherwise the record is dropped and
+// counted. It always returns nil.
+func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
+	if p.capturing.Load() != 0 && ctx != nil {
+		if slot, ok := ctx.Value(captureKey{}).(*captureSlot); ok {
+			slot.rec, slot.ok = *r, true
+			return nil
+		}
+	}
+	p.mu.Lock()
+	p.st.Emitted++
+	if p.stopped.Load() {
+		p.st.DroppedShutdown++
+		p.mu.Unlock()
+		return nil
+	}
+	if p.held >= p.cfg.maxQueue && !p.waitForRoom() {
+		if p.stopped.Load() {
+			p.st.DroppedShutdown++
+		} else {
+			p.st.DroppedQueueFull++
+		}
+		p.mu.Unlock()
+		return nil
+	}
+	if p.cur == nil {
+		p.cur = p.newBuffer()
+	}
+	if p.cfg.clone {
+		p.cur = append(p.cur, r.Clone())
+	} else {
+		p.cur = append(p.cur, *r)
+	}
+	p.held++
+	p.st.Enqueued++
+	if len(p.cur) >= p.cfg.batchSize {
+		p.seal()
+	}
+	p.mu.Unlock()
+	return nil
+}
+
+// waitForRoom waits, with p.mu held (released while waiting), until the queue has room. It
+// waits only while exports are succeeding, and at most cfg.maxBlock; a wait that times out
+// marks the exporter stalled, so that later calls drop at once until an export succeeds.
+func (p *Processor) waitForRoom() bool {
+	if p.failing || p.stalled || p.cfg.maxBlock <= 0 {
+		return false
+	}
+	if len(p.ready) == 0 && len(p.cur) > 0 {
+		p.seal() // let the exports take what the queue holds
+	}
+	timer := time.NewTimer(p.cfg.maxBlock)
+	defer timer.Stop()
+	for p.held >= p.cfg.maxQueue {
+		if p.failing || p.stalled || p.stopped.Load() {
+			return false
+		}
+		ch := p.progress
+		p.mu.Unlock()
+		select {
+		case <-ch:
+			p.mu.Lock()
+		case <-timer.C:
+			p.mu.Lock()
+			if p.held >= p.cfg.maxQueue {
+				p.stalled = true
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// newBuffer returns an empty batch buffer, reusing a free one. Called with p.mu held.
+func (p *Processor) newBuffer() []sdklog.Record {
+	if n := len(p.free); n > 0 {
+		b := p.free[n-1]
+		p.free = p.free[:n-1]
+		return b
+	}
+	return make([]sdklog.Record, 0, p.cfg.batchSize)
+}
+
+// seal moves the open batch, if any, to the ready list and wakes a worker. Called with p.mu
+// held.
+func (p *Processor) seal() {
+	if len(p.cur) == 0 {
+		return
+	}
+	p.ready = append(p.ready, &batch{seq: p.seq, recs: p.cur})
+	p.seq++
+	p.cur = nil
+	p.work.Signal()
+}
+
+// worker exports ready batches until Shutdown has drained the queue.
+func (p *Processor) worker() {
+	defer p.workers.Done()
+	for {
+		p.mu.Lock()
+		for len(p.ready) == 0 && !p.stopped.Load() {
+			p.work.Wait()
+		}
+		if len(p.ready) == 0 {
+			p.mu.Unlock()
+			return
+		}
+		b := p.ready[0]
+		p.ready[0] = nil
+		p.ready = p.ready[1:]
+		p.inflight[b] = true
+		p.mu.Unlock()
+		p.export(b)
+	}
+}
+
+// export exports b, retrying with backoff while the failure lasts less than retryMaxElapsed
+// (during Shutdown: until its context ends), and accounts for the outcome.
+func (p *Processor) export(b *batch) {
+	backoff := retryInitial
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.timeout)
+		err := p.callExport(ctx, b.recs)
+		cancel()
+		rejected, partial := partialSuccess(err)
+		if err == nil || partial {
+			rejected = min(rejected, int64(len(b.recs)))
+			p.resolve(b, err, uint64(len(b.recs))-uint64(rejected), uint64(rejected), 0, attempt)
+			if partial {
+				p.report(&ExportError{Records: len(b.recs), Attempt: attempt, Rejected: rejected, Err: err})
+			}
+			return
+		}
+		stopping := p.stopped.Load()
+		retry := p.runCtx.Err() == nil && (stopping || time.Since(start) < p.cfg.retryMaxElapsed)
+		if !retry {
+			p.resolve(b, err, 0, 0, uint64(len(b.recs)), attempt)
+			p.report(&ExportError{Records: len(b.recs), Attempt: attempt, Err: err})
+			return
+		}
+		p.attemptFailed(err)
+		p.report(&ExportError{Records: len(b.recs), Attempt: attempt, Retrying: true, Err: err})
+		wait := backoff
+		if stopping {
+			wait = retryShutdown
+		}
+		// Full jitter on the upper half, so concurrent workers do not retry in lockstep.
+		wait = wait/2 + rand.N(wait/2+1)
+		p.mu.Lock()
+		kick := p.kick
+		p.mu.Unlock()
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-kick:
+		case <-p.runCtx.Done():
+		}
+		t.Stop()
+		backoff = min(backoff*2, retryMax)
+	}
+}
+
+// callExport calls the exporter, turning a panic into an error.
+func (p *Processor) callExport(ctx context.Context, recs []sdklog.Record) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("exporter panicked: %v", r)
+		}
+	}()
+	return p.exp.Export(ctx, recs)
+}
+
+// attemptFailed accounts for a failed attempt that will be retried.
+func (p *Processor) attemptFailed(err error) {
+	p.mu.Lock()
+	p.st.ExportAttempts++
+	p.st.ExportErrors++
+	p.st.Retries++
+	p.st.LastError = p.cfg.red.redact(err.Error())
+	p.failing = true
+	p.mu.Unlock()
+}
+
+// resolve accounts for b's last attempt and releases it: exported records were delivered,
+// rejected ones refused by the receiver, failed ones lost to errors.
+func (p *Processor) resolve(b *batch, err error, exported, rejected, failed uint64, attempt int) {
+	_ = attempt
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.st.ExportAttempts++
+	if err != nil {
+		p.st.ExportErrors++
+		p.st.LastError = p.cfg.red.redact(err.Error())
+	}
+	if p.closed {
+		return // Shutdown gave up on this batch and counted it as lost
+	}
+	p.st.Exported += exported
+	p.st.FailedRejected += rejected
+	if p.stopped.Load() && p.runCtx.Err() != nil {
+		p.st.FailedShutdown += failed // cut off by Shutdown's deadline
+	} else {
+		p.st.FailedExport += failed
+	}
+	if failed > 0 {
+		p.failing = true
+	} else {
+		p.failing, p.stalled = false, false
+	}
+	p.held -= len(b.recs)
+	delete(p.inflight, b)
+	clear(b.recs)
+	if len(p.free) <= p.cfg.workers {
+		p.free = append(p.free, b.recs[:0])
+	}
+	b.recs = nil
+	close(p.progress)
+	p.progress = make(chan struct{})
+}
+
+// report hands err to the error handler, if any.
+func (p *Processor) report(err error) {
+	if f := p.cfg.onError; f != nil {
+		func() {
+			defer func() { _ = recover() }()
+			f(p.cfg.red.redactError(err))
+		}()
+	}
+}
+
+// tick seals the open batch every schedule delay and reports drops.
+func (p *Processor) tick() {
+	defer p.ticker.Done()
+	t := time.NewTicker(p.cfg.delay)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			p.reportDrops()
+			return
+		case <-t.C:
+			p.mu.Lock()
+			p.seal()
+			p.mu.Unlock()
+			p.reportDrops()
+		}
+	}
+}
+
+func (p *Processor) reportDrops() {
+	p.mu.Lock()
+	n := p.st.DroppedQueueFull - p.reported
+	p.reported = p.st.DroppedQueueFull
+	p.mu.Unlock()
+	if n > 0 {
+		p.report(&DropError{Records: n})
+	}
+}
+
+// oldestUnresolved returns the sequence number of the oldest batch not yet resolved, or
+// p.seq if none. Called with p.mu held.
+func (p *Processor) oldestUnresolved() uint64 {
+	oldest := p.seq
+	if len(p.ready) > 0 {
+		oldest = p.ready[0].seq
+	}
+	for b := range p.inflight {
+		oldest = min(oldest, b.seq)
+	}
+	return oldest
+}
+
+// unresolvedBefore counts the records in batches older than seq. Called with p.mu held.
+func (p *Processor) unresolvedBefore(seq uint64) uint64 {
+	var n uint64
+	for _, b := range p.ready {
+		if b.seq < seq {
+			n += uint64(len(b.recs))
+		}
+	}
+	for b := range p.inflight {
+		if b.seq < seq {
+			n += uint64(len(b.recs))
+		}
+	}
+	return n
+}
+
+// ForceFlush exports every record emitted before the call, waiting until they are resolved
+// (delivered or counted as lost) or ctx ends, then flushes the exporter. Records it could not
+// export in time stay queued; the returned *DeliveryError says how many.
+func (p *Processor) ForceFlush(ctx context.Context) error {
+	if p.stopped.Load() {
+		return nil
+	}
+	p.mu.Lock()
+	p.seal()
+	target := p.seq
+	close(p.kick)
+	p.kick = make(chan struct{})
+	for p.oldestUnresolved() < target {
+		ch := p.progress
+		p.mu.Unlock()
+		select {
+		case <-ch:
+			p.mu.Lock()
+		case <-ctx.Done():
+			p.mu.Lock()
+			n := p.unresolvedBefore(target)
+			p.mu.Unlock()
+			if n == 0 {
+				return p.exp.ForceFlush(ctx)
+			}
+			return &DeliveryError{Records: n, Err: context.Cause(ctx)}
+		}
+	}
+	p.mu.Unlock()
+	return p.exp.ForceFlush(ctx)
+}
+
+// Shutdown stops accepting records, exports everything queued (retrying failures) until done
+// or until ctx ends, then shuts the exporter down. Records still undelivered when ctx ends are
+// counted in Stats.FailedShutdown and reported in the returned *DeliveryError. Shutdown
+// returns by ctx's deadline even if the exporter hangs; later calls return nil.
+func (p *Processor) Shutdown(ctx context.Context) error {
+	if p.stopped.Swap(true) {
+		return nil
+	}
+	p.mu.Lock()
+	p.seal()
+	p.work.Broadcast()
+	close(p.kick)
+	p.kick = make(chan struct{})
+	close(p.progress) // wake log calls waiting for room: they drop now
+	p.progress = make(chan struct{})
+	p.mu.Unlock()
+	close(p.stop)
+	stopAfter := context.AfterFunc(ctx, p.cancelRun)
+	defer stopAfter()
+
+	done := make(chan struct{})
+	go func() {
+		p.workers.Wait()
+		p.ticker.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+
+	p.mu.Lock()
+	p.closed = true
+	lost := uint64(p.held)
+	p.st.FailedShutdown += lost
+	p.held = 0
+	p.ready = nil
+	p.cur = nil
+	clear(p.inflight)
+	p.free = nil
+	lastErr := p.st.LastError
+	p.mu.Unlock()
+	p.cancelRun()
+
+	var errs []error
+	if ctx.Err() != nil {
+		// Out of time: still release the exporter's connections, without waiting for it.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			defer cancel()
+			_ = callWithin(ctx, p.exp.Shutdown)
+		}()
+	} else if err := callWithin(ctx, func(ctx context.Context) error {
+		return errors.Join(p.exp.ForceFlush(ctx), p.exp.Shutdown(ctx))
+	}); err != nil {
+		errs = append(errs, err)
+	}
+	if lost > 0 {
+		cause := context.Cause(ctx)
+		if cause == nil && lastErr != "" {
+			cause = errors.New(lastErr)
+		}
+		errs = append([]error{&DeliveryError{Records: lost, Lost: true, Err: cause}}, errs...)
+	}
+	return errors.Join(errs...)
+}
+
+// callWithin runs f and returns its error, or ctx's error if ctx ends first (f keeps running).
+func callWithin(ctx context.Context, f func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	res := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				res <- fmt.Errorf("exporter panicked: %v", r)
+			}
+		}()
+		res <- f(ctx)
+	}()
+	select {
+	case err := <-res:
+		return err
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// Stats returns a consistent snapshot of the counters.
+func (p *Processor) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.st
+	s.Pending = uint64(p.held)
+	return s
+}
+
+// partialSuccess reports whether err (or an error it wraps) is an OTLP partial-success
+// response and how many records it rejected. The OTLP exporters report those as an
+// unexported PartialSuccess type (with a RejectedItems field), so it is recognized by shape.
+func partialSuccess(err error) (rejected int64, ok bool) {
+	if err == nil {
+		return 0, false
+	}
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		v := reflect.ValueOf(e)
+		if v.Kind() == reflect.Struct && v.Type().Name() == "PartialSuccess" {
+			if f := v.FieldByName("RejectedItems"); f.IsValid() && f.CanInt() {
+				rejected += f.Int()
+				ok = true
+			}
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return rejected, ok
+}
+
+// captureKey marks the context of the Emit with which a provider captures a record template.
+type captureKey struct{}
+
+// captureSlot receives the captured record.
+type captureSlot struct {
+	rec sdklog.Record
+	ok  bool
+}
