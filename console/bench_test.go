@@ -1,0 +1,106 @@
+package console_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/lmittmann/tint"
+
+	"github.com/logbridge/logbridge/console"
+)
+
+// The cases of log/slog's internal benchmarks (log/slog/internal/benchmarks), with Rich
+// markup in the message. Every handler gets the same record, built once, and writes to
+// io.Discard with color on (logbridge with a fixed truecolor profile, tint with its fixed
+// 16 colors) - slog.TextHandler has no color.
+const benchMessage = "Test logging, but use a [bold]somewhat[/] realistic message length."
+
+type benchEvent struct {
+	ID    string
+	Index int
+	Flag  bool
+}
+
+var (
+	benchTime     = time.Date(2022, time.May, 1, 0, 0, 0, 0, time.UTC)
+	benchString   = "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190"
+	benchInt      = 32768
+	benchDuration = 23 * time.Second
+	benchError    = errors.New("fail")
+	benchEv       = benchEvent{"abcdefgh", 65536, true}
+)
+
+func benchAttrs(n int) []slog.Attr {
+	five := []slog.Attr{
+		slog.String("string", benchString),
+		slog.Int("status", benchInt),
+		slog.Duration("duration", benchDuration),
+		slog.Time("time", benchTime),
+		slog.Any("error", benchError),
+	}
+	alt := []slog.Attr{
+		slog.String("string", benchString),
+		slog.Int("status", benchInt),
+		slog.Duration("duration", benchDuration),
+		slog.Time("time", benchTime),
+		slog.Any("event", benchEv),
+	}
+	switch n {
+	case 5:
+		return five
+	case 10:
+		return append(alt[:len(alt):len(alt)], alt...)
+	}
+	as := append([]slog.Attr(nil), five...)
+	for len(as) < n {
+		as = append(as, alt...)
+	}
+	return as
+}
+
+// BenchmarkConsole compares the console handler with tint and slog.TextHandler on one
+// record. Compare runs with benchstat.
+func BenchmarkConsole(b *testing.B) {
+	ctx := context.Background()
+	handlers := []struct {
+		name string
+		h    slog.Handler
+	}{
+		{"logbridge", console.NewHandler(io.Discard, &console.Options{
+			Color: console.ColorAlways,
+			Env:   []string{"TERM=xterm-256color", "COLORTERM=truecolor"},
+		})},
+		{"tint", tint.NewHandler(io.Discard, &tint.Options{})},
+		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
+	}
+	for _, hc := range handlers {
+		b.Run(hc.name, func(b *testing.B) {
+			for _, n := range []int{5, 10, 40} {
+				r := slog.NewRecord(time.Now(), slog.LevelInfo, benchMessage, 0)
+				r.AddAttrs(benchAttrs(n)...)
+				b.Run(itoa(n)+"attrs", func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := hc.h.Handle(ctx, r); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+func itoa(n int) string {
+	switch n {
+	case 5:
+		return "5"
+	case 10:
+		return "10"
+	}
+	return "40"
+}

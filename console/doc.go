@@ -1,0 +1,76 @@
+// Package console is a slog.Handler for the person at the terminal: a rich, colored,
+// width-aware rendering of each record, in the spirit of Rich's RichHandler.
+//
+//	12:04:05.123 INFO     core myapp.db     connected to [bold]primary[/] in 3ms  host=db-1 pool=8
+//
+// The handler is usable on its own ([NewHandler] returns a normal slog.Handler); the otellog
+// fan-out uses it as the console sink, writing to stderr.
+//
+// # Layout
+//
+// One record is one line:
+//
+//   - the time, dim (Options.TimeFormat, default "15:04:05.000", in the record's location);
+//   - the level, 8 columns wide and colored: DEBUG dim blue, INFO green, WARNING yellow,
+//     ERROR red, CRITICAL bold reverse red (levels in between, such as INFO+2, take the
+//     color of the level below them);
+//   - the category and logger name set by [Handler.WithLogger], padded to 16 columns,
+//     absent when there are none;
+//   - the message, its Rich markup rendered ("[bold red]failed[/]") and the rest highlighted
+//     as Rich's ReprHighlighter does (numbers, "quoted strings", URLs, UUIDs, IP addresses,
+//     true/false/None/nil);
+//   - the attributes as key=value: keys dim, values colored by kind (strings green, numbers
+//     cyan, booleans italic green/red, durations magenta, times blue, errors red, nil italic
+//     magenta), groups as dotted keys (req.method=GET), values quoted as slog.TextHandler
+//     quotes them (when they hold spaces, '=', '"' or anything not printable);
+//   - the short trace id, trace=4bf92f35 (the first 8 hex digits), when the context passed
+//     to the logging call carries a valid span;
+//   - the source location dir/file.go:line when Options.AddSource is set, right-aligned
+//     at the wrap width when there is one.
+//
+// Then, for each error value that wraps or joins other errors, its causes, one per line,
+// as a tree indented under the message:
+//
+//	12:04:05.123 ERROR    query failed err="query users: dial tcp: EOF"
+//	                      └─ dial tcp: EOF
+//	                         └─ EOF
+//
+// # Width
+//
+// When a width is in force (Options.Width, or the terminal's own when the writer is one),
+// lines longer than it wrap at their last space, and continuation lines start under the
+// message column. Width counts display columns: East Asian wide characters take two. When
+// the writer is not a terminal and no width is given, lines never wrap, so pipes and
+// `docker logs` keep one line per record.
+//
+// # Newlines in messages
+//
+// A newline in a message starts a continuation line indented under the message column (at
+// least two spaces), as Rich prints it: a record's first line always starts at column 0 and
+// every other line is indented, so a message can never pass for a separate record.
+// Trailing newlines are dropped. Newlines in attribute values and error texts are shown
+// escaped (\n); attribute values are data and are never interpreted as markup.
+//
+// # Color
+//
+// Color is decided once, in NewHandler, from the writer, [Options].Color and the
+// environment ([Options].Env, or the process's): see [ColorMode] for the rules (NO_COLOR,
+// FORCE_COLOR, CLICOLOR_FORCE, TERM=dumb, and the terminal's color depth, read with
+// github.com/charmbracelet/colorprofile). With color off, markup is stripped, never shown.
+//
+// # Security
+//
+// Text from messages, keys, values, error texts and logger names can never control the
+// terminal: control characters (ESC and so every CSI/OSC sequence, BEL, backspace, CR, ...),
+// DEL, C1 controls, bidirectional overrides, line separators and invalid UTF-8 are shown
+// escaped (\x1b, \r, \u202e, \xff), so a logged string cannot move the cursor, rewrite the
+// screen, set the title or a hyperlink, or forge a line. The only escape sequences written
+// are the handler's own styles and the hyperlinks of link=URL markup in messages, whose
+// targets the markup package sanitizes.
+//
+// # Performance
+//
+// Handle formats into a pooled buffer without fmt or per-call allocations for the usual
+// values, with attributes from WithAttrs formatted once, and holds the writer's lock (one
+// per writer, shared by all clones) only for the Write.
+package console

@@ -1,0 +1,319 @@
+package console
+
+import (
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/logbridge/logbridge/internal/markup"
+)
+
+// state is the per-call scratch space of Handle and WithAttrs, pooled.
+type state struct {
+	h         *Handler
+	buf       []byte
+	scratch   []byte // fmt output, quoting
+	valBuf    []byte // the text of a KindAny value
+	wrapBuf   []byte
+	tmp       []byte
+	keyPrefix []byte // group prefix of the attribute being written: "a.b."
+	groups    []string
+	segs      []markup.Segment
+	errs      []keyedErr
+	tree      []byte
+	keyWidth  int // bytes of tmp holding the key that starts the current cause tree
+
+	bodyStart int // attributes after this offset get a leading space (-1: always)
+	indent    int // continuation lines' indentation
+
+	// The style in force while the message is written: its escape sequences are
+	// buf[sgrStart:sgrEnd] (none when equal), link says it opened a hyperlink.
+	sgrStart, sgrEnd int
+	link             bool
+	multiline        bool // the message had a newline
+}
+
+const (
+	bufStart = 1 << 10
+	bufMax   = 16 << 10
+)
+
+var statePool = sync.Pool{New: func() any {
+	return &state{buf: make([]byte, 0, bufStart)}
+}}
+
+func newState(h *Handler) *state {
+	s := statePool.Get().(*state)
+	s.h = h
+	s.bodyStart = -1
+	s.sgrStart, s.sgrEnd, s.link = 0, 0, false
+	return s
+}
+
+func (s *state) free() {
+	if cap(s.buf) > bufMax || cap(s.scratch) > bufMax || cap(s.valBuf) > bufMax || cap(s.wrapBuf) > bufMax || cap(s.tmp) > bufMax {
+		return // let the GC have the big ones
+	}
+	s.h = nil
+	s.buf = s.buf[:0]
+	clear(s.groups)
+	s.groups = s.groups[:0]
+	clear(s.segs)
+	s.segs = s.segs[:0]
+	clear(s.errs)
+	s.errs = s.errs[:0]
+	statePool.Put(s)
+}
+
+// bytesString views b as a string for a call that does not keep it.
+func bytesString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// appendAttr appends " key=value" for a (and its members, for a group). quote says the
+// group prefix needs quoting.
+func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
+	a.Value = a.Value.Resolve()
+	rep := s.h.opts.ReplaceAttr
+	if rep != nil && a.Value.Kind() != slog.KindGroup {
+		a = rep(s.groups, a)
+		a.Value = a.Value.Resolve()
+	}
+	kind := a.Value.Kind()
+	if a.Key == "" && kind == slog.KindAny && a.Value.Any() == nil {
+		return b // an empty Attr is ignored
+	}
+	if kind == slog.KindGroup {
+		attrs := a.Value.Group()
+		if len(attrs) == 0 {
+			return b
+		}
+		if a.Key == "" { // inline
+			for _, ga := range attrs {
+				b = s.appendAttr(b, ga, quote)
+			}
+			return b
+		}
+		n := len(s.keyPrefix)
+		s.keyPrefix = append(append(s.keyPrefix, a.Key...), '.')
+		if rep != nil {
+			s.groups = append(s.groups, a.Key)
+		}
+		q := quote || needsQuoting(a.Key)
+		for _, ga := range attrs {
+			b = s.appendAttr(b, ga, q)
+		}
+		s.keyPrefix = s.keyPrefix[:n]
+		if rep != nil {
+			s.groups = s.groups[:len(s.groups)-1]
+		}
+		return b
+	}
+
+	if len(b) > s.bodyStart {
+		b = append(b, ' ')
+	}
+	color := s.h.color
+	if color {
+		b = append(b, sgrKey...)
+	}
+	prefix := s.keyPrefix
+	if quote || (a.Key == "" && len(prefix) == 0) || (a.Key != "" && needsQuoting(a.Key)) {
+		b = append(b, '"')
+		b = appendQuotedInner(b, bytesString(prefix))
+		b = appendQuotedInner(b, a.Key)
+		b = append(b, '"')
+	} else {
+		b = append(b, prefix...)
+		b = append(b, a.Key...)
+	}
+	b = append(b, '=')
+	if color {
+		b = append(b, sgrReset...)
+	}
+	if kind == slog.KindAny {
+		if err, ok := a.Value.Any().(error); ok && hasCauses(err) {
+			s.errs = append(s.errs, keyedErr{key: a.Key, err: err})
+		}
+	}
+	return s.appendValue(b, a.Value)
+}
+
+// appendValue appends v, styled by kind and quoted when needed.
+func (s *state) appendValue(b []byte, v slog.Value) []byte {
+	color := s.h.color
+	var sgr string
+	switch v.Kind() {
+	case slog.KindString:
+		return appendStyledValue(b, sgrString, v.String(), color)
+	case slog.KindInt64:
+		sgr = sgrNumber
+		b = appendOpen(b, sgr, color)
+		b = strconv.AppendInt(b, v.Int64(), 10)
+	case slog.KindUint64:
+		sgr = sgrNumber
+		b = appendOpen(b, sgr, color)
+		b = strconv.AppendUint(b, v.Uint64(), 10)
+	case slog.KindFloat64:
+		sgr = sgrNumber
+		b = appendOpen(b, sgr, color)
+		b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+	case slog.KindBool:
+		if v.Bool() {
+			return appendStyled(b, sgrTrue, "true", color)
+		}
+		return appendStyled(b, sgrFalse, "false", color)
+	case slog.KindDuration:
+		sgr = sgrDuration
+		b = appendOpen(b, sgr, color)
+		b = appendDuration(b, v.Duration())
+	case slog.KindTime:
+		sgr = sgrTimeVal
+		b = appendOpen(b, sgr, color)
+		b = appendRFC3339Millis(b, v.Time())
+	default:
+		s.valBuf, sgr = s.appendAnyText(s.valBuf[:0], v.Any())
+		return appendStyledValue(b, sgr, bytesString(s.valBuf), color)
+	}
+	if color {
+		b = append(b, sgrReset...)
+	}
+	return b
+}
+
+// appendValueRaw appends v's text, unquoted and unstyled (for built-ins replaced by
+// ReplaceAttr), and its style.
+func (s *state) appendValueRaw(b []byte, v slog.Value) ([]byte, string) {
+	switch v.Kind() {
+	case slog.KindString:
+		return append(b, v.String()...), sgrString
+	case slog.KindTime:
+		return appendRFC3339Millis(b, v.Time()), sgrTimeVal
+	case slog.KindDuration:
+		return appendDuration(b, v.Duration()), sgrDuration
+	case slog.KindAny, slog.KindLogValuer:
+		return s.appendAnyText(b, v.Any())
+	case slog.KindGroup:
+		return append(b, v.String()...), sgrAny
+	}
+	return append(b, v.String()...), sgrNumber
+}
+
+func appendOpen(b []byte, sgr string, color bool) []byte {
+	if color && sgr != "" {
+		b = append(b, sgr...)
+	}
+	return b
+}
+
+// appendStyledValue appends text, quoted when needed, in style sgr.
+func appendStyledValue(b []byte, sgr, text string, color bool) []byte {
+	if !color || sgr == "" {
+		return appendMaybeQuoted(b, text)
+	}
+	b = append(b, sgr...)
+	b = appendMaybeQuoted(b, text)
+	return append(b, sgrReset...)
+}
+
+// highlight reports whether message text is highlighted.
+func (s *state) highlight() bool { return s.h.color && !s.h.opts.NoHighlight }
+
+// renderMessage appends the message: markup rendered (or stripped when color is off),
+// highlighted, control characters escaped, and its own newlines turned into continuation
+// lines indented under the message column.
+func (s *state) renderMessage(b []byte, msg string) []byte {
+	color := s.h.color
+	highlight := s.highlight()
+	if strings.IndexByte(msg, '[') < 0 {
+		// No tag, hence no markup (a backslash escapes only a '[').
+		if highlight {
+			return s.appendHighlighted(b, msg)
+		}
+		return s.appendText(b, msg)
+	}
+	s.segs = markup.Parse(s.segs[:0], msg)
+	for i := range s.segs {
+		seg := &s.segs[i]
+		switch {
+		case !color:
+			b = s.appendText(b, seg.Text)
+		case seg.Style == markup.Style{}:
+			if highlight {
+				b = s.appendHighlighted(b, seg.Text)
+			} else {
+				b = s.appendText(b, seg.Text)
+			}
+		default:
+			start := len(b)
+			b = appendMarkupSGR(b, seg.Style, s.h.profile)
+			s.sgrStart, s.sgrEnd, s.link = start, len(b), seg.Style.Link != ""
+			b = s.appendText(b, seg.Text)
+			if s.sgrEnd > start {
+				b = appendMarkupReset(b, seg.Style, s.h.profile)
+			}
+			s.sgrStart, s.sgrEnd, s.link = 0, 0, false
+		}
+	}
+	return b
+}
+
+// appendText appends message text t with control characters, escape sequences, invalid
+// bytes and unsafe runes escaped; '\n' starts a continuation line, a tab is four spaces.
+func (s *state) appendText(b []byte, t string) []byte {
+	for i := 0; i < len(t); {
+		j := plainPrefix(t, i)
+		b = append(b, t[i:j]...)
+		if j == len(t) {
+			break
+		}
+		c := t[j]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '\n':
+				b = s.newline(b)
+			case '\t':
+				b = append(b, "    "...)
+			default:
+				b = appendEscapedByte(b, c)
+			}
+			i = j + 1
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(t[j:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = appendEscapedByte(b, c)
+		case unsafeRune(r):
+			b = appendEscapedRune(b, r)
+		default:
+			b = append(b, t[j:j+size]...)
+		}
+		i = j + size
+	}
+	return b
+}
+
+// newline starts a continuation line of the message: the style in force is closed before
+// the line break and opened again after the indentation.
+func (s *state) newline(b []byte) []byte {
+	active := s.sgrEnd > s.sgrStart
+	if active {
+		b = append(b, sgrReset...)
+		if s.link {
+			b = append(b, sgrLinkClose...)
+		}
+	}
+	s.multiline = true
+	b = append(b, '\n')
+	b = appendSpaces(b, s.indent)
+	if active {
+		start := len(b)
+		b = append(b, b[s.sgrStart:s.sgrEnd]...)
+		s.sgrStart, s.sgrEnd = start, len(b)
+	}
+	return b
+}
