@@ -1,0 +1,101 @@
+package filelog
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+)
+
+// The cases of log/slog/internal/benchmarks: the same message and five attributes (string,
+// int, duration, time, error), repeated for 10 and 40.
+const benchMessage = "Test logging, but use a somewhat realistic message length."
+
+var (
+	benchTime     = time.Date(2022, time.May, 1, 0, 0, 0, 0, time.UTC)
+	benchString   = "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190"
+	benchInt      = 32768
+	benchDuration = 23 * time.Second
+	errBench    = errors.New("fail")
+)
+
+func benchAttrs(n int) []slog.Attr {
+	five := []slog.Attr{
+		slog.String("string", benchString),
+		slog.Int("status", benchInt),
+		slog.Duration("duration", benchDuration),
+		slog.Time("time", benchTime),
+		slog.Any("error", errBench),
+	}
+	var as []slog.Attr
+	for len(as) < n {
+		as = append(as, five...)
+	}
+	return as[:n]
+}
+
+// BenchmarkFile compares the file sink with slog's own handlers, all writing to io.Discard:
+//
+//	go test -run '^$' -bench BenchmarkFile -count 6 ./filelog/ | benchstat -col /handler -
+//
+// logbridge-* come from WithLogger (the way the fan-out uses them), so they also write the
+// logger name, the caller's line number and the category, which slog's handlers don't.
+func BenchmarkFile(b *testing.B) {
+	ctx := context.Background()
+	for _, handler := range []struct {
+		name string
+		h    slog.Handler
+	}{
+		{"discard", slog.DiscardHandler},
+		{"logbridge-text", NewHandler(io.Discard, nil).WithLogger("bench", "core")},
+		{"logbridge-json", NewHandler(io.Discard, &Options{Format: FormatJSON}).WithLogger("bench", "core")},
+		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
+		{"slogjson", slog.NewJSONHandler(io.Discard, nil)},
+	} {
+		logger := slog.New(handler.h)
+		b.Run("handler="+handler.name, func(b *testing.B) {
+			for _, n := range []int{5, 10, 40} {
+				attrs := benchAttrs(n)
+				b.Run(itoa(n)+"attrs", func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						logger.LogAttrs(ctx, slog.LevelInfo, benchMessage, attrs...)
+					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkFileWith measures a logger with attributes and a group added by With/WithGroup, the
+// shape a service's request logger has.
+func BenchmarkFileWith(b *testing.B) {
+	ctx := context.Background()
+	for _, handler := range []struct {
+		name string
+		h    slog.Handler
+	}{
+		{"logbridge-text", NewHandler(io.Discard, nil).WithLogger("bench", "core")},
+		{"logbridge-json", NewHandler(io.Discard, &Options{Format: FormatJSON}).WithLogger("bench", "core")},
+		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
+		{"slogjson", slog.NewJSONHandler(io.Discard, nil)},
+	} {
+		logger := slog.New(handler.h.WithAttrs(benchAttrs(5))).WithGroup("req")
+		attrs := benchAttrs(5)
+		b.Run("handler="+handler.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				logger.LogAttrs(ctx, slog.LevelInfo, benchMessage, attrs...)
+			}
+		})
+	}
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
