@@ -265,7 +265,7 @@ func TestFailingSink(t *testing.T) {
 			msgs := good.messages(t)
 			var records, reports []string
 			for _, m := range msgs {
-				if strings.HasPrefix(m, "logbridge:") {
+				if strings.Contains(m, "sink failed") {
 					reports = append(reports, m)
 				} else {
 					records = append(records, m)
@@ -280,7 +280,7 @@ func TestFailingSink(t *testing.T) {
 			}
 			var last map[string]any
 			for _, r := range good.records(t) {
-				if strings.HasPrefix(fmt.Sprint(r["msg"]), "logbridge:") {
+				if r[AttrLogger] == reportLogger {
 					last = r
 				}
 			}

@@ -1,0 +1,338 @@
+package otellog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	otellogapi "go.opentelemetry.io/otel/log"
+
+	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/otlpsink"
+)
+
+// Option configures Setup.
+type Option func(*options)
+
+type options struct {
+	prefix         string
+	categories     []string
+	configFile     string
+	defaults       *config.Config
+	levels         string
+	console        io.Writer
+	extra          []*sink
+	provider       otellogapi.LoggerProvider
+	otlpOpts       []otlpsink.PipelineOption
+	install        bool
+	reportInterval time.Duration
+	stdLogLevel    slog.Level
+	diags          []config.Diagnostic // found while building sinks
+}
+
+// WithEnvPrefix reads the application's env vars: WithEnvPrefix("DEMO") reads DEMO_LOGGING,
+// DEMO_LOG_FILE, DEMO_LOG_WIDTH, DEMO_LOG_CONFIG and the rest (see config.Settings).
+func WithEnvPrefix(prefix string) Option { return func(o *options) { o.prefix = prefix } }
+
+// WithCategories declares the application's categories. Loggers can only be made for declared
+// categories and their sub-categories ("core" allows "core::db").
+func WithCategories(categories ...string) Option {
+	return func(o *options) { o.categories = append(o.categories, categories...) }
+}
+
+// WithConfigFile reads a YAML configuration file (see config.ApplyYAML); <PREFIX>_LOG_CONFIG
+// overrides the path.
+func WithConfigFile(path string) Option { return func(o *options) { o.configFile = path } }
+
+// WithConfig sets the code defaults, which the YAML file and env vars override.
+func WithConfig(cfg config.Config) Option { return func(o *options) { o.defaults = &cfg } }
+
+// WithLevels sets default levels in code, as a spec ("core=debug,all=warn"); the YAML file and
+// env vars override it.
+func WithLevels(spec string) Option { return func(o *options) { o.levels = spec } }
+
+// WithConsoleWriter sends the console sink to w instead of os.Stderr.
+func WithConsoleWriter(w io.Writer) Option { return func(o *options) { o.console = w } }
+
+// WithSink adds a sink of the caller's: any slog.Handler. It receives a clone of every record
+// its category lets through, with "logger" and "log.category" attributes added to each logger.
+// With diagnostics set it also receives logbridge's own reports.
+func WithSink(name string, h slog.Handler, diagnostics bool) Option {
+	return func(o *options) {
+		o.extra = append(o.extra, &sink{name: name, handler: h, foreign: true, diagnostics: diagnostics})
+	}
+}
+
+// WithLoggerProvider makes the OTLP sink emit through the caller's LoggerProvider instead of
+// building one from OTEL_* env vars. The caller keeps ownership: Shutdown does not shut it down.
+func WithLoggerProvider(lp otellogapi.LoggerProvider) Option {
+	return func(o *options) { o.provider = lp }
+}
+
+// WithOTLPOptions passes options to the OTLP pipeline built from OTEL_* env vars.
+func WithOTLPOptions(opts ...otlpsink.PipelineOption) Option {
+	return func(o *options) { o.otlpOpts = append(o.otlpOpts, opts...) }
+}
+
+// WithInstallDefault says whether Setup installs the bridge as slog's default logger (for
+// uncategorized records), routes the standard log package into it, makes it the package-level
+// default for Get and routes OpenTelemetry's own errors and logs to the console and file. On by
+// default; Shutdown undoes it.
+func WithInstallDefault(install bool) Option { return func(o *options) { o.install = install } }
+
+// WithReportInterval sets how often at most each kind of problem (a failing sink, dropped
+// records) is reported. Default DefaultReportInterval.
+func WithReportInterval(d time.Duration) Option { return func(o *options) { o.reportInterval = d } }
+
+// WithStdLogLevel sets the level of records from the standard log package (default info; they
+// are uncategorized, so the root level applies).
+func WithStdLogLevel(l slog.Level) Option { return func(o *options) { o.stdLogLevel = l } }
+
+// Bridge is a configured logging pipeline: the category registry and the sinks. Make one with
+// Setup; get loggers from it with Logger; call Shutdown before the program exits.
+type Bridge struct {
+	core     *core
+	otlp     *otlpsink.Pipeline // nil when the OTLP sink is off or the caller supplied a provider
+	closers  []func(context.Context) error
+	config   config.Config
+	stop     chan struct{}
+	done     chan struct{}
+	restore  func()
+	shutdown sync.Once
+	errShut  error
+}
+
+// Setup builds the pipeline from configuration: code defaults and options, then the YAML file,
+// then env vars. Configuration problems are reported as warnings on the console and file and the
+// valid rest applies; Setup fails only when a sink cannot work: an unwritable log file, an
+// invalid OTEL_* setting.
+func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
+	o := options{install: true, reportInterval: DefaultReportInterval, stdLogLevel: slog.LevelInfo}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	defaults := config.Default()
+	if o.defaults != nil {
+		defaults = *o.defaults
+		defaults.Levels = defaults.Levels.Clone()
+	}
+	var diags []config.Diagnostic
+	if o.levels != "" {
+		levels, d := config.ParseLevels(o.levels, "WithLevels")
+		defaults.Levels.Apply(levels)
+		diags = append(diags, d...)
+	}
+	cfg, d := config.Load(config.LoadOptions{Prefix: o.prefix, File: o.configFile, Defaults: &defaults})
+	diags = append(diags, d...)
+
+	b := &Bridge{config: cfg, stop: make(chan struct{}), done: make(chan struct{})}
+	sinks, err := b.buildSinks(ctx, cfg, &o)
+	var reg *registry
+	if err == nil {
+		reg, d, err = newRegistry(o.categories, cfg.Levels)
+	}
+	if err != nil {
+		if b.otlp != nil {
+			_ = b.otlp.Shutdown(ctx)
+		}
+		b.closeSinks(ctx)
+		return nil, err
+	}
+	diags = append(diags, o.diags...)
+	diags = append(diags, d...)
+	b.core = newCore(reg, sinks, o.reportInterval)
+	for _, d := range diags {
+		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
+	}
+	if o.install {
+		b.install(o.stdLogLevel)
+	}
+	go b.monitor(o.reportInterval)
+	return b, nil
+}
+
+// Logger returns the logger called name (the OTLP scope name; shown on the console and in the
+// file) in category. The category must be declared with WithCategories, or be a sub-category of
+// a declared one ("core::db"); an empty category means Uncategorized. The same name and
+// category give the same logger.
+func (b *Bridge) Logger(name, category string) (*slog.Logger, error) {
+	return b.core.logger(name, category)
+}
+
+// MustLogger is like Logger but panics on an unknown category: for package-level variables,
+// where a misspelt category should stop the program at start.
+func (b *Bridge) MustLogger(name, category string) *slog.Logger {
+	l, err := b.Logger(name, category)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// Handler returns the handler for uncategorized records, which the root level governs.
+func (b *Bridge) Handler() slog.Handler { return b.core.handlerFor("", b.core.reg.root, false) }
+
+// SetLevels changes levels at runtime with a spec ("core=debug,all=warn"). Loggers made earlier
+// follow at once. The valid pieces apply; the error lists each ignored piece.
+func (b *Bridge) SetLevels(spec string) error { return b.core.setLevels(spec, "SetLevels") }
+
+// Levels returns the spec in force, as SetLevels takes it.
+func (b *Bridge) Levels() string {
+	settings, _ := b.core.reg.snapshot()
+	return settings.Spec()
+}
+
+// LevelHandler returns an http.Handler that shows the levels (GET) and changes them (PUT a
+// spec), for operators of a running service. See levelHandler.ServeHTTP for the protocol.
+func (b *Bridge) LevelHandler() http.Handler { return levelHandler{b.core} }
+
+// Config returns the configuration Setup resolved.
+func (b *Bridge) Config() config.Config { return b.config }
+
+// Stats is what the bridge counted so far.
+type Stats struct {
+	// Sinks counts each sink's write failures.
+	Sinks []SinkStats
+	// OTLP holds the OTLP pipeline's counters (zero when it is off or the caller supplied the
+	// LoggerProvider).
+	OTLP otlpsink.Stats
+}
+
+// Stats returns the counters.
+func (b *Bridge) Stats() Stats {
+	st := Stats{Sinks: b.core.sinkStats()}
+	if b.otlp != nil {
+		st.OTLP = b.otlp.Stats()
+	}
+	return st
+}
+
+// Shutdown flushes the OTLP sink within ctx's deadline, reports what could not be delivered on
+// the console and file, closes the file and undoes what Setup installed. It is safe to call more
+// than once; later calls return the first result.
+func (b *Bridge) Shutdown(ctx context.Context) error {
+	b.shutdown.Do(func() {
+		close(b.stop)
+		<-b.done
+		var errs []error
+		if b.otlp != nil {
+			err := b.otlp.Shutdown(ctx)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			b.reportUndelivered(err)
+		}
+		if b.restore != nil {
+			b.restore()
+		}
+		errs = append(errs, b.closeSinks(ctx)...)
+		b.errShut = errors.Join(errs...)
+	})
+	return b.errShut
+}
+
+func (b *Bridge) closeSinks(ctx context.Context) []error {
+	var errs []error
+	for _, c := range b.closers {
+		if err := c(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	b.closers = nil
+	return errs
+}
+
+// monitor reports OTLP losses once per interval while the bridge runs.
+func (b *Bridge) monitor(interval time.Duration) {
+	defer close(b.done)
+	if b.otlp == nil {
+		<-b.stop
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var last otlpsink.Stats
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			b.reportOTLP(&last)
+		}
+	}
+}
+
+// reportOTLP reports what the OTLP pipeline failed to deliver since last.
+func (b *Bridge) reportOTLP(last *otlpsink.Stats) {
+	st := b.otlp.Stats()
+	if lost, lastLost := st.Undelivered(), last.Undelivered(); lost > lastLost {
+		attrs := []slog.Attr{slog.Uint64("undelivered_since_last_report", lost-lastLost), slog.Uint64("undelivered_total", lost)}
+		if st.LastError != "" {
+			attrs = append(attrs, slog.String("last_error", st.LastError))
+		}
+		b.core.rep.write(-1, slog.LevelWarn, "OTLP export is losing records", attrs...)
+	}
+	*last = st
+}
+
+// reportUndelivered reports, after the OTLP pipeline shut down, how many records it never
+// delivered and why.
+func (b *Bridge) reportUndelivered(shutdownErr error) {
+	st := b.otlp.Stats()
+	if st.Undelivered() == 0 && shutdownErr == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.Uint64("undelivered", st.Undelivered()), slog.Uint64("emitted", st.Emitted), slog.Uint64("exported", st.Exported),
+		slog.Uint64("dropped_queue_full", st.DroppedQueueFull), slog.Uint64("failed_export", st.FailedExport+st.FailedRejected),
+		slog.Uint64("failed_at_shutdown", st.FailedShutdown+st.DroppedShutdown),
+	}
+	if shutdownErr != nil {
+		attrs = append(attrs, slog.String("error", shutdownErr.Error()))
+	} else if st.LastError != "" {
+		attrs = append(attrs, slog.String("last_error", st.LastError))
+	}
+	b.core.rep.write(-1, slog.LevelError, "OTLP records not delivered", attrs...)
+}
+
+// defaultBridge is the bridge Get uses.
+var defaultBridge atomic.Pointer[Bridge]
+
+// Get returns a logger from the default bridge (the last one Setup installed), mirroring the
+// original module's get_logger(name, category). Before Setup, or with an undeclared category, it
+// returns an error.
+func Get(name, category string) (*slog.Logger, error) {
+	b := defaultBridge.Load()
+	if b == nil {
+		return nil, fmt.Errorf("otellog: Get(%q, %q) before Setup", name, category)
+	}
+	return b.Logger(name, category)
+}
+
+// install makes b slog's default and the package default, routes the standard log package and
+// OpenTelemetry's own diagnostics, and records how to undo it.
+func (b *Bridge) install(stdLevel slog.Level) {
+	prevSlog := slog.Default()
+	prevOut, prevFlags, prevPrefix := log.Writer(), log.Flags(), log.Prefix()
+	prevBridge := defaultBridge.Swap(b)
+	slog.SetDefault(slog.New(b.Handler()))
+	log.SetOutput(&stdLogWriter{h: b.core.handlerFor("log", b.core.reg.root, false), level: stdLevel})
+	log.SetFlags(0)
+	log.SetPrefix("")
+	restoreOTel := b.routeOTelDiagnostics()
+	b.restore = func() {
+		restoreOTel()
+		log.SetOutput(prevOut)
+		log.SetFlags(prevFlags)
+		log.SetPrefix(prevPrefix)
+		slog.SetDefault(prevSlog)
+		defaultBridge.CompareAndSwap(b, prevBridge)
+	}
+}
