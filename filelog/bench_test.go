@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -98,4 +99,30 @@ func itoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// BenchmarkHandle measures Handle alone on a prepared record (with a PC, so the line number
+// is looked up), for profiling the handler without slog.Logger's costs.
+func BenchmarkHandle(b *testing.B) {
+	var pcs [1]uintptr
+	runtime.Callers(1, pcs[:])
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, benchMessage, pcs[0])
+	r.AddAttrs(benchAttrs(5)...)
+	ctx := context.Background()
+	for _, handler := range []struct {
+		name string
+		h    slog.Handler
+	}{
+		{"logbridge-text", NewHandler(io.Discard, nil).WithLogger("bench", "core")},
+		{"logbridge-json", NewHandler(io.Discard, &Options{Format: FormatJSON}).WithLogger("bench", "core")},
+		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
+		{"slogjson", slog.NewJSONHandler(io.Discard, nil)},
+	} {
+		b.Run("handler="+handler.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				handler.h.Handle(ctx, r)
+			}
+		})
+	}
 }

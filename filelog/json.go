@@ -31,7 +31,7 @@ func appendJSONString(b []byte, s string) []byte {
 // break or a terminal control in a line; invalid UTF-8 becomes U+FFFD, as with encoding/json.
 func appendJSONEscaped(b []byte, s string) []byte {
 	start := 0
-	for i := 0; i < len(s); {
+	for i := jsonPlain8(s); i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if jsonSafe[c] {

@@ -32,7 +32,7 @@ func needsQuoting(s string) bool {
 	if len(s) == 0 {
 		return true
 	}
-	for i := 0; i < len(s); {
+	for i := textPlain8(s, false); i < len(s); {
 		b := s[i]
 		if !textAttention[b] {
 			i++
@@ -65,7 +65,7 @@ func msgNeedsQuoting(m string) bool {
 	if len(m) == 0 || m[0] == ' ' || m[len(m)-1] == ' ' {
 		return true
 	}
-	for i := 0; i < len(m); {
+	for i := textPlain8(m, true); i < len(m); {
 		b := m[i]
 		if !textAttention[b] || b == ' ' {
 			i++
@@ -308,31 +308,60 @@ func (s *state) textSource(pc uintptr) {
 // appendStamp appends the record timestamp: RFC 3339 with milliseconds, UTC or local.
 func (s *state) appendStamp(b []byte, t time.Time) []byte {
 	if s.h.localTime {
-		t = t.Local()
-	} else {
-		t = t.UTC()
+		_, off := t.Local().Zone()
+		return appendMillis(b, t, off)
 	}
-	return appendRFC3339Millis(b, t)
+	return appendMillis(b, t, 0)
 }
 
-// appendRFC3339Millis appends t as "2006-01-02T15:04:05.000Z07:00" (truncated to the
-// millisecond, as slog does), by hand.
+// appendRFC3339Millis appends t in its own zone as "2006-01-02T15:04:05.000Z07:00" (truncated
+// to the millisecond, as slog does).
 func appendRFC3339Millis(b []byte, t time.Time) []byte {
-	year, month, day := t.Date()
-	if year < 0 || year > 9999 {
-		return t.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	_, off := t.Zone()
+	return appendMillis(b, t, off)
+}
+
+// appendMillis formats t at the UTC offset off (seconds) by hand, with the civil-from-days
+// algorithm (H. Hinnant): much cheaper than t.Date and t.Clock.
+func appendMillis(b []byte, t time.Time, off int) []byte {
+	sec := t.Unix() + int64(off)
+	days := sec / 86400
+	if sec%86400 < 0 {
+		days--
 	}
-	hour, minute, sec := t.Clock()
+	sod := int(sec - days*86400)
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	year := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := int(doy - (153*mp+2)/5 + 1)
+	month := int(mp + 3)
+	if mp >= 10 {
+		month = int(mp - 9)
+	}
+	if month <= 2 {
+		year++
+	}
+	if year < 0 || year > 9999 {
+		return t.In(time.FixedZone("", off)).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	}
+	y := int(year)
+	hour, minute, s := sod/3600, sod/60%60, sod%60
 	ms := t.Nanosecond() / 1e6
 	b = append(b,
-		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
 		byte('0'+month/10), byte('0'+month%10), '-',
 		byte('0'+day/10), byte('0'+day%10), 'T',
 		byte('0'+hour/10), byte('0'+hour%10), ':',
 		byte('0'+minute/10), byte('0'+minute%10), ':',
-		byte('0'+sec/10), byte('0'+sec%10), '.',
+		byte('0'+s/10), byte('0'+s%10), '.',
 		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
-	_, off := t.Zone()
 	if off == 0 {
 		return append(b, 'Z')
 	}
