@@ -200,6 +200,11 @@ func segmentsEqual(a, b []Segment) bool {
 	return true
 }
 
+// offsetIn returns the offset of sub, a substring of s, in s.
+func offsetIn(s, sub string) int {
+	return int(uintptr(unsafe.Pointer(unsafe.StringData(sub))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+}
+
 // checkSubstrings checks that every segment's text is non-empty and lies inside s.
 func checkSubstrings(t *testing.T, s string, segs []Segment) {
 	t.Helper()

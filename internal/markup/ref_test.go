@@ -331,13 +331,16 @@ func refCombine(base, other Style) Style {
 // styles returns, for every byte of the plain text, the style Text.render gives it: the
 // combination of the spans over it in span order.
 func (r refResult) styles() []Style {
+	parsed := make([]Style, len(r.spans))
+	for i, sp := range r.spans {
+		parsed[i], _, _ = refParseStyle(sp.def)
+	}
 	out := make([]Style, len(r.plain))
 	for i := range out {
 		var st Style
-		for _, sp := range r.spans {
+		for j, sp := range r.spans {
 			if sp.start <= i && i < sp.end {
-				s, _, _ := refParseStyle(sp.def)
-				st = refCombine(st, s)
+				st = refCombine(st, parsed[j])
 			}
 		}
 		out[i] = st

@@ -51,11 +51,13 @@ type machine struct {
 	s      string
 	styled bool // track the style in force (Parse, AppendANSI); Strip needs only the structure
 
-	pos      int // next byte of s to scan
-	chunkEnd int // end of the plain text before the next tag
-	run      int // start of the backslashes before the next tag
-	open     int // index of the next tag's '[', or -1 when there is none
-	close    int // index of the next tag's ']'
+	pos      int  // next byte of s to scan
+	chunkEnd int  // end of the plain text before the next tag
+	bracket  bool // the plain text before the next tag holds a '['
+	run      int  // start of the backslashes before the next tag
+	open     int  // index of the next tag's '[', or -1 when there is none
+	close    int  // index of the next tag's ']'
+	eq       int  // index of the first '=' in the next tag, or -1
 	phase    uint8
 
 	textLen int // length of the plain text yielded so far
@@ -105,38 +107,50 @@ func (m *machine) rank(ord int) *int32 {
 // anything but '[' up to the first ']'; together with the backslashes right before it.
 func (m *machine) findTag() {
 	s := m.s
+	// Every '[' between m.pos and the tag found is a candidate that failed, so the plain text
+	// before the tag holds a '[' exactly when one failed.
+	failed := false
 	for i := m.pos; ; {
 		k := strings.IndexByte(s[i:], '[')
 		if k < 0 {
-			break
+			m.open, m.chunkEnd, m.bracket = -1, len(s), failed
+			return
 		}
 		k += i
 		if k+1 >= len(s) {
 			break
 		}
 		if !isTagStart(s[k+1]) {
-			i = k + 1
+			failed, i = true, k+1
 			continue
 		}
+		eq := -1
 		j := k + 2
-		for j < len(s) && s[j] != ']' && s[j] != '[' {
-			j++
+		for ; j < len(s); j++ {
+			c := s[j]
+			if c == ']' || c == '[' {
+				break
+			}
+			if c == '=' && eq < 0 {
+				eq = j
+			}
 		}
 		if j == len(s) {
 			break // neither ']' nor another '[' follows: no more tags
 		}
 		if s[j] == '[' {
-			i = j
+			failed, i = true, j
 			continue
 		}
 		r := k
 		for r > m.pos && s[r-1] == '\\' {
 			r--
 		}
-		m.run, m.open, m.close, m.chunkEnd = r, k, j, r
+		m.run, m.open, m.close, m.eq, m.chunkEnd, m.bracket = r, k, j, eq, r, failed
 		return
 	}
-	m.open, m.chunkEnd = -1, len(s)
+	// The last '[' is not a tag and nothing after it is.
+	m.open, m.chunkEnd, m.bracket = -1, len(s), true
 }
 
 func isTagStart(c byte) bool {
@@ -168,7 +182,10 @@ func (m *machine) next() (a, b int, st status) {
 		case phText:
 			if m.pos < m.chunkEnd {
 				from := m.pos
-				k := escapedBracket(m.s[from:m.chunkEnd])
+				k := -1
+				if m.bracket {
+					k = escapedBracket(m.s[from:m.chunkEnd])
+				}
 				if k < 0 {
 					m.pos = m.chunkEnd
 					return m.emit(from, m.chunkEnd)
@@ -221,7 +238,12 @@ func (m *machine) emit(a, b int) (int, int, status) {
 func (m *machine) tag() bool {
 	content := m.s[m.open+1 : m.close]
 	// Rich: text, equals, parameters = tag_text.partition("=")
-	name, params, hasParams := strings.Cut(content, "=")
+	eq := m.eq
+	name := content
+	if eq >= 0 {
+		eq -= m.open + 1
+		name = content[:eq]
+	}
 	if content[0] == '/' {
 		closing := trimPy(name[1:])
 		i := m.n - 1 // "[/]" closes the last open tag
@@ -237,20 +259,26 @@ func (m *machine) tag() bool {
 	if m.n >= maxOpen {
 		return false
 	}
-	style, _, _, ok := parseDef(name, params, hasParams)
-	if !ok {
+	// Parse straight into the next stack slot; it only counts once pushed.
+	var e *entry
+	if m.n < inlineOpen {
+		e = &m.buf[m.n]
+	} else {
+		if len(m.more) <= m.n-inlineOpen {
+			m.more = append(m.more, entry{})
+		}
+		e = &m.more[m.n-inlineOpen]
+	}
+	if !parseDef(&e.style, nil, content, eq) {
 		return false
 	}
-	m.push(entry{name: name, start: m.textLen, ord: m.nOpen, style: style})
+	e.name, e.start, e.ord = name, m.textLen, m.nOpen
+	m.push(e)
 	return true
 }
 
-func (m *machine) push(e entry) {
-	if m.n < inlineOpen {
-		m.buf[m.n] = e
-	} else {
-		m.more = append(m.more[:m.n-inlineOpen], e)
-	}
+// push puts e, the slot after the top, on the stack.
+func (m *machine) push(e *entry) {
 	m.n++
 	if m.record {
 		if m.nOpen >= len(m.ranks) {
@@ -386,11 +414,12 @@ type normKey struct {
 }
 
 func keyOf(name string) normKey {
-	st, fg, bg, ok := parseDef(name, "", false)
-	if !ok {
+	var st Style
+	var colors [2]string
+	if !parseDef(&st, &colors, name, -1) {
 		return normKey{raw: trimPy(name)}
 	}
-	return normKey{parsed: true, on: st.On, off: st.Off, fg: fg, bg: bg, link: st.Link}
+	return normKey{parsed: true, on: st.On, off: st.Off, fg: colors[0], bg: colors[1], link: st.Link}
 }
 
 func (k normKey) equal(o normKey) bool {

@@ -29,160 +29,242 @@ import (
 // ParseStyle reports false. Style.Link is a substring of s and is not sanitized here
 // (AppendSGR neutralizes it when writing).
 func ParseStyle(s string) (Style, bool) {
-	name, params, hasParams := strings.Cut(s, "=")
-	st, _, _, ok := parseDef(name, params, hasParams)
+	var st Style
+	ok := parseDef(&st, nil, s, strings.IndexByte(s, '='))
 	return st, ok
 }
 
-// words iterates over the white-space separated words of a, then of b (when hasB): the words
-// of Rich's definition a + " " + b.
+// words iterates over the words of Rich's style definition for a tag: the white-space
+// separated words of s, where the byte at eq (the tag's first '=', or -1) separates words
+// too, since Rich turns the tag "name=params" into the definition "name params".
 type words struct {
-	a, b   string
-	i      int
-	hasB   bool
-	inB    bool
-	peeked bool
+	s  string
+	eq int
+	i  int
 }
 
 func (w *words) next() string {
-	for {
-		s := w.a
-		if w.inB {
-			s = w.b
-		}
-		i := skipSpace(s, w.i)
-		if i == len(s) {
-			if w.hasB && !w.inB {
-				w.inB, w.i = true, 0
-				continue
+	s, i := w.s, w.i
+	for i < len(s) { // skip white space
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if i != w.eq && (c >= 64 || asciiSpace&(1<<c) == 0) {
+				break
 			}
-			w.i = i
-			return ""
+			i++
+			continue
 		}
-		j := skipWord(s, i)
-		w.i = j
-		return s[i:j]
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
 	}
+	j := i
+	for j < len(s) { // the word
+		c := s[j]
+		if c < utf8.RuneSelf {
+			if j == w.eq || (c < 64 && asciiSpace&(1<<c) != 0) {
+				break
+			}
+			j++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		j += n
+	}
+	w.i = j
+	return s[i:j]
 }
 
-// parseDef parses Rich's style definition name + " " + params (params only when hasParams).
-// It returns the style and the foreground and background color words as written (for
-// comparing definitions the way Rich's Style.normalize does).
-func parseDef(name, params string, hasParams bool) (st Style, fgWord, bgWord string, ok bool) {
-	w := words{a: name, b: params, hasB: hasParams}
-	// Rich: `if style_definition.strip() == "none" or not style_definition: return null`.
-	probe := w
-	if first := probe.next(); first == "none" && probe.next() == "" {
-		return Style{}, "", "", true
-	}
+// parseDef parses into *st Rich's style definition for the tag content s whose first '='
+// is at eq (-1 if none), and reports whether it is valid. When words is not nil it also
+// records the foreground and background color words as written (for comparing definitions
+// the way Rich's Style.normalize does). *st is only meaningful when parseDef reports true.
+func parseDef(st *Style, colorWords *[2]string, s string, eq int) bool {
+	*st = Style{}
+	w := words{s: s, eq: eq}
+	first := true
 	for word := w.next(); word != ""; word = w.next() {
-		switch {
-		case eqFold(word, "on"):
+		var buf [maxName]byte
+		lw := lowerWord(&buf, word)
+		kind, a := classify(lw)
+		switch kind {
+		case kwOn:
 			arg := w.next()
 			if arg == "" {
-				return Style{}, "", "", false
+				return false
 			}
 			c, ok := parseColor(arg)
 			if !ok {
-				return Style{}, "", "", false
+				return false
 			}
-			st.BG, bgWord = c, arg
-		case eqFold(word, "not"):
+			st.BG = c
+			if colorWords != nil {
+				colorWords[1] = arg
+			}
+		case kwNot:
 			// Rich looks the word after "not" up as written, without lower-casing it.
 			a, ok := attrNamed(w.next())
 			if !ok {
-				return Style{}, "", "", false
+				return false
 			}
 			st.On &^= a
 			st.Off |= a
-		case eqFold(word, "link"):
+		case kwLink:
 			arg := w.next()
 			if arg == "" {
-				return Style{}, "", "", false
+				return false
 			}
 			st.Link = arg
+		case kwAttr:
+			st.On |= a
+			st.Off &^= a
 		default:
-			if a, ok := attrFold(word); ok {
-				st.On |= a
-				st.Off &^= a
-				continue
-			}
-			c, ok := parseColor(word)
+			c, ok := parseColorLower(lw, word)
 			if !ok {
-				return Style{}, "", "", false
+				// Rich: `if style_definition.strip() == "none": return null style`.
+				if first && word == "none" && w.next() == "" {
+					*st = Style{}
+					return true
+				}
+				return false
 			}
-			st.FG, fgWord = c, word
+			st.FG = c
+			if colorWords != nil {
+				colorWords[0] = word
+			}
+		}
+		first = false
+	}
+	return true
+}
+
+// Kinds of words in a style definition.
+const (
+	kwOther = iota // a color, or not valid
+	kwOn
+	kwNot
+	kwLink
+	kwAttr
+)
+
+// classify tells what the lower-cased word lw is, and for an attribute which. It dispatches
+// on the length first: this runs for every word of every tag.
+func classify(lw []byte) (int, Attr) {
+	w := string(lw) // no allocation: compared only
+	switch len(w) {
+	case 1:
+		switch w[0] {
+		case 'b':
+			return kwAttr, Bold
+		case 'd':
+			return kwAttr, Dim
+		case 'i':
+			return kwAttr, Italic
+		case 'u':
+			return kwAttr, Underline
+		case 'r':
+			return kwAttr, Reverse
+		case 'c':
+			return kwAttr, Conceal
+		case 's':
+			return kwAttr, Strike
+		case 'o':
+			return kwAttr, Overline
+		}
+	case 2:
+		switch w {
+		case "on":
+			return kwOn, 0
+		case "uu":
+			return kwAttr, Underline2
+		}
+	case 3:
+		switch w {
+		case "not":
+			return kwNot, 0
+		case "dim":
+			return kwAttr, Dim
+		}
+	case 4:
+		switch w {
+		case "bold":
+			return kwAttr, Bold
+		case "link":
+			return kwLink, 0
+		}
+	case 5:
+		switch w {
+		case "blink":
+			return kwAttr, Blink
+		case "frame":
+			return kwAttr, Frame
+		}
+	case 6:
+		switch w {
+		case "italic":
+			return kwAttr, Italic
+		case "strike":
+			return kwAttr, Strike
+		case "blink2":
+			return kwAttr, Blink2
+		}
+	case 7:
+		switch w {
+		case "reverse":
+			return kwAttr, Reverse
+		case "conceal":
+			return kwAttr, Conceal
+		}
+	case 8:
+		switch w {
+		case "overline":
+			return kwAttr, Overline
+		case "encircle":
+			return kwAttr, Encircle
+		}
+	case 9:
+		if w == "underline" {
+			return kwAttr, Underline
+		}
+	case 10:
+		if w == "underline2" {
+			return kwAttr, Underline2
 		}
 	}
-	return st, fgWord, bgWord, true
+	return kwOther, 0
 }
 
 // attrNamed maps Rich's attribute names (exact, lower case) to an Attr.
 func attrNamed(w string) (Attr, bool) {
-	switch w {
-	case "bold", "b":
-		return Bold, true
-	case "dim", "d":
-		return Dim, true
-	case "italic", "i":
-		return Italic, true
-	case "underline", "u":
-		return Underline, true
-	case "blink":
-		return Blink, true
-	case "blink2":
-		return Blink2, true
-	case "reverse", "r":
-		return Reverse, true
-	case "conceal", "c":
-		return Conceal, true
-	case "strike", "s":
-		return Strike, true
-	case "underline2", "uu":
-		return Underline2, true
-	case "frame":
-		return Frame, true
-	case "encircle":
-		return Encircle, true
-	case "overline", "o":
-		return Overline, true
+	if len(w) > len("underline2") {
+		return 0, false
 	}
-	return 0, false
+	var buf [maxName]byte
+	kind, a := classify(append(buf[:0], w...))
+	return a, kind == kwAttr
 }
 
 // maxName bounds the length of a keyword or color name ("medium_spring_green" is 19 bytes).
 const maxName = 24
 
-// attrFold is attrNamed on the lower-cased word.
-func attrFold(w string) (Attr, bool) {
-	if isLowerASCII(w) {
-		return attrNamed(w)
-	}
-	var buf [maxName]byte
-	b, ok := lowerInto(&buf, w)
-	if !ok {
-		return 0, false
-	}
-	return attrNamed(string(b))
-}
-
 // parseColor follows Rich's Color.parse on one word (no white space inside).
 func parseColor(w string) (Color, bool) {
-	if eqFold(w, "default") {
-		return Color{Kind: ColorDefault}, true
-	}
-	if len(w) <= maxName {
-		var n uint8
-		var found bool
-		if isLowerASCII(w) {
-			n, found = colorNames[w]
-		} else {
-			var buf [maxName]byte
-			if b, ok := lowerInto(&buf, w); ok {
-				n, found = colorNames[string(b)]
-			}
+	var buf [maxName]byte
+	return parseColorLower(lowerWord(&buf, w), w)
+}
+
+// parseColorLower is parseColor with lw, the lower-cased w from lowerWord.
+func parseColorLower(lw []byte, w string) (Color, bool) {
+	if lw != nil {
+		if string(lw) == "default" {
+			return Color{Kind: ColorDefault}, true
 		}
-		if found {
+		if n, ok := colorNames[string(lw)]; ok {
 			return numbered(n), true
 		}
 	}
@@ -278,16 +360,19 @@ func hexVal(c byte) (uint8, bool) {
 // white space, the separators U+001C..U+001F, and Unicode white space.
 func isPySpace(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r == ' ' || ('\t' <= r && r <= '\r') || (0x1c <= r && r <= 0x1f)
+		return r < 64 && asciiSpace&(1<<r) != 0
 	}
 	return unicode.IsSpace(r)
 }
+
+// asciiSpace has bit c set for the ASCII white space c (all below 64).
+const asciiSpace = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\v' | 1<<'\f' | 1<<'\r' | 1<<0x1c | 1<<0x1d | 1<<0x1e | 1<<0x1f
 
 func skipSpace(s string, i int) int {
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if !isPySpace(rune(c)) {
+			if c >= 64 || asciiSpace&(1<<c) == 0 {
 				return i
 			}
 			i++
@@ -295,25 +380,6 @@ func skipSpace(s string, i int) int {
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if !isPySpace(r) {
-			return i
-		}
-		i += n
-	}
-	return i
-}
-
-func skipWord(s string, i int) int {
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if isPySpace(rune(c)) {
-				return i
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if isPySpace(r) {
 			return i
 		}
 		i += n
@@ -334,26 +400,33 @@ func trimPy(s string) string {
 	return s
 }
 
-func isLowerASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
 // kelvin is the one non-ASCII character whose lower case (in Python and Go) is ASCII: 'k'.
 const kelvin = '\u212a'
 
-// lowerInto writes Python's s.lower() into buf when the result is ASCII and fits, and reports
-// whether it did. Results with other characters cannot be keywords or color names.
-func lowerInto(buf *[maxName]byte, s string) ([]byte, bool) {
+// lowerWord writes Python's w.lower() into buf and returns it, when the result is ASCII and
+// fits; else it returns nil (such a word cannot be a keyword or a color name).
+func lowerWord(buf *[maxName]byte, w string) []byte {
+	if len(w) > len(buf) {
+		return nil
+	}
 	n := 0
-	for _, r := range s {
-		if n == len(buf) {
-			return nil, false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return lowerWordSlow(buf, w)
 		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return buf[:n]
+}
+
+func lowerWordSlow(buf *[maxName]byte, w string) []byte {
+	n := 0
+	for _, r := range w {
 		switch {
 		case 'A' <= r && r <= 'Z':
 			buf[n] = byte(r) + 'a' - 'A'
@@ -362,34 +435,11 @@ func lowerInto(buf *[maxName]byte, s string) ([]byte, bool) {
 		case r == kelvin:
 			buf[n] = 'k'
 		default:
-			return nil, false
+			return nil
 		}
 		n++
 	}
-	return buf[:n], true
-}
-
-// eqFold reports whether Python's w.lower() equals the lower-case ASCII keyword kw.
-func eqFold(w, kw string) bool {
-	if len(w) == len(kw) && hasPrefixFold(w, kw) {
-		return true
-	}
-	if isASCII(w) {
-		return false
-	}
-	// Only the Kelvin sign can still lower-case to an ASCII keyword.
-	var buf [maxName]byte
-	b, ok := lowerInto(&buf, w)
-	return ok && string(b) == kw
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
+	return buf[:n]
 }
 
 // hasPrefixFold reports whether w starts with the lower-case ASCII prefix (which has no 'k').

@@ -1,0 +1,69 @@
+package markup
+
+import "testing"
+
+var benchInputs = []struct{ name, s string }{
+	{"plain", "GET /api/v1/users 200 in 3.2ms from 10.0.0.1 user=alice"},
+	{"literal", "[INFO] user [admin] got list=[1, 2, 3]"},
+	{"markup", "[bold red]failed[/] after [dim]3[/dim] tries"},
+	{"rich", "[bold]request[/bold] [green]200[/green] [dim]GET[/dim] [link=https://example.com/t/4bf92f3577b34da6]/api/v1/users[/link] in [#ff8800]3.2ms[/]"},
+}
+
+func BenchmarkStrip(b *testing.B) {
+	for _, in := range benchInputs {
+		b.Run(in.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Strip(in.s)
+			}
+		})
+	}
+}
+
+func BenchmarkAppendStrip(b *testing.B) {
+	buf := make([]byte, 0, 1024)
+	for _, in := range benchInputs {
+		b.Run(in.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = AppendStrip(buf[:0], in.s)
+			}
+		})
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	segs := make([]Segment, 0, 32)
+	for _, in := range benchInputs {
+		b.Run(in.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				segs = Parse(segs[:0], in.s)
+			}
+		})
+	}
+}
+
+func BenchmarkAppendANSI(b *testing.B) {
+	buf := make([]byte, 0, 1024)
+	for _, p := range []struct {
+		name string
+		p    Profile
+	}{{"16", ANSI16}, {"256", ANSI256}, {"truecolor", TrueColor}} {
+		for _, in := range benchInputs {
+			b.Run(p.name+"/"+in.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					buf = AppendANSI(buf[:0], in.s, p.p)
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkParseStyle(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = ParseStyle("bold dark_orange3 on grey50")
+	}
+}
