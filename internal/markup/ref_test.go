@@ -237,9 +237,8 @@ func refRender(markup string) refResult {
 	}
 	var text strings.Builder
 	type open struct {
-		start      int
-		name, def  string // normalized name (for closing), str(tag) (the style)
-		begin, end int    // the tag's bytes in markup
+		start     int
+		name, def string // normalized name (for closing), str(tag) (the style)
 	}
 	var stack []open
 	var spans []refSpan
