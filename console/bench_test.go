@@ -30,7 +30,7 @@ var (
 	benchString   = "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190"
 	benchInt      = 32768
 	benchDuration = 23 * time.Second
-	benchError    = errors.New("fail")
+	errBench    = errors.New("fail")
 	benchEv       = benchEvent{"abcdefgh", 65536, true}
 )
 
@@ -40,7 +40,7 @@ func benchAttrs(n int) []slog.Attr {
 		slog.Int("status", benchInt),
 		slog.Duration("duration", benchDuration),
 		slog.Time("time", benchTime),
-		slog.Any("error", benchError),
+		slog.Any("error", errBench),
 	}
 	alt := []slog.Attr{
 		slog.String("string", benchString),
@@ -74,7 +74,7 @@ func BenchmarkConsole(b *testing.B) {
 			Color: console.ColorAlways,
 			Env:   []string{"TERM=xterm-256color", "COLORTERM=truecolor"},
 		})},
-		{"tint", tint.NewHandler(io.Discard, &tint.Options{})},
+		{"tint", tint.NewTextHandler(io.Discard, &tint.Options{})},
 		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
 	}
 	for _, hc := range handlers {

@@ -96,7 +96,8 @@ func fromColorprofile(p colorprofile.Profile) markup.Profile {
 // CLICOLOR_FORCE (non-empty, not "0") on, at the depth the environment tells, at least 16
 // colors or FORCE_COLOR's level; otherwise on only for a terminal whose TERM is set and not
 // "dumb", at the depth colorprofile detects (COLORTERM, TERM, terminfo, tmux).
-// ColorAlways: on at the detected depth, 16 colors when unknown. ColorNever: off.
+// ColorAlways: on at the detected depth (or FORCE_COLOR's level), 16 colors when unknown.
+// ColorNever: off.
 func detectColor(w io.Writer, mode ColorMode, env []string) markup.Profile {
 	if mode == ColorNever {
 		return markup.NoColor
@@ -113,14 +114,14 @@ func detectColor(w io.Writer, mode ColorMode, env []string) markup.Profile {
 		return fromColorprofile(colorprofile.Env(depthEnv))
 	}
 
+	forced, off, floor := forceColor(env)
 	if mode == ColorAlways {
-		return max(depth(), markup.ANSI16)
+		return max(depth(), floor, markup.ANSI16)
 	}
 
 	if v, _ := envLookup(env, "NO_COLOR"); v != "" {
 		return markup.NoColor
 	}
-	forced, off, floor := forceColor(env)
 	if off {
 		return markup.NoColor
 	}

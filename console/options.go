@@ -62,7 +62,8 @@ const (
 	ColorAuto ColorMode = iota
 	// ColorAlways writes color whatever the writer and NO_COLOR say (an explicit choice, such
 	// as a --color=always flag, overrides NO_COLOR as no-color.org asks). The depth is the
-	// one detected from the environment, 16 colors when nothing is known.
+	// one detected from the terminal and the environment (or FORCE_COLOR's level), 16 colors
+	// when nothing is known.
 	ColorAlways
 	// ColorNever writes no escape sequence at all.
 	ColorNever

@@ -1,0 +1,92 @@
+package console
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/logbridge/logbridge/internal/markup"
+)
+
+// TestColorRules checks the color decision for a writer that is not a terminal (a buffer),
+// for each rule, with the environment given through Options.Env.
+func TestColorRules(t *testing.T) {
+	cases := []struct {
+		name string
+		mode ColorMode
+		env  []string
+		want markup.Profile
+	}{
+		{"plain non-terminal", ColorAuto, nil, markup.NoColor},
+		{"non-terminal with a color TERM", ColorAuto, []string{"TERM=xterm-256color", "COLORTERM=truecolor"}, markup.NoColor},
+		{"FORCE_COLOR", ColorAuto, []string{"FORCE_COLOR=1"}, markup.ANSI16},
+		{"FORCE_COLOR=true", ColorAuto, []string{"FORCE_COLOR=true"}, markup.ANSI16},
+		{"FORCE_COLOR with 256-color TERM", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm-256color"}, markup.ANSI256},
+		{"FORCE_COLOR with COLORTERM", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
+		{"FORCE_COLOR=2", ColorAuto, []string{"FORCE_COLOR=2"}, markup.ANSI256},
+		{"FORCE_COLOR=3", ColorAuto, []string{"FORCE_COLOR=3", "TERM=xterm"}, markup.TrueColor},
+		{"FORCE_COLOR=0", ColorAuto, []string{"FORCE_COLOR=0", "CLICOLOR_FORCE=1"}, markup.NoColor},
+		{"FORCE_COLOR empty is unset", ColorAuto, []string{"FORCE_COLOR="}, markup.NoColor},
+		{"CLICOLOR_FORCE", ColorAuto, []string{"CLICOLOR_FORCE=1"}, markup.ANSI16},
+		{"CLICOLOR_FORCE=0", ColorAuto, []string{"CLICOLOR_FORCE=0"}, markup.NoColor},
+		{"CLICOLOR alone needs a terminal", ColorAuto, []string{"CLICOLOR=1", "TERM=xterm"}, markup.NoColor},
+		{"CLICOLOR_FORCE with TERM=dumb", ColorAuto, []string{"CLICOLOR_FORCE=1", "TERM=dumb"}, markup.ANSI16},
+		{"NO_COLOR", ColorAuto, []string{"NO_COLOR=1"}, markup.NoColor},
+		{"NO_COLOR wins over FORCE_COLOR", ColorAuto, []string{"NO_COLOR=1", "FORCE_COLOR=3"}, markup.NoColor},
+		{"NO_COLOR wins over CLICOLOR_FORCE", ColorAuto, []string{"NO_COLOR=yes", "CLICOLOR_FORCE=1"}, markup.NoColor},
+		{"NO_COLOR empty is unset", ColorAuto, []string{"NO_COLOR=", "FORCE_COLOR=1"}, markup.ANSI16},
+		{"ColorNever", ColorNever, []string{"FORCE_COLOR=3", "CLICOLOR_FORCE=1", "TERM=xterm-256color"}, markup.NoColor},
+		{"ColorAlways", ColorAlways, nil, markup.ANSI16},
+		{"ColorAlways overrides NO_COLOR", ColorAlways, []string{"NO_COLOR=1"}, markup.ANSI16},
+		{"ColorAlways with TERM=dumb", ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
+		{"ColorAlways at the TERM's depth", ColorAlways, []string{"TERM=xterm-256color"}, markup.ANSI256},
+		{"ColorAlways at COLORTERM's depth", ColorAlways, []string{"TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
+		{"ColorAlways at FORCE_COLOR's depth", ColorAlways, []string{"FORCE_COLOR=2"}, markup.ANSI256},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := c.env
+			if env == nil {
+				env = []string{}
+			}
+			var buf bytes.Buffer
+			h := NewHandler(&buf, &Options{Color: c.mode, Env: env})
+			if h.profile != c.want {
+				t.Fatalf("profile %d, want %d", h.profile, c.want)
+			}
+			// What is written follows: escape sequences exactly when color is on, and markup
+			// is never shown raw.
+			slog.New(h).Info("[bold]x[/] 1", "k", "v")
+			out := buf.String()
+			if got := strings.Contains(out, "\x1b["); got != (c.want != markup.NoColor) {
+				t.Errorf("escape sequences written: %v, want %v: %q", got, c.want != markup.NoColor, out)
+			}
+			if strings.Contains(out, "[bold]") {
+				t.Errorf("markup shown raw: %q", out)
+			}
+		})
+	}
+}
+
+func TestParseColorMode(t *testing.T) {
+	for in, want := range map[string]ColorMode{
+		"": ColorAuto, "auto": ColorAuto, "AUTO": ColorAuto, " always ": ColorAlways, "on": ColorAlways,
+		"true": ColorAlways, "force": ColorAlways, "never": ColorNever, "off": ColorNever, "no": ColorNever,
+	} {
+		got, err := ParseColorMode(in)
+		if err != nil || got != want {
+			t.Errorf("ParseColorMode(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := ParseColorMode("sometimes"); err == nil || !strings.Contains(err.Error(), `"sometimes"`) {
+		t.Errorf("ParseColorMode(sometimes): error %v", err)
+	}
+	var m ColorMode
+	if err := m.UnmarshalText([]byte("never")); err != nil || m != ColorNever {
+		t.Errorf("UnmarshalText: %v %v", m, err)
+	}
+	if b, _ := ColorAlways.MarshalText(); string(b) != "always" {
+		t.Errorf("MarshalText: %s", b)
+	}
+}

@@ -1,0 +1,67 @@
+package console
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestConcurrency logs from many goroutines through clones of one handler (WithAttrs,
+// WithGroup, WithLogger) to one writer, and checks that every record arrived whole: lines
+// never interleave. Run it with -race.
+func TestConcurrency(t *testing.T) {
+	for _, color := range []bool{false, true} {
+		t.Run(fmt.Sprint("color=", color), func(t *testing.T) {
+			var buf bytes.Buffer // written only under the handler's lock
+			opts := &Options{Env: noColorEnv, Width: 60}
+			if color {
+				opts = &Options{Color: ColorAlways, Env: colorEnv, Width: 60}
+			}
+			root := NewHandler(&buf, opts)
+			const goroutines, perG = 16, 200
+			var wg sync.WaitGroup
+			for g := range goroutines {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					h := root.WithLogger(fmt.Sprintf("app.g%d", g), "core")
+					l := slog.New(h).With("g", g).WithGroup("grp").With("x", "y")
+					for i := range perG {
+						switch i % 3 {
+						case 0:
+							l.Info("record [bold]number[/] 42 with a message long enough to wrap at sixty columns", "i", i)
+						case 1:
+							l.Warn("two\nlines", "i", i)
+						default:
+							l.Error("failed", "i", i, "err", fmt.Errorf("w: %w", io.EOF))
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			out := stripSGR(buf.String())
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			records := 0
+			for _, line := range lines {
+				switch {
+				case strings.HasPrefix(line, " "):
+					// A continuation or cause line of the record above.
+				case len(line) > 13 && line[2] == ':' && line[5] == ':' && line[12] == ' ':
+					records++
+					if !strings.Contains(line, "core app.g") {
+						t.Fatalf("mangled record line: %q", line)
+					}
+				default:
+					t.Fatalf("mangled line: %q", line)
+				}
+			}
+			if records != goroutines*perG {
+				t.Errorf("%d records, want %d", records, goroutines*perG)
+			}
+		})
+	}
+}

@@ -1,0 +1,110 @@
+package console
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+type loopErr struct{}
+
+func (loopErr) Error() string   { return "loop" }
+func (e loopErr) Unwrap() error { return fmt.Errorf("again: %w", e) }
+
+type sameText struct{ err error }
+
+func (e sameText) Error() string { return e.err.Error() }
+func (e sameText) Unwrap() error { return e.err }
+
+type panicErr struct{}
+
+func (panicErr) Error() string { panic("bad Error") }
+func (panicErr) Unwrap() error { return io.EOF }
+
+func TestErrorChains(t *testing.T) {
+	runLayout(t, []layoutCase{
+		{
+			name: "no causes: no extra line",
+			f:    func(l *slog.Logger) { l.Error("failed", "err", io.EOF) },
+			want: "14:05:06.789 ERROR    failed err=EOF\n",
+		},
+		{
+			name: "wrap chain, one cause per line",
+			f: func(l *slog.Logger) {
+				l.Error("query failed", "err", fmt.Errorf("query users: %w", fmt.Errorf("dial tcp: %w", io.EOF)))
+			},
+			want: `14:05:06.789 ERROR    query failed err="query users: dial tcp: EOF"` + "\n" +
+				"                      └─ dial tcp: EOF\n" +
+				"                         └─ EOF\n",
+		},
+		{
+			name: "joined errors as a tree",
+			f: func(l *slog.Logger) {
+				l.Error("batch", "err", errors.Join(errors.New("a failed"), fmt.Errorf("b failed: %w", io.ErrUnexpectedEOF)))
+			},
+			want: `14:05:06.789 ERROR    batch err="a failed\nb failed: unexpected EOF"` + "\n" +
+				"                      ├─ a failed\n" +
+				"                      └─ b failed: unexpected EOF\n" +
+				"                         └─ unexpected EOF\n",
+		},
+		{
+			name: "join inside a wrap",
+			f: func(l *slog.Logger) {
+				l.Error("m", "err", fmt.Errorf("top: %w", errors.Join(io.EOF, io.ErrClosedPipe)))
+			},
+			want: `14:05:06.789 ERROR    m err="top: EOF\nio: read/write on closed pipe"` + "\n" +
+				`                      └─ EOF\nio: read/write on closed pipe` + "\n" +
+				"                         ├─ EOF\n" +
+				"                         └─ io: read/write on closed pipe\n",
+		},
+		{
+			name: "several errors with causes: each tree starts with its key",
+			f: func(l *slog.Logger) {
+				l.With("first", fmt.Errorf("x: %w", io.EOF)).Error("m", "second", fmt.Errorf("y: %w", io.ErrShortWrite), "plain", io.EOF)
+			},
+			want: `14:05:06.789 ERROR    m first="x: EOF" second="y: short write" plain=EOF` + "\n" +
+				"                      first: └─ EOF\n" +
+				"                      second: └─ short write\n",
+		},
+		{
+			name: "a wrapper with the same text is skipped",
+			f: func(l *slog.Logger) {
+				l.Error("m", "err", fmt.Errorf("ctx: %w", sameText{fmt.Errorf("inner: %w", io.EOF)}))
+			},
+			want: `14:05:06.789 ERROR    m err="ctx: inner: EOF"` + "\n" +
+				"                      └─ inner: EOF\n" +
+				"                         └─ EOF\n",
+		},
+		{
+			name: "a panicking Error is shown, not raised",
+			f:    func(l *slog.Logger) { l.Error("m", "err", fmt.Errorf("w: %w", panicErr{})) },
+			// fmt.Errorf itself catches the panic when it formats; the chain calls Error again.
+			want: "14:05:06.789 ERROR    m err=\"w: %!v(PANIC=Error method: bad Error)\"\n" +
+				"                      └─ !PANIC in Error()\n" +
+				"                         └─ EOF\n",
+		},
+	})
+}
+
+func TestErrorChainLimits(t *testing.T) {
+	var buf strings.Builder
+	l := slog.New(NewHandler(&buf, &Options{Env: noColorEnv}))
+	l.Error("m", "err", loopErr{})
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) > maxCauseDepth+2 {
+		t.Errorf("a cycle gives %d lines", len(lines))
+	}
+	buf.Reset()
+	var errs []error
+	for i := range 200 {
+		errs = append(errs, fmt.Errorf("e%d: %w", i, io.EOF))
+	}
+	l.Error("m", "err", errors.Join(errs...))
+	lines = strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != maxCauseLines+1 || !strings.HasSuffix(lines[len(lines)-1], "└─ …") {
+		t.Errorf("a big join gives %d lines, last %q", len(lines), lines[len(lines)-1])
+	}
+}

@@ -1,0 +1,68 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/logbridge/logbridge/console"
+)
+
+// noTime removes the time column, so the output is the same on every run.
+func noTime(groups []string, a slog.Attr) slog.Attr {
+	if a.Key == slog.TimeKey && groups == nil {
+		return slog.Attr{}
+	}
+	return a
+}
+
+func Example() {
+	h := console.NewHandler(os.Stdout, &console.Options{
+		Level:       slog.LevelDebug,
+		Color:       console.ColorNever, // a terminal would get color; this output is checked
+		ReplaceAttr: noTime,
+	})
+	logger := slog.New(h.WithLogger("myapp.db", "core"))
+
+	logger.Debug("connected to [bold]primary[/] in 3ms", "host", "db-1", "pool", 8)
+	logger.With("query", "SELECT 1").Warn("slow query", "took", 1500*time.Millisecond)
+	logger.Error("query failed", "err", fmt.Errorf("query users: %w", io.ErrUnexpectedEOF))
+	// Output:
+	// DEBUG    core myapp.db    connected to primary in 3ms host=db-1 pool=8
+	// WARNING  core myapp.db    slow query query="SELECT 1" took=1.5s
+	// ERROR    core myapp.db    query failed err="query users: unexpected EOF"
+	//                           └─ unexpected EOF
+}
+
+// With a width, long messages wrap under the message column.
+func ExampleOptions_width() {
+	logger := slog.New(console.NewHandler(os.Stdout, &console.Options{
+		Width:       50,
+		ReplaceAttr: noTime,
+		Env:         []string{}, // decide color from this, not the process environment: none
+	}))
+	logger.Info("a message long enough to need more than one line at fifty columns", "attempt", 3)
+	// Output:
+	// INFO     a message long enough to need more than
+	//          one line at fifty columns attempt=3
+}
+
+func ExampleHandler_WithLogger() {
+	h := console.NewHandler(os.Stdout, &console.Options{Color: console.ColorNever, ReplaceAttr: noTime})
+	db := slog.New(h.WithLogger("myapp.db", "core"))
+	web := slog.New(h.WithLogger("myapp.http", "server"))
+	db.Info("pool ready")
+	web.InfoContext(context.Background(), "listening", "addr", ":8080")
+	// Output:
+	// INFO     core myapp.db    pool ready
+	// INFO     server myapp.http listening addr=:8080
+}
+
+func ExampleParseColorMode() {
+	mode, err := console.ParseColorMode("never") // e.g. from MYAPP_LOG_COLOR
+	fmt.Println(mode, err)
+	// Output: never <nil>
+}
