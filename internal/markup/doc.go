@@ -38,8 +38,8 @@
 //     closes "[link=URL]".
 //
 // Every other tag is literal text and comes through unchanged, brackets included: "[admin]",
-// "[INFO]"-like words, "[x=1]", Rich's "[@click=...]" event handlers (meaningless outside a
-// Textual app) and Rich theme names such as "[repr.number]" (there is no theme here).
+// "[info]", "[x=1]", Rich's "[@click=...]" event handlers (meaningless outside a Textual
+// app) and Rich theme names such as "[repr.number]" (there is no theme here).
 //
 // Markup never fails and never loses text: a closing tag with nothing to close (where Rich
 // raises MarkupError) is literal text, a tag left open extends to the end of the text, and a
@@ -64,14 +64,17 @@
 // AppendSGR writes the SGR sequence of a style (and an OSC 8 hyperlink for links),
 // AppendTransition the change from one style to another, and AppendReset the single reset
 // at the end of a line. Colors degrade to the Profile as Rich degrades them: a truecolor to
-// the nearest 256-color palette entry (the gray ramp for near-grays), a 256-color or
-// truecolor to the nearest of the 16 standard colors. NoColor writes no escape sequences
+// the 256-color palette by Rich's mapping (the 6x6x6 cube, or the gray ramp for
+// near-grays), a 256-color or truecolor to the nearest of the 16 standard colors by Rich's
+// weighted distance. NoColor writes no escape sequences
 // at all. Link URLs are neutralized (percent-encoded outside printable ASCII). The message
 // text itself is not sanitized by AppendANSI; see its documentation.
 //
 // # Performance
 //
-// Strip returns its argument without allocating when it contains no '['. Parse,
-// AppendStrip, AppendSGR, AppendTransition and AppendANSI do not allocate when their
-// destination has room (and no more than 8 tags are open at once).
+// Strip returns its argument without allocating when it contains no '[' (or no markup and
+// no escape). Parse, AppendStrip, AppendSGR, AppendTransition and AppendANSI do not allocate
+// when their destination has room, as long as no more than 8 tags are open at once (and, in
+// the rare case of overlapping tags that open at the same place, the text has at most 16
+// tags in all). Text without '[' takes a fast path: one byte search.
 package markup
