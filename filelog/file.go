@@ -21,6 +21,7 @@ import (
 type RotateOptions struct {
 	// MaxSizeMB is the size in megabytes (MiB) a file may reach before it is rotated; 0 means
 	// 100. A record is never split: the file is rotated before the write that would pass it.
+	// (A single record larger than this cannot be written: its write fails and is counted.)
 	MaxSizeMB int
 	// MaxBackups is how many rotated files to keep; 0 keeps all (MaxAgeDays may still remove).
 	MaxBackups int
@@ -167,11 +168,14 @@ func (f *File) open() error {
 		return err
 	}
 	if !regular {
-		old := f.plain
-		f.plain, f.cur, f.lj = fd, nil, nil
-		if old != nil {
-			old.Close()
+		if f.plain != nil {
+			f.plain.Close()
 		}
+		if f.lj != nil { // the path was a regular file before
+			f.retire(f.cur)
+			f.lj.Close()
+		}
+		f.plain, f.cur, f.lj = fd, nil, nil
 		return nil
 	}
 	fd.Close()
@@ -210,16 +214,23 @@ func (f *File) swapCur() {
 			f.size = fi.Size()
 		}
 	}
-	if old != nil {
-		f.pending.Add(1)
-		go func() {
-			defer f.pending.Done()
-			if err := old.Sync(); err != nil {
-				f.noteSyncError(f.pathError("cannot sync rotated log file", err), true)
-			}
-			old.Close()
-		}()
+	f.retire(old)
+}
+
+// retire syncs and closes fd (a file no longer written, if not nil) in the background; Close
+// waits for it.
+func (f *File) retire(fd *os.File) {
+	if fd == nil {
+		return
 	}
+	f.pending.Add(1)
+	go func() {
+		defer f.pending.Done()
+		if err := fd.Sync(); err != nil {
+			f.noteSyncError(f.pathError("cannot sync rotated log file", err), true)
+		}
+		fd.Close()
+	}()
 }
 
 // Write appends p to the file with one write system call; lumberjack rotates the file first if

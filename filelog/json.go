@@ -88,8 +88,8 @@ func (s *state) jsonKey(key string) {
 
 // appendJSONValue appends a resolved value as slog.JSONHandler does, except that NaN and
 // infinities are the strings "NaN", "+Inf" and "-Inf" instead of an error.
-func (s *state) appendJSONValue(v slog.Value) {
-	switch v.Kind() {
+func (s *state) appendJSONValue(v slog.Value, k slog.Kind) {
+	switch k {
 	case slog.KindString:
 		s.buf = appendJSONString(s.buf, v.String())
 	case slog.KindInt64:
@@ -103,8 +103,10 @@ func (s *state) appendJSONValue(v slog.Value) {
 	case slog.KindDuration:
 		s.buf = strconv.AppendInt(s.buf, int64(v.Duration()), 10)
 	case slog.KindTime:
+		t := v.Time()
+		_, off := t.Zone()
 		s.buf = append(s.buf, '"')
-		s.buf = v.Time().AppendFormat(s.buf, "2006-01-02T15:04:05.999999999Z07:00")
+		s.buf = appendTime(s.buf, t, off, true)
 		s.buf = append(s.buf, '"')
 	case slog.KindAny, slog.KindLogValuer:
 		s.appendJSONAny(v.Any())

@@ -45,6 +45,10 @@ func TestAppendMillis(t *testing.T) {
 			if got := string(appendRFC3339Millis(nil, tz)); got != want {
 				t.Fatalf("%v: got %s, want %s", tz, got, want)
 			}
+			_, off := tz.Zone()
+			if got, want := string(appendTime(nil, tz, off, true)), tz.Format(time.RFC3339Nano); got != want {
+				t.Fatalf("%v: got %s, want %s", tz, got, want)
+			}
 		}
 	}
 	for _, tm := range []time.Time{
@@ -52,6 +56,8 @@ func TestAppendMillis(t *testing.T) {
 		time.Date(2000, 2, 29, 0, 0, 0, 0, time.UTC),
 		time.Date(1900, 3, 1, 0, 0, 0, 1e6, time.UTC),
 		time.Date(1969, 12, 31, 23, 59, 59, 500e6, time.UTC),
+		time.Date(2026, 1, 1, 0, 0, 0, 10, time.UTC),
+		time.Date(2026, 1, 1, 0, 0, 0, 123456780, time.UTC),
 		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
 		time.Date(-5, 6, 1, 0, 0, 0, 0, time.UTC),

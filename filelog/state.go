@@ -113,24 +113,33 @@ func (s *state) appendAttrs(as []slog.Attr) bool {
 // appended, following slog's rules: values are resolved, ReplaceAttr sees non-group attributes,
 // empty attributes and empty groups are dropped, a group with an empty key is inlined.
 func (s *state) appendAttr(a slog.Attr) bool {
-	if a.Value.Kind() == slog.KindLogValuer {
+	k := a.Value.Kind() // Kind is not free: called once per attribute on the common path
+	if k == slog.KindLogValuer {
 		a.Value = a.Value.Resolve()
+		k = a.Value.Kind()
 	}
-	if s.h.rep != nil && a.Value.Kind() != slog.KindGroup {
-		a = s.replace(s.groupsArg(), a)
+	if s.h.rep != nil && k != slog.KindGroup {
+		return s.appendResolved(s.replace(s.groupsArg(), a))
 	}
-	return s.appendResolved(a)
+	return s.appendKind(a, k)
 }
 
-// appendResolved is appendAttr after resolution and ReplaceAttr.
+// appendResolved is appendAttr after ReplaceAttr.
 func (s *state) appendResolved(a slog.Attr) bool {
-	if a.Value.Kind() == slog.KindLogValuer {
+	k := a.Value.Kind()
+	if k == slog.KindLogValuer {
 		a.Value = a.Value.Resolve()
+		k = a.Value.Kind()
 	}
-	if a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil {
+	return s.appendKind(a, k)
+}
+
+// appendKind appends a resolved attribute whose value has kind k.
+func (s *state) appendKind(a slog.Attr, k slog.Kind) bool {
+	if k == slog.KindAny && a.Key == "" && a.Value.Any() == nil {
 		return false // a zero Attr
 	}
-	if a.Value.Kind() == slog.KindGroup {
+	if k == slog.KindGroup {
 		attrs := a.Value.Group()
 		if len(attrs) == 0 {
 			return false
@@ -153,10 +162,10 @@ func (s *state) appendResolved(a slog.Attr) bool {
 	}
 	if s.h.json {
 		s.jsonKey(a.Key)
-		s.appendJSONValue(a.Value)
+		s.appendJSONValue(a.Value, k)
 	} else {
 		s.textKey(a.Key)
-		s.appendTextValue(a.Value)
+		s.appendTextValue(a.Value, k)
 	}
 	return true
 }

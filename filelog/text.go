@@ -147,8 +147,8 @@ func (s *state) textKey(key string) {
 // appendTextValue appends a resolved value as slog.TextHandler does (strings quoted as needed,
 // times in RFC 3339 with milliseconds, []byte quoted, other values by TextMarshaler, Error,
 // String or fmt's %+v), except that DEL is escaped too.
-func (s *state) appendTextValue(v slog.Value) {
-	switch v.Kind() {
+func (s *state) appendTextValue(v slog.Value, k slog.Kind) {
+	switch k {
 	case slog.KindString:
 		s.buf = appendTextString(s.buf, v.String())
 	case slog.KindInt64:
@@ -242,17 +242,18 @@ func (s *state) textBuiltins(r *slog.Record) {
 // textBuiltinValue writes a replaced time or level value in its position.
 func (s *state) textBuiltinValue(v slog.Value) {
 	v = v.Resolve()
-	switch {
-	case v.Kind() == slog.KindTime:
+	k := v.Kind()
+	switch k {
+	case slog.KindTime:
 		s.buf = s.appendStamp(s.buf, v.Time())
 		return
-	case v.Kind() == slog.KindAny:
+	case slog.KindAny:
 		if l, ok := v.Any().(slog.Level); ok {
 			s.buf = appendLevel(s.buf, l)
 			return
 		}
 	}
-	s.appendTextValue(v)
+	s.appendTextValue(v, k)
 }
 
 // textMessage writes the message when there is a ReplaceAttr.
@@ -321,47 +322,81 @@ func appendRFC3339Millis(b []byte, t time.Time) []byte {
 	return appendMillis(b, t, off)
 }
 
-// appendMillis formats t at the UTC offset off (seconds) by hand, with the civil-from-days
-// algorithm (H. Hinnant): much cheaper than t.Date and t.Clock.
+// appendMillis formats t at the UTC offset off (seconds) with milliseconds.
 func appendMillis(b []byte, t time.Time, off int) []byte {
+	return appendTime(b, t, off, false)
+}
+
+// digitPairs holds "00" to "99".
+var digitPairs = func() (p [200]byte) {
+	for i := range 100 {
+		p[2*i], p[2*i+1] = byte('0'+i/10), byte('0'+i%10)
+	}
+	return p
+}()
+
+// appendTime formats t at the UTC offset off (seconds) as RFC 3339 with milliseconds, or
+// (nano) with as many fractional digits as needed like time.RFC3339Nano. It works by hand, with
+// the civil-from-days algorithm (H. Hinnant): much cheaper than t.Date, t.Clock and Format.
+func appendTime(b []byte, t time.Time, off int, nano bool) []byte {
 	sec := t.Unix() + int64(off)
 	days := sec / 86400
 	if sec%86400 < 0 {
 		days--
 	}
-	sod := int(sec - days*86400)
+	sod := uint(sec - days*86400)
 	z := days + 719468
 	era := z / 146097
 	if z < 0 && z%146097 != 0 {
 		era--
 	}
-	doe := z - era*146097
+	doe := uint(z - era*146097)
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	year := yoe + era*400
+	year := int64(yoe) + era*400
 	doy := doe - (365*yoe + yoe/4 - yoe/100)
 	mp := (5*doy + 2) / 153
-	day := int(doy - (153*mp+2)/5 + 1)
-	month := int(mp + 3)
+	day := doy - (153*mp+2)/5 + 1
+	month := mp + 3
 	if mp >= 10 {
-		month = int(mp - 9)
+		month = mp - 9
 	}
 	if month <= 2 {
 		year++
 	}
 	if year < 0 || year > 9999 {
-		return t.In(time.FixedZone("", off)).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		layout := "2006-01-02T15:04:05.000Z07:00"
+		if nano {
+			layout = time.RFC3339Nano
+		}
+		return t.In(time.FixedZone("", off)).AppendFormat(b, layout)
 	}
-	y := int(year)
+	y := uint(year)
 	hour, minute, s := sod/3600, sod/60%60, sod%60
-	ms := t.Nanosecond() / 1e6
+	p := &digitPairs
 	b = append(b,
-		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+month/10), byte('0'+month%10), '-',
-		byte('0'+day/10), byte('0'+day%10), 'T',
-		byte('0'+hour/10), byte('0'+hour%10), ':',
-		byte('0'+minute/10), byte('0'+minute%10), ':',
-		byte('0'+s/10), byte('0'+s%10), '.',
-		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+		p[y/100*2], p[y/100*2+1], p[y%100*2], p[y%100*2+1], '-',
+		p[month*2], p[month*2+1], '-',
+		p[day*2], p[day*2+1], 'T',
+		p[hour*2], p[hour*2+1], ':',
+		p[minute*2], p[minute*2+1], ':',
+		p[s*2], p[s*2+1])
+	ns := uint(t.Nanosecond())
+	if !nano {
+		ms := ns / 1e6
+		b = append(b, '.', byte('0'+ms/100), p[ms%100*2], p[ms%100*2+1])
+	} else if ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
 	if off == 0 {
 		return append(b, 'Z')
 	}
@@ -369,9 +404,8 @@ func appendMillis(b []byte, t time.Time, off int) []byte {
 	if off < 0 {
 		sign, off = '-', -off
 	}
-	off /= 60
-	h, m := off/60, off%60
-	return append(b, sign, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
+	m := uint(off / 60)
+	return append(b, sign, p[m/60*2], p[m/60*2+1], ':', p[m%60*2], p[m%60*2+1])
 }
 
 // appendLevel appends the level's name (config.LevelName) without allocating for the usual ones.
