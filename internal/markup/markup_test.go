@@ -315,3 +315,12 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+// An invalid style comes back as the zero Style, never half-parsed (found by FuzzParseStyle).
+func TestParseStyleInvalidIsZero(t *testing.T) {
+	for _, in := range []string{"B 0", "bold red nocolor", "on red x", "link u not X"} {
+		if st, ok := ParseStyle(in); ok || st != (Style{}) {
+			t.Errorf("ParseStyle(%q) = %+v, %v", in, st, ok)
+		}
+	}
+}

@@ -25,13 +25,15 @@ import (
 //   - the definition "none" is the empty style.
 //
 // Later words override earlier ones ("red blue" is blue). Anything else, such as "admin",
-// "INFO" as a color, "1, 2, 3", "x=1" or Rich's "@click" event handlers, is not a style and
-// ParseStyle reports false. Style.Link is a substring of s and is not sanitized here
-// (AppendSGR neutralizes it when writing).
+// "INFO", "1, 2, 3", "x=1" or Rich's "@click" event handlers, is not a style: ParseStyle
+// then returns the zero Style and false. Style.Link is a substring of s and is not
+// sanitized here (AppendSGR neutralizes it when writing).
 func ParseStyle(s string) (Style, bool) {
 	var st Style
-	ok := parseDef(&st, nil, s, strings.IndexByte(s, '='))
-	return st, ok
+	if !parseDef(&st, nil, s, strings.IndexByte(s, '=')) {
+		return Style{}, false
+	}
+	return st, true
 }
 
 // words iterates over the words of Rich's style definition for a tag: the white-space
