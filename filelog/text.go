@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -335,6 +336,41 @@ var digitPairs = func() (p [200]byte) {
 	return p
 }()
 
+// civilCache remembers recent days' dates, packed as uint32(days)<<32 | year<<9 | month<<5 |
+// day, so most timestamps skip the division chain of civil-from-days. No allocation.
+var civilCache [16]atomic.Uint64
+
+// civil returns the date of the day days after 1970-01-01.
+func civil(days int64) (year int64, month, day uint) {
+	slot := &civilCache[uint64(days)%uint64(len(civilCache))]
+	if c := slot.Load(); c>>32 == uint64(uint32(days)) && c != 0 && days >= 0 && days < 1<<31 {
+		return int64(c >> 9 & 0x3fff), uint(c >> 5 & 0xf), uint(c & 0x1f)
+	}
+	// civil_from_days, H. Hinnant.
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := uint(z - era*146097)
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	year = int64(yoe) + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if mp >= 10 {
+		month = mp - 9
+	}
+	if month <= 2 {
+		year++
+	}
+	if days >= 0 && days < 1<<31 && year >= 0 && year <= 9999 {
+		slot.Store(uint64(days)<<32 | uint64(year)<<9 | uint64(month)<<5 | uint64(day))
+	}
+	return year, month, day
+}
+
 // appendTime formats t at the UTC offset off (seconds) as RFC 3339 with milliseconds, or
 // (nano) with as many fractional digits as needed like time.RFC3339Nano. It works by hand, with
 // the civil-from-days algorithm (H. Hinnant): much cheaper than t.Date, t.Clock and Format.
@@ -345,24 +381,7 @@ func appendTime(b []byte, t time.Time, off int, nano bool) []byte {
 		days--
 	}
 	sod := uint(sec - days*86400)
-	z := days + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := uint(z - era*146097)
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	year := int64(yoe) + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	day := doy - (153*mp+2)/5 + 1
-	month := mp + 3
-	if mp >= 10 {
-		month = mp - 9
-	}
-	if month <= 2 {
-		year++
-	}
+	year, month, day := civil(days)
 	if year < 0 || year > 9999 {
 		layout := "2006-01-02T15:04:05.000Z07:00"
 		if nano {
