@@ -1,6 +1,7 @@
 package collectortest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -71,6 +72,10 @@ func TestParseTracesLine(t *testing.T) {
 	if len(spans) != 1 || !reflect.DeepEqual(spans[0], want) {
 		t.Errorf("spans = %#v", spans)
 	}
+	ref, err := refParseTracesLine([]byte(line))
+	if err != nil || !reflect.DeepEqual(spans, ref) {
+		t.Errorf("reference parser: %#v, %v", ref, err)
+	}
 }
 
 // errorRecorder is a testing.TB that records Errorf calls instead of failing.
@@ -126,5 +131,116 @@ func TestTailPartialLines(t *testing.T) {
 	read()
 	if len(got) != 6 {
 		t.Errorf("a read with nothing new added records: %d", len(got))
+	}
+}
+
+// realisticLogsLine is shaped like the lines the SDK's exports produce: a
+// resource with the SDK attributes and n records of six attributes each.
+func realisticLogsLine(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}},` +
+		`{"key":"telemetry.sdk.language","value":{"stringValue":"go"}}]},"scopeLogs":[{"scope":{"name":"load"},"logRecords":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"timeUnixNano":"1700000000000000123","observedTimeUnixNano":"1700000001000000000","severityNumber":9,`+
+			`"severityText":"INFO","body":{"stringValue":"message \"%d\" \u00e9\n"},"attributes":[{"key":"i","value":{"intValue":"%d"}},`+
+			`{"key":"log.category","value":{"stringValue":"core"}},{"key":"log.level","value":{"stringValue":"info"}},`+
+			`{"key":"a","value":{"stringValue":"b"}},{"key":"x","value":{"boolValue":true}},{"key":"f","value":{"doubleValue":1.5e-3}}],`+
+			`"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","flags":1}`, i, i)
+	}
+	b.WriteString(`]}]}]}`)
+	return []byte(b.String())
+}
+
+var seedLogsLines = []string{
+	logsLine,
+	`{"resourceLogs":[]}`,
+	`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}`,
+	`{"resourceLogs":[{"resource":{},"scopeLogs":[{"scope":{},"logRecords":[{"body":{"stringValue":"tab\tnewline\nquote\"uni\u00e9\ud83d\ude00"}}]}]}]}`,
+	`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"arrayValue":{"values":[{"doubleValue":1},{"boolValue":true},{}]}},"severityNumber":"17"}]}]}]}`,
+	`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"big","value":{"intValue":"9223372036854775807"}},{"key":"neg","value":{"intValue":-3}}]}]}]}],"extra":[1,2.5e3,null,true,{"x":"y"}]}`,
+	`  {"resourceLogs":null}  `,
+}
+
+// TestParserMatchesReference checks the hand-written parser against the
+// encoding/json reference on well-formed lines.
+func TestParserMatchesReference(t *testing.T) {
+	lines := append([]string{string(realisticLogsLine(50))}, seedLogsLines...)
+	for i, line := range lines {
+		got, err := parseLogsLine([]byte(line))
+		if err != nil {
+			t.Errorf("line %d: %v", i, err)
+			continue
+		}
+		want, err := refParseLogsLine([]byte(line))
+		if err != nil {
+			t.Fatalf("line %d: reference: %v", i, err)
+		}
+		if len(got) != len(want) {
+			t.Errorf("line %d: %d records, reference %d", i, len(got), len(want))
+			continue
+		}
+		for j := range got {
+			if !reflect.DeepEqual(got[j], want[j]) {
+				t.Errorf("line %d record %d:\n got %#v\nwant %#v", i, j, got[j], want[j])
+			}
+		}
+	}
+}
+
+func TestParseRejectsBrokenLines(t *testing.T) {
+	for _, line := range []string{
+		``, `{`, `{"resourceLogs":[`, `{"resourceLogs":[]}x`, `{"resourceLogs":{}}`, `{"a":tru}`,
+		`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"cut`,
+		`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"12x"}]}]}]}`,
+		`{"a":"\x"}`, `{"a":"\u12"}`, "{\"a\":\"\x01\"}", `{"a":01}`, `{"a":-}`, `{"a":1.}`, `{"a":1e}`,
+	} {
+		if recs, err := parseLogsLine([]byte(line)); err == nil {
+			t.Errorf("parseLogsLine(%q) = %d records, no error", line, len(recs))
+		}
+		if _, err := parseTracesLine([]byte(line)); err == nil && !json.Valid([]byte(line)) {
+			t.Errorf("parseTracesLine(%q): no error", line)
+		}
+	}
+}
+
+// FuzzParseLine feeds arbitrary lines to both parsers: they must not panic,
+// and must not accept what is not JSON.
+func FuzzParseLine(f *testing.F) {
+	f.Add(realisticLogsLine(2))
+	for _, s := range seedLogsLines {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x","status":{"code":2}}]}]}]}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		_, err1 := parseLogsLine(line)
+		_, err2 := parseTracesLine(line)
+		if (err1 == nil || err2 == nil) && !json.Valid(line) {
+			t.Fatalf("accepted invalid JSON %q", line)
+		}
+	})
+}
+
+func BenchmarkParseLogsLine(b *testing.B) {
+	line := realisticLogsLine(512)
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseLogsLine(line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseLogsLineReference(b *testing.B) {
+	line := realisticLogsLine(512)
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := refParseLogsLine(line); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
