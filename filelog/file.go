@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"gopkg.in/natefinch/lumberjack.v2"
 )
@@ -64,6 +65,7 @@ type File struct {
 	plain   *os.File           // the non-regular file, when lj is nil
 	cur     *os.File           // an fd on the file lj writes, for Sync
 	size    int64              // our count of lj's size, to see when it rotates
+	rotated time.Time          // when lumberjack last rotated (as far as we know)
 	stop    chan struct{}      // closed by Close, stops signal watchers
 	pending sync.WaitGroup     // syncs of rotated files in flight
 
@@ -233,6 +235,17 @@ func (f *File) retire(fd *os.File) {
 	}()
 }
 
+// spaceRotations keeps rotations at least a millisecond apart: lumberjack names a backup by
+// the time of the rotation in milliseconds, and a second rotation within the same millisecond
+// would overwrite the first backup (natefinch/lumberjack#34). It only ever waits when
+// rotations come faster than that.
+func (f *File) spaceRotations() {
+	if d := time.Since(f.rotated); d >= 0 && d < time.Millisecond {
+		time.Sleep(time.Millisecond - d)
+	}
+	f.rotated = time.Now()
+}
+
 // Write appends p to the file with one write system call; lumberjack rotates the file first if
 // p would take it past MaxSizeMB. The error, if any, names the path; it is also counted.
 func (f *File) Write(p []byte) (int, error) {
@@ -260,6 +273,9 @@ func (f *File) writeLocked(p []byte) (int, error) {
 		return n, err
 	}
 	rotates := f.size+int64(len(p)) > f.max && int64(len(p)) <= f.max
+	if rotates {
+		f.spaceRotations()
+	}
 	n, err := f.lj.Write(p)
 	f.size += int64(n)
 	if rotates {
@@ -332,6 +348,7 @@ func (f *File) Rotate() error {
 	if f.lj == nil {
 		return nil
 	}
+	f.spaceRotations()
 	if err := f.lj.Rotate(); err != nil {
 		return f.pathError("cannot rotate log file", err)
 	}

@@ -594,3 +594,23 @@ func TestSync(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// TestRotateQuickly rotates many times in a row: every record must survive, although
+// lumberjack names backups by the millisecond.
+func TestRotateQuickly(t *testing.T) {
+	dir := t.TempDir()
+	f := openT(t, filepath.Join(dir, "app.log"), nil)
+	l := slog.New(NewHandler(f, nil))
+	const n = 30
+	for i := range n {
+		l.Info("record", "i", i)
+		if err := f.Rotate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	lines, files := readRecords(t, dir)
+	if len(lines) != n || files != n+1 {
+		t.Fatalf("%d records in %d files, want %d in %d", len(lines), files, n, n+1)
+	}
+}
