@@ -357,7 +357,7 @@ func (s *state) appendMessageReplaced(b []byte, msg string) []byte {
 	if a.Value.Kind() == slog.KindString {
 		return s.appendMessage(b, a.Value.String())
 	}
-	return s.appendValue(b, a.Value)
+	return s.appendValue(b, a.Value, false)
 }
 
 // appendTrace appends the short trace id: the first 8 hex digits, enough to find the trace.

@@ -47,6 +47,16 @@ var urlByte = func() (t [256]bool) {
 	return t
 }()
 
+// tokenStart marks the bytes a token can start with: digits, hex letters, the first
+// letters of the keywords and URL schemes, quotes and '-'. A word starting with another
+// byte is skipped whole.
+var tokenStart = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF\"'-hwtTNnF" {
+		t[c] = true
+	}
+	return t
+}()
+
 func isDigit(c byte) bool { return c-'0' < 10 }
 
 // boundary reports whether a token may end at i: the end, or a byte that is not a word byte.
@@ -64,6 +74,11 @@ func (s *state) appendHighlighted(b []byte, t string) []byte {
 		}
 		if i > 0 && (wordByte[t[i-1]] || t[i-1] == '\\') {
 			// Inside a word (or escaped): no token starts here; skip the rest of the word.
+			for i++; i < len(t) && wordByte[t[i]]; i++ {
+			}
+			continue
+		}
+		if !tokenStart[c] {
 			for i++; i < len(t) && wordByte[t[i]]; i++ {
 			}
 			continue
@@ -229,7 +244,7 @@ func scanNumber(t string, i int) int {
 // scanUUID matches 8-4-4-4-12 hex digits.
 func scanUUID(t string, i int) int {
 	const n = 36
-	if len(t)-i < n {
+	if len(t)-i < n || t[i+8] != '-' {
 		return i
 	}
 	for k := range n {
@@ -279,6 +294,11 @@ func scanIPv4(t string, i int) int {
 // scanIPv6 matches Rich's ([0-9a-f]{1,4}::?){1,7}[0-9a-f]{1,4}, and only when it has a "::"
 // or all eight groups (so that times like 12:30:45 stay numbers).
 func scanIPv6(t string, i int) int {
+	// A colon within the first five bytes, or no address.
+	if k := i + 1; !(k < len(t) && t[k] == ':' || k+1 < len(t) && t[k+1] == ':' ||
+		k+2 < len(t) && t[k+2] == ':' || k+3 < len(t) && t[k+3] == ':' || k+4 < len(t) && t[k+4] == ':') {
+		return i
+	}
 	j, colons, double := i, 0, false
 	for {
 		k := j

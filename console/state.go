@@ -130,53 +130,74 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		b = append(b, prefix...)
 		b = append(b, a.Key...)
 	}
-	b = append(b, '=')
-	if color {
-		b = append(b, sgrReset...)
-	}
 	if kind == slog.KindAny {
 		if err, ok := a.Value.Any().(error); ok && hasCauses(err) {
 			s.errs = append(s.errs, keyedErr{key: a.Key, err: err})
 		}
 	}
-	return s.appendValue(b, a.Value)
+	if !color {
+		b = append(b, '=')
+		return s.appendValue(b, a.Value, false)
+	}
+	return s.appendValue(b, a.Value, true)
 }
 
-// appendValue appends v, styled by kind and quoted when needed.
-func (s *state) appendValue(b []byte, v slog.Value) []byte {
+// eq ends a dim key: "=" and a reset. The tables give, by kind, the style of a value, and
+// the same after eq (one append instead of three).
+const eq = "=" + sgrReset
+
+var (
+	kindSGR = [...]string{
+		slog.KindDuration: sgrDuration, slog.KindFloat64: sgrNumber, slog.KindInt64: sgrNumber,
+		slog.KindString: sgrString, slog.KindTime: sgrTimeVal, slog.KindUint64: sgrNumber,
+	}
+	keyedSGR = [...]string{
+		slog.KindDuration: eq + sgrDuration, slog.KindFloat64: eq + sgrNumber, slog.KindInt64: eq + sgrNumber,
+		slog.KindString: eq + sgrString, slog.KindTime: eq + sgrTimeVal, slog.KindUint64: eq + sgrNumber,
+	}
+)
+
+// appendValue appends v, styled by kind when color is on and quoted when needed. keyed
+// (color only) says the dim key before it still needs its "=" and reset.
+func (s *state) appendValue(b []byte, v slog.Value, keyed bool) []byte {
 	color := s.h.color
-	var sgr string
-	switch v.Kind() {
-	case slog.KindString:
-		return appendStyledValue(b, sgrString, v.String(), color)
-	case slog.KindInt64:
-		sgr = sgrNumber
-		b = appendOpen(b, sgr, color)
-		b = strconv.AppendInt(b, v.Int64(), 10)
-	case slog.KindUint64:
-		sgr = sgrNumber
-		b = appendOpen(b, sgr, color)
-		b = strconv.AppendUint(b, v.Uint64(), 10)
-	case slog.KindFloat64:
-		sgr = sgrNumber
-		b = appendOpen(b, sgr, color)
-		b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+	kind := v.Kind()
+	switch kind {
+	case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64, slog.KindDuration, slog.KindTime:
+		if keyed {
+			b = append(b, keyedSGR[kind]...)
+		} else if color {
+			b = append(b, kindSGR[kind]...)
+		}
 	case slog.KindBool:
+		if keyed {
+			b = append(b, eq...)
+		}
 		if v.Bool() {
 			return appendStyled(b, sgrTrue, "true", color)
 		}
 		return appendStyled(b, sgrFalse, "false", color)
-	case slog.KindDuration:
-		sgr = sgrDuration
-		b = appendOpen(b, sgr, color)
-		b = appendDuration(b, v.Duration())
-	case slog.KindTime:
-		sgr = sgrTimeVal
-		b = appendOpen(b, sgr, color)
-		b = appendRFC3339Millis(b, v.Time())
 	default:
+		if keyed {
+			b = append(b, eq...)
+		}
+		var sgr string
 		s.valBuf, sgr = s.appendAnyText(s.valBuf[:0], v.Any())
 		return appendStyledValue(b, sgr, bytesString(s.valBuf), color)
+	}
+	switch kind {
+	case slog.KindString:
+		b = appendMaybeQuoted(b, v.String())
+	case slog.KindInt64:
+		b = strconv.AppendInt(b, v.Int64(), 10)
+	case slog.KindUint64:
+		b = strconv.AppendUint(b, v.Uint64(), 10)
+	case slog.KindFloat64:
+		b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+	case slog.KindDuration:
+		b = appendDuration(b, v.Duration())
+	case slog.KindTime:
+		b = appendRFC3339Millis(b, v.Time())
 	}
 	if color {
 		b = append(b, sgrReset...)
@@ -200,13 +221,6 @@ func (s *state) appendValueRaw(b []byte, v slog.Value) ([]byte, string) {
 		return append(b, v.String()...), sgrAny
 	}
 	return append(b, v.String()...), sgrNumber
-}
-
-func appendOpen(b []byte, sgr string, color bool) []byte {
-	if color && sgr != "" {
-		b = append(b, sgr...)
-	}
-	return b
 }
 
 // appendStyledValue appends text, quoted when needed, in style sgr.
