@@ -65,7 +65,7 @@ type File struct {
 	plain   *os.File           // the non-regular file, when lj is nil
 	cur     *os.File           // an fd on the file lj writes, for Sync
 	size    int64              // our count of lj's size, to see when it rotates
-	rotated time.Time          // when lumberjack last rotated (as far as we know)
+	rotated time.Time          // a time just after lumberjack's last rotation (as far as we know)
 	stop    chan struct{}      // closed by Close, stops signal watchers
 	pending sync.WaitGroup     // syncs of rotated files in flight
 
@@ -243,7 +243,6 @@ func (f *File) spaceRotations() {
 	if d := time.Since(f.rotated); d >= 0 && d < time.Millisecond {
 		time.Sleep(time.Millisecond - d)
 	}
-	f.rotated = time.Now()
 }
 
 // Write appends p to the file with one write system call; lumberjack rotates the file first if
@@ -279,6 +278,7 @@ func (f *File) writeLocked(p []byte) (int, error) {
 	n, err := f.lj.Write(p)
 	f.size += int64(n)
 	if rotates {
+		f.rotated = time.Now() // after lumberjack took the time for the backup's name
 		f.swapCur()
 	}
 	if err != nil {
@@ -349,7 +349,9 @@ func (f *File) Rotate() error {
 		return nil
 	}
 	f.spaceRotations()
-	if err := f.lj.Rotate(); err != nil {
+	err := f.lj.Rotate()
+	f.rotated = time.Now() // after lumberjack took the time for the backup's name
+	if err != nil {
 		return f.pathError("cannot rotate log file", err)
 	}
 	f.swapCur()
