@@ -82,6 +82,12 @@
 // lumberjack is not opened in append mode.) Failed writes are returned by Handle and counted in
 // [File.Stats].
 //
+// Limits inherited from lumberjack v2.2.1: compression and removal of old backups run in the
+// background and their errors are not reported (lumberjack drops them); rotated files are
+// named by the rotation time in milliseconds, so File keeps rotations at least a millisecond
+// apart rather than let one backup overwrite another; only one process may write a given
+// file.
+//
 // # Performance
 //
 // Handle formats into a pooled buffer without allocating for the usual kinds of values

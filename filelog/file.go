@@ -389,6 +389,10 @@ func (f *File) ReopenOnSignal(ctx context.Context, sigs ...os.Signal) {
 
 // Close syncs and closes the file and stops ReopenOnSignal. Later writes fail with ErrClosed;
 // closing again returns nil.
+//
+// lumberjack's background goroutine for compression and removal of old backups is not
+// stopped by it (natefinch/lumberjack#56): each File leaves one idle goroutine behind, so open a
+// log file once per process rather than per task.
 func (f *File) Close() error {
 	f.mu.Lock()
 	if f.closed {

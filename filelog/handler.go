@@ -42,7 +42,8 @@ type Options struct {
 	// changed key of a built-in shows only in JSON. The level's value is a slog.Level; if it is
 	// still one after ReplaceAttr, it is written by its name (WARNING, CRITICAL...). A message
 	// that is still a string after ReplaceAttr has its markup stripped. A panic in ReplaceAttr
-	// is recovered and shown as the attribute's value.
+	// is recovered and shown as the attribute's value. The logger name and category from
+	// WithLogger are not passed to it.
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 
 	// Format is FormatText (the default, also for "") or FormatJSON. Unknown values mean text.
