@@ -391,6 +391,13 @@ func skipSpace(s string, i int) int {
 
 // trimPy is Python's str.strip().
 func trimPy(s string) string {
+	if s == "" {
+		return s
+	}
+	if first, last := s[0], s[len(s)-1]; first < utf8.RuneSelf && last < utf8.RuneSelf &&
+		!isPySpace(rune(first)) && !isPySpace(rune(last)) {
+		return s // the common case: nothing to trim
+	}
 	s = s[skipSpace(s, 0):]
 	for len(s) > 0 {
 		r, n := utf8.DecodeLastRuneInString(s)
