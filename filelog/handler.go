@@ -192,9 +192,7 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 // Write's error, if any; nothing else makes it fail. Records below Options.Level are dropped, so
 // a fan-out may call Handle without asking Enabled first. r is not modified or retained.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	if h.level != nil && r.Level < h.level.Level() {
-		return nil
-	} else if h.level == nil && r.Level < slog.LevelInfo {
+	if !h.Enabled(ctx, r.Level) {
 		return nil
 	}
 	s := getState(h)
