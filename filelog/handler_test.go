@@ -496,3 +496,32 @@ func FuzzTextLine(f *testing.F) {
 func utf8Valid(s string) bool { return utf8.ValidString(s) }
 
 func stripForTest(s string) string { return markup.Strip(s) }
+
+type countingWriter struct {
+	writes int
+	buf    bytes.Buffer
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.buf.Write(p)
+}
+
+// TestOneWritePerRecord checks that each record is one Write of one whole line, also for
+// records larger than the pooled buffers.
+func TestOneWritePerRecord(t *testing.T) {
+	for _, format := range []Format{FormatText, FormatJSON} {
+		var w countingWriter
+		l := slog.New(NewHandler(&w, &Options{Format: format}))
+		sizes := []int{0, 10, 1 << 10, 20 << 10, 100 << 10, 10}
+		for _, n := range sizes {
+			l.Info("m", "big", strings.Repeat("y\n", n))
+		}
+		if w.writes != len(sizes) {
+			t.Fatalf("%s: %d writes for %d records", format, w.writes, len(sizes))
+		}
+		if got := lines(t, w.buf.Bytes()); len(got) != len(sizes) {
+			t.Fatalf("%s: %d lines for %d records", format, len(got), len(sizes))
+		}
+	}
+}
