@@ -105,8 +105,8 @@
 // per schedule delay, of drops; the processor never logs by itself, so nothing it reports
 // feeds back into OTLP.
 //
-// Shutdown(ctx) stops accepting records, exports what is held, retrying failures until ctx
-// ends, and returns by ctx's deadline even if the exporter hangs (exports get ctx-bound
+// Shutdown(ctx) stops accepting records, exports what is held, retrying failures (every
+// 100 ms, within the retry budget) until ctx ends, and returns by ctx's deadline even if the exporter hangs (exports get ctx-bound
 // contexts, which the OTLP exporters honor); it returns a *DeliveryError with the number of
 // records it could not deliver. ForceFlush(ctx) waits for the records emitted before it, and
 // reports how many are still queued if ctx ends first.

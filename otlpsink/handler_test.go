@@ -124,8 +124,8 @@ func TestHandlerAttributes(t *testing.T) {
 			},
 			f: func(l *slog.Logger) { l.Info("m", "a", 2) },
 			want: map[string]any{
-				"top": "t",
-				"req": map[string]any{"id": int64(1), "inner": map[string]any{"empty": map[string]any{"a": int64(2)}}},
+				"top":       "t",
+				"req":       map[string]any{"id": int64(1), "inner": map[string]any{"empty": map[string]any{"a": int64(2)}}},
 				"log.level": "info",
 			},
 		},

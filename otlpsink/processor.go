@@ -371,13 +371,16 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 		}
 	}
 	p.mu.Lock()
-	p.st.Emitted++
+	// Emitted is counted with the outcome, never before it, so that a Stats snapshot taken
+	// while this call waits for room still balances.
 	if p.stopped.Load() {
+		p.st.Emitted++
 		p.st.DroppedShutdown++
 		p.mu.Unlock()
 		return nil
 	}
 	if p.held >= p.cfg.maxQueue && !p.waitForRoom() {
+		p.st.Emitted++
 		if p.stopped.Load() {
 			p.st.DroppedShutdown++
 		} else {
@@ -386,6 +389,7 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 		p.mu.Unlock()
 		return nil
 	}
+	p.st.Emitted++
 	if p.cur == nil {
 		p.cur = p.newBuffer()
 	}
@@ -479,8 +483,9 @@ func (p *Processor) worker() {
 }
 
 // export exports b, retrying with backoff while the failure lasts less than retryMaxElapsed
-// (during Shutdown: until its context ends), and accounts for the outcome.
+// (and, during Shutdown, its context lasts), and accounts for the outcome.
 func (p *Processor) export(b *batch) {
+	n := len(b.recs) // resolve releases b.recs
 	backoff := retryInitial
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
@@ -489,22 +494,22 @@ func (p *Processor) export(b *batch) {
 		cancel()
 		rejected, partial := partialSuccess(err)
 		if err == nil || partial {
-			rejected = min(rejected, int64(len(b.recs)))
-			p.resolve(b, err, uint64(len(b.recs))-uint64(rejected), uint64(rejected), 0, attempt)
+			rejected = min(rejected, int64(n))
+			p.resolve(b, err, uint64(n)-uint64(rejected), uint64(rejected), 0)
 			if partial {
-				p.report(&ExportError{Records: len(b.recs), Attempt: attempt, Rejected: rejected, Err: err})
+				p.report(&ExportError{Records: n, Attempt: attempt, Rejected: rejected, Err: err})
 			}
 			return
 		}
 		stopping := p.stopped.Load()
-		retry := p.runCtx.Err() == nil && (stopping || time.Since(start) < p.cfg.retryMaxElapsed)
+		retry := p.runCtx.Err() == nil && time.Since(start) < p.cfg.retryMaxElapsed
 		if !retry {
-			p.resolve(b, err, 0, 0, uint64(len(b.recs)), attempt)
-			p.report(&ExportError{Records: len(b.recs), Attempt: attempt, Err: err})
+			p.resolve(b, err, 0, 0, uint64(n))
+			p.report(&ExportError{Records: n, Attempt: attempt, Err: err})
 			return
 		}
 		p.attemptFailed(err)
-		p.report(&ExportError{Records: len(b.recs), Attempt: attempt, Retrying: true, Err: err})
+		p.report(&ExportError{Records: n, Attempt: attempt, Retrying: true, Err: err})
 		wait := backoff
 		if stopping {
 			wait = retryShutdown
@@ -548,8 +553,7 @@ func (p *Processor) attemptFailed(err error) {
 
 // resolve accounts for b's last attempt and releases it: exported records were delivered,
 // rejected ones refused by the receiver, failed ones lost to errors.
-func (p *Processor) resolve(b *batch, err error, exported, rejected, failed uint64, attempt int) {
-	_ = attempt
+func (p *Processor) resolve(b *batch, err error, exported, rejected, failed uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.st.ExportAttempts++

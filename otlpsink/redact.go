@@ -38,12 +38,12 @@ func newRedactorFromEnv() *redactor {
 				continue
 			}
 			v = strings.TrimSpace(v)
-			r.add(v)
+			r.addValue(v)
 			if d, err := url.PathUnescape(v); err == nil {
-				r.add(d)
+				r.addValue(d)
 			}
 			if d, err := url.QueryUnescape(v); err == nil {
-				r.add(d)
+				r.addValue(d)
 			}
 		}
 	}
@@ -72,6 +72,19 @@ func newRedactorFromEnv() *redactor {
 	}
 	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 	return r
+}
+
+// addValue adds a header value and each of its words but an authentication scheme name
+// ("Bearer t0ken": the whole, and "t0ken").
+func (r *redactor) addValue(v string) {
+	r.add(v)
+	for _, w := range strings.Fields(v) {
+		switch strings.ToLower(w) {
+		case "bearer", "basic", "token", "digest", "apikey":
+			continue
+		}
+		r.add(w)
+	}
 }
 
 func (r *redactor) add(s string) {
