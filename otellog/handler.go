@@ -36,7 +36,6 @@ type sink struct {
 	// the logger name and category as attributes (see forLogger) and the level as slog does.
 	foreign bool
 	errors  atomic.Uint64 // failed Handle calls
-	closer  func(context.Context) error
 }
 
 // forLogger derives the sink's handler for one logger.
