@@ -12,13 +12,9 @@ const (
 	maxCauseLines = 64
 )
 
-// hasCauses reports whether err wraps or joins other errors.
-func hasCauses(err error) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
+// hasCausesUnguarded reports whether err wraps or joins other errors. Its Unwrap may panic:
+// the caller recovers.
+func hasCausesUnguarded(err error) bool {
 	switch x := err.(type) {
 	case interface{ Unwrap() error }:
 		return x.Unwrap() != nil

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -212,7 +213,7 @@ func appendRFC3339Millis(b []byte, t time.Time) []byte {
 		days--
 	}
 	secOfDay := int(sec - days*86400)
-	year, month, day := civilDate(days)
+	year, month, day := cachedDate(days)
 	if year < 0 || year > 9999 {
 		return t.Truncate(time.Millisecond).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
 	}
@@ -236,6 +237,26 @@ func appendRFC3339Millis(b []byte, t time.Time) []byte {
 	off /= 60
 	hh, mm := off/60, off%60
 	return append(b, sign, byte('0'+hh/10), byte('0'+hh%10), ':', byte('0'+mm/10), byte('0'+mm%10))
+}
+
+// lastDate caches the date of the last day converted, packed in one word so it is read and
+// written without a lock or an allocation: days+2^24 (25 bits), year (14), month (4), day (5).
+var lastDate atomic.Uint64
+
+// cachedDate is civilDate with lastDate in front.
+func cachedDate(days int64) (year, month, day int) {
+	if days < -1<<24 || days >= 1<<24 {
+		return civilDate(days)
+	}
+	key := uint64(days + 1<<24)
+	if w := lastDate.Load(); w>>23 == key && w != 0 {
+		return int(w >> 9 & (1<<14 - 1)), int(w >> 5 & 15), int(w & 31)
+	}
+	year, month, day = civilDate(days)
+	if year >= 0 && year < 1<<14 {
+		lastDate.Store(key<<23 | uint64(year)<<9 | uint64(month)<<5 | uint64(day))
+	}
+	return year, month, day
 }
 
 // civilDate converts days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
@@ -321,6 +342,21 @@ func appendDuration(b []byte, d time.Duration) []byte {
 // the end of buf, and returns where it starts and v/10**prec.
 func fmtFrac(buf []byte, v uint64, prec int) (int, uint64) {
 	w := len(buf)
+	// Whole units (23s, 150ms) are the common case: no fraction to write.
+	switch prec {
+	case 9:
+		if v%1e9 == 0 {
+			return w, v / 1e9
+		}
+	case 6:
+		if v%1e6 == 0 {
+			return w, v / 1e6
+		}
+	case 3:
+		if v%1e3 == 0 {
+			return w, v / 1e3
+		}
+	}
 	show := false
 	for range prec {
 		digit := v % 10
@@ -375,7 +411,11 @@ func (s *state) appendAnyText(b []byte, v any) (out []byte, sgr string) {
 	case nil:
 		return append(b, "<nil>"...), sgrNil
 	case error:
-		return append(b, x.Error()...), sgrErr
+		b = append(b, x.Error()...)
+		if s.keyed && hasCausesUnguarded(x) {
+			s.errs = append(s.errs, keyedErr{key: s.key, err: x})
+		}
+		return b, sgrErr
 	case encoding.TextMarshaler:
 		t, err := x.MarshalText()
 		if err != nil {

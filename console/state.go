@@ -24,7 +24,9 @@ type state struct {
 	segs      []markup.Segment
 	errs      []keyedErr
 	tree      []byte
-	keyWidth  int // bytes of tmp holding the key that starts the current cause tree
+	keyWidth  int    // bytes of tmp holding the key that starts the current cause tree
+	key       string // the key of the KindAny value being written (when keyed), for its causes
+	keyed     bool
 
 	bodyStart int // attributes after this offset get a leading space (-1: always)
 	indent    int // continuation lines' indentation
@@ -76,13 +78,16 @@ func bytesString(b []byte) string {
 // appendAttr appends " key=value" for a (and its members, for a group). quote says the
 // group prefix needs quoting.
 func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
-	a.Value = a.Value.Resolve()
-	rep := s.h.opts.ReplaceAttr
-	if rep != nil && a.Value.Kind() != slog.KindGroup {
+	kind := a.Value.Kind()
+	if kind == slog.KindLogValuer {
+		a.Value = a.Value.Resolve()
+		kind = a.Value.Kind()
+	}
+	if rep := s.h.opts.ReplaceAttr; rep != nil && kind != slog.KindGroup {
 		a = rep(s.groups, a)
 		a.Value = a.Value.Resolve()
+		kind = a.Value.Kind()
 	}
-	kind := a.Value.Kind()
 	if a.Key == "" && kind == slog.KindAny && a.Value.Any() == nil {
 		return b // an empty Attr is ignored
 	}
@@ -97,6 +102,7 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 			}
 			return b
 		}
+		rep := s.h.opts.ReplaceAttr
 		n := len(s.keyPrefix)
 		s.keyPrefix = append(append(s.keyPrefix, a.Key...), '.')
 		if rep != nil {
@@ -130,16 +136,17 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		b = append(b, prefix...)
 		b = append(b, a.Key...)
 	}
-	if kind == slog.KindAny {
-		if err, ok := a.Value.Any().(error); ok && hasCauses(err) {
-			s.errs = append(s.errs, keyedErr{key: a.Key, err: err})
-		}
-	}
 	if !color {
 		b = append(b, '=')
-		return s.appendValue(b, a.Value, false)
 	}
-	return s.appendValue(b, a.Value, true)
+	if kind == slog.KindAny {
+		// An error value with causes is noted under this key.
+		s.key, s.keyed = a.Key, true
+		b = s.appendKindValue(b, a.Value, kind, color)
+		s.key, s.keyed = "", false
+		return b
+	}
+	return s.appendKindValue(b, a.Value, kind, color)
 }
 
 // eq ends a dim key: "=" and a reset. The tables give, by kind, the style of a value, and
@@ -160,8 +167,12 @@ var (
 // appendValue appends v, styled by kind when color is on and quoted when needed. keyed
 // (color only) says the dim key before it still needs its "=" and reset.
 func (s *state) appendValue(b []byte, v slog.Value, keyed bool) []byte {
+	return s.appendKindValue(b, v, v.Kind(), keyed)
+}
+
+// appendKindValue is appendValue for a value whose kind is known.
+func (s *state) appendKindValue(b []byte, v slog.Value, kind slog.Kind, keyed bool) []byte {
 	color := s.h.color
-	kind := v.Kind()
 	switch kind {
 	case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64, slog.KindDuration, slog.KindTime:
 		if keyed {
