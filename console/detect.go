@@ -164,7 +164,9 @@ func (t *termWidth) refresh(now int64) {
 // get returns the terminal's width as of now (unix nanoseconds; 0 means "don't re-read").
 func (t *termWidth) get(now int64) int {
 	if now != 0 {
-		if last := t.checked.Load(); now-last > int64(time.Second) || now < last {
+		// More than a second either way (records from several goroutines arrive a little
+		// out of order; that alone must not cost a system call each).
+		if last := t.checked.Load(); now-last > int64(time.Second) || last-now > int64(time.Second) {
 			if t.checked.CompareAndSwap(last, now) {
 				t.refresh(now)
 			}

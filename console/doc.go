@@ -1,7 +1,7 @@
 // Package console is a slog.Handler for the person at the terminal: a rich, colored,
 // width-aware rendering of each record, in the spirit of Rich's RichHandler.
 //
-//	12:04:05.123 INFO     core myapp.db     connected to [bold]primary[/] in 3ms  host=db-1 pool=8
+//	12:04:05.123 INFO     core myapp.db    connected to primary in 3ms host=db-1 pool=8
 //
 // The handler is usable on its own ([NewHandler] returns a normal slog.Handler); the otellog
 // fan-out uses it as the console sink, writing to stderr.

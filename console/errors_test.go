@@ -79,6 +79,11 @@ func TestErrorChains(t *testing.T) {
 				"                         └─ EOF\n",
 		},
 		{
+			name: "a panicking Error as the value",
+			f:    func(l *slog.Logger) { l.Error("m", "err", panicErr{}) },
+			want: "14:05:06.789 ERROR    m err=\"!PANIC: bad Error\"\n",
+		},
+		{
 			name: "a panicking Error is shown, not raised",
 			f:    func(l *slog.Logger) { l.Error("m", "err", fmt.Errorf("w: %w", panicErr{})) },
 			// fmt.Errorf itself catches the panic when it formats; the chain calls Error again.
@@ -108,3 +113,32 @@ func TestErrorChainLimits(t *testing.T) {
 		t.Errorf("a big join gives %d lines, last %q", len(lines), lines[len(lines)-1])
 	}
 }
+
+type panicValuer struct{}
+
+func (panicValuer) LogValue() slog.Value { panic("no value") }
+
+type panicText struct{}
+
+func (panicText) MarshalText() ([]byte, error) { panic("no text") }
+
+// TestPanickingValues checks that values whose methods panic are shown, on one line, and
+// never make Handle panic.
+func TestPanickingValues(t *testing.T) {
+	var buf strings.Builder
+	l := slog.New(NewHandler(&buf, &Options{Env: noColorEnv}))
+	l.Info("m", "v", panicValuer{}, "t", panicText{}, "s", panicker{}, "nilptr", (*point)(nil), "nilerr", (*nilErr)(nil))
+	out := buf.String()
+	for _, want := range []string{"LogValue panicked", `t="!PANIC: no text"`, `s="!PANIC: boom"`, "nilptr=<nil>", "nilerr=<nil>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q not in %q", want, out)
+		}
+	}
+	if strings.Count(out, "\n") != 1 {
+		t.Errorf("not one line: %q", out)
+	}
+}
+
+type nilErr struct{ msg string }
+
+func (e *nilErr) Error() string { return e.msg }
