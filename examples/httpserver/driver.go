@@ -22,7 +22,7 @@ import (
 // driveConfig says how the traffic driver runs.
 type driveConfig struct {
 	baseURL  string        // the service, e.g. http://127.0.0.1:8080
-	rounds   int           // how many times to send the whole scenario
+	rounds   int           // how many times to send the whole scenario; 0: until interrupted
 	interval time.Duration // pause between rounds
 	wait     time.Duration // how long to wait for the service to answer /healthz
 }
@@ -72,34 +72,40 @@ func newDriver(cfg driveConfig, log, main *slog.Logger, tp trace.TracerProvider)
 	}
 }
 
-// run waits for the service, sends cfg.rounds rounds and returns an error if any request got
-// an unexpected answer or the service never came up.
+// run waits for the service, sends cfg.rounds rounds (or rounds until ctx ends, when
+// cfg.rounds is 0) and returns an error if any request got an unexpected answer or the
+// service never came up.
 func (d *driver) run(ctx context.Context) error {
 	if err := d.waitHealthy(ctx); err != nil {
 		return err
 	}
-	var sent, failed int
-	for round := 1; round <= d.cfg.rounds; round++ {
+	forever := d.cfg.rounds == 0
+	var sent, failed, round int
+	for round = 1; forever || round <= d.cfg.rounds; round++ {
 		for _, st := range scenario {
-			sent++
 			if err := d.send(ctx, round, st); err != nil {
-				failed++
 				if ctx.Err() != nil {
-					return fmt.Errorf("interrupted after %d requests: %w", sent, ctx.Err())
+					break
 				}
+				failed++
 			}
+			sent++
 		}
-		if round < d.cfg.rounds {
-			if err := pause(ctx, d.cfg.interval); err != nil {
-				return fmt.Errorf("interrupted after %d requests: %w", sent, err)
-			}
+		if ctx.Err() != nil || (!forever && round == d.cfg.rounds) {
+			break
 		}
+		if pause(ctx, d.cfg.interval) != nil {
+			break
+		}
+	}
+	if ctx.Err() != nil && !forever {
+		return fmt.Errorf("interrupted after %d requests: %w", sent, ctx.Err())
 	}
 	level := slog.LevelInfo
 	if failed > 0 {
 		level = slog.LevelError
 	}
-	d.main.Log(ctx, level, "traffic sent", "requests", sent, "unexpected", failed, "rounds", d.cfg.rounds)
+	d.main.Log(context.WithoutCancel(ctx), level, "traffic sent", "requests", sent, "unexpected", failed, "rounds", round)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d requests got an unexpected answer", failed, sent)
 	}
@@ -137,7 +143,10 @@ func (d *driver) send(ctx context.Context, round int, st step) (err error) {
 	ctx, span := d.tracer.Start(ctx, "drive "+st.name, trace.WithAttributes(
 		attribute.Int("driver.round", round), attribute.String("driver.step", st.name)))
 	defer func() {
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			span.SetStatus(codes.Error, "interrupted")
+		case err != nil:
 			span.RecordError(err)
 			span.SetStatus(codes.Error, err.Error())
 			d.log.ErrorContext(ctx, "unexpected answer", "step", st.name, "round", round, "error", err)
