@@ -30,7 +30,7 @@
 //
 // Spans and logs go to OTLP over http/protobuf at http://localhost:4318 unless the standard
 // OTEL_* variables say otherwise (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME,
-// OTEL_SDK_DISABLED, ...). Logging reads the DEMO_* variables: DEMO_LOGGING="inference=debug",
+// OTEL_SDK_DISABLED, ...; logs may also use grpc, this example's traces only http/protobuf). Logging reads the DEMO_* variables: DEMO_LOGGING="inference=debug",
 // DEMO_LOG_FILE=/tmp/httpserver.log and the rest of logbridge's settings. The listen address
 // is -addr, else $DEMO_ADDR, else 127.0.0.1:8080. SIGINT or SIGTERM shut the service down
 // gracefully: in-flight requests finish, then spans and logs are flushed.
