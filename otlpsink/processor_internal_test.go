@@ -34,6 +34,11 @@ func TestProcessorConfigFromEnv(t *testing.T) {
 			want: processorConfig{maxQueue: 100, batchSize: 100, delay: DefaultScheduleDelay, timeout: DefaultExportTimeout},
 		},
 		{
+			name: "default batch is a quarter of a small queue",
+			env:  map[string]string{EnvMaxQueueSize: "2048"},
+			want: processorConfig{maxQueue: 2048, batchSize: 512, delay: DefaultScheduleDelay, timeout: DefaultExportTimeout},
+		},
+		{
 			name: "options win over env",
 			env:  map[string]string{EnvMaxQueueSize: "100", EnvScheduleDelay: "250"},
 			opts: []ProcessorOption{WithMaxQueueSize(7), WithScheduleDelay(time.Second), WithExportTimeout(time.Minute), WithMaxExportBatchSize(3)},
