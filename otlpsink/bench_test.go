@@ -21,7 +21,7 @@ var (
 	benchString   = "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190"
 	benchInt      = 32768
 	benchDuration = 23 * time.Second
-	benchError    = errors.New("fail")
+	errBench    = errors.New("fail")
 )
 
 // nopExporter is an exporter that does nothing, the same for every contender.
@@ -82,7 +82,7 @@ func BenchmarkOTLP(b *testing.B) {
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 					)
 				}
 			})
@@ -94,12 +94,12 @@ func BenchmarkOTLP(b *testing.B) {
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 					)
 				}
 			})
@@ -111,42 +111,42 @@ func BenchmarkOTLP(b *testing.B) {
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 						slog.String("string", benchString),
 						slog.Int("status", benchInt),
 						slog.Duration("duration", benchDuration),
 						slog.Time("time", benchTime),
-						slog.Any("error", benchError),
+						slog.Any("error", errBench),
 					)
 				}
 			})

@@ -44,13 +44,13 @@ func pointEnvAt(t *testing.T, c *collectortest.Collector, proto, endpoint string
 	clearEnv(t, env)
 }
 
-func shutdownWithin(t *testing.T, p *otlpsink.Pipeline, d time.Duration) (error, time.Duration) {
+func shutdownWithin(t *testing.T, p *otlpsink.Pipeline, d time.Duration) (time.Duration, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	start := time.Now()
 	err := p.Shutdown(ctx)
-	return err, time.Since(start)
+	return time.Since(start), err
 }
 
 // TestE2EBurst emits 200,000 records as fast as one goroutine can, with default settings,
@@ -100,7 +100,7 @@ func TestE2EBurst(t *testing.T) {
 			}
 			span.End()
 			emitted := time.Since(start)
-			err, took := shutdownWithin(t, p, e2eWait)
+			took, err := shutdownWithin(t, p, e2eWait)
 			if err != nil {
 				t.Fatalf("Shutdown: %v", err)
 			}
@@ -192,7 +192,7 @@ func TestE2ESendsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	slog.New(otlpsink.NewHandler(p.Provider(), nil)).Info("sentinel")
-	if err, _ := shutdownWithin(t, p, e2eWait); err != nil {
+	if _, err := shutdownWithin(t, p, e2eWait); err != nil {
 		t.Fatal(err)
 	}
 	recs := c.WaitLogs(t, 1, e2eWait)
@@ -218,7 +218,7 @@ func TestE2ECollectorDown(t *testing.T) {
 			for i := range n {
 				logger.Info("nobody listens", "i", i)
 			}
-			err, took := shutdownWithin(t, p, 2*time.Second)
+			took, err := shutdownWithin(t, p, 2*time.Second)
 			t.Logf("%s: Shutdown returned after %v: %v", pr.name, took.Round(time.Millisecond), err)
 			if took > 30*time.Second {
 				t.Errorf("Shutdown took %v with a 2s deadline", took)
@@ -266,7 +266,7 @@ func TestE2ECollectorRestart(t *testing.T) {
 				t.Fatal(err)
 			}
 			emit(3000)
-			if err, _ := shutdownWithin(t, p, e2eWait); err != nil {
+			if _, err := shutdownWithin(t, p, e2eWait); err != nil {
 				t.Errorf("Shutdown: %v", err)
 			}
 			st := p.Stats()

@@ -395,7 +395,7 @@ func TestHandlerNoSpan(t *testing.T) {
 			t.Errorf("%s: trace %v span %v, want none", s.name, r.TraceID(), r.SpanID())
 		}
 		var nilCtx context.Context
-		r = logOne(t, s, s.h, func(l *slog.Logger) { l.InfoContext(nilCtx, "m") }) //nolint:staticcheck // a nil ctx must not panic
+		r = logOne(t, s, s.h, func(l *slog.Logger) { l.InfoContext(nilCtx, "m") }) // a nil ctx must not panic
 		if r.TraceID().IsValid() {
 			t.Errorf("%s: trace with nil ctx", s.name)
 		}

@@ -97,13 +97,12 @@ func (r *receiver) requests() []receivedRequest {
 // resourceAttrs returns the resource attributes of the first record received, as strings.
 func (r *receiver) resourceAttrs() map[string]string {
 	m := map[string]string{}
-	for _, req := range r.requests() {
-		for _, rl := range req.body.ResourceLogs {
-			for _, kv := range rl.GetResource().GetAttributes() {
-				m[kv.Key] = kv.GetValue().GetStringValue()
-			}
-			return m
-		}
+	reqs := r.requests()
+	if len(reqs) == 0 || len(reqs[0].body.ResourceLogs) == 0 {
+		return m
+	}
+	for _, kv := range reqs[0].body.ResourceLogs[0].GetResource().GetAttributes() {
+		m[kv.Key] = kv.GetValue().GetStringValue()
 	}
 	return m
 }
