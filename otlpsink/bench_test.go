@@ -21,7 +21,7 @@ var (
 	benchString   = "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190"
 	benchInt      = 32768
 	benchDuration = 23 * time.Second
-	errBench    = errors.New("fail")
+	errBench      = errors.New("fail")
 )
 
 // nopExporter is an exporter that does nothing, the same for every contender.
