@@ -18,8 +18,9 @@ build:
 quickstart:
 	$(GO) run ./examples/quickstart
 
-## test: the full suite: lint, unit + e2e tests under -race against a real collector, short fuzzing.
-test: lint otelcol
+## test: the full suite: lint, deploy/ validation, unit + e2e tests under -race against a real
+## collector, short fuzzing.
+test: lint otelcol validate-deploy
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(MAKE) fuzz FUZZTIME=5s
 
