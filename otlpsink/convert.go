@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -289,6 +290,10 @@ func fmtBounded(rv reflect.Value, depth int, top bool) bool {
 // fmtWrapErrorType is the type fmt.Errorf returns for a single %w.
 var fmtWrapErrorType = reflect.TypeOf(fmt.Errorf("wrapped: %w", errors.New("err")))
 
+// typeNames caches the exception.type of error types whose name exceptionType derives from
+// reflection (so that a named type's "pkg.Name" is not built for every record).
+var typeNames sync.Map // reflect.Type -> string
+
 // exceptionType returns the exception.type of err exactly as go.opentelemetry.io/otel/sdk/log
 // derives it for Record.SetErr: the ErrorType method if err has one, else the package-qualified
 // name of err's type after unwrapping fmt.Errorf("...%w") wrappers.
@@ -315,7 +320,12 @@ func exceptionType(err error) (s string) {
 		return ""
 	}
 	if pkg, name := t.PkgPath(), t.Name(); pkg != "" && name != "" {
-		return pkg + "." + name
+		if s, ok := typeNames.Load(t); ok {
+			return s.(string)
+		}
+		s := pkg + "." + name
+		typeNames.Store(t, s)
+		return s
 	}
 	return t.String()
 }

@@ -62,6 +62,7 @@ type Handler struct {
 
 	attrs  []attribute.KeyValue // top-level attributes from WithAttrs; unique keys
 	err    error                // the last error among the handler's attributes (exception.*)
+	errMsg string               // its text
 	group  *group               // innermost group opened with WithGroup, nil if none
 	groups []string             // names of the open groups, outermost first
 }
@@ -155,7 +156,7 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	}
 	idx.release()
 	if c.err != nil {
-		h2.err = c.err
+		h2.err, h2.errMsg = c.err, c.errMsg
 	}
 	return &h2
 }
@@ -189,7 +190,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	var buf [inlineAttrs]attribute.KeyValue
 	var idx keyIndex
 	kvs := append(buf[:0], h.attrs...)
-	c := converter{replace: h.replace, err: h.err}
+	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg}
 	if h.group == nil {
 		r.Attrs(func(a slog.Attr) bool {
 			kvs = c.add(kvs, &idx, a, nil, true)
@@ -199,8 +200,8 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 		kvs = h.addGrouped(&c, kvs, &idx, &r)
 	}
 	if c.err != nil {
-		if msg := errorString(c.err); msg != "" {
-			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionMessageKey, Value: attribute.StringValue(msg)})
+		if c.errMsg != "" {
+			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionMessageKey, Value: attribute.StringValue(c.errMsg)})
 		}
 		if typ := exceptionType(c.err); typ != "" {
 			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionTypeKey, Value: attribute.StringValue(typ)})
@@ -268,19 +269,25 @@ func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyInd
 // converter converts slog attributes into a kvList.
 type converter struct {
 	replace func(groups []string, a slog.Attr) slog.Attr
-	err     error // the last error-valued attribute at record level
+	err     error  // the last error-valued attribute at record level
+	errMsg  string // its text
 }
 
 // add converts a and adds it to kvs. groups are the names of the groups a is in (for
 // ReplaceAttr). recordLevel is true for attributes of the record or handler itself (not
 // members of a group value): an error there becomes the record's exception.
 func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, groups []string, recordLevel bool) []attribute.KeyValue {
-	a.Value = a.Value.Resolve()
-	if c.replace != nil && a.Value.Kind() != slog.KindGroup {
+	k := a.Value.Kind()
+	if k == slog.KindLogValuer {
+		a.Value = a.Value.Resolve()
+		k = a.Value.Kind()
+	}
+	if c.replace != nil && k != slog.KindGroup {
 		a = c.replace(groups, a)
 		a.Value = a.Value.Resolve()
+		k = a.Value.Kind()
 	}
-	if a.Value.Kind() == slog.KindGroup {
+	if k == slog.KindGroup {
 		members := a.Value.Group()
 		if len(members) == 0 {
 			return kvs // slog: a group without attributes is not output
@@ -291,32 +298,57 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 			}
 			return kvs
 		}
-		var gs []string
-		if c.replace != nil {
-			gs = append(slices.Clip(groups), a.Key)
+		v := c.groupValue(members, a.Key, groups)
+		if v.Type() == attribute.EMPTY {
+			return kvs // every member was dropped
 		}
-		var midx keyIndex
-		m := make([]attribute.KeyValue, 0, len(members))
-		for _, ma := range members {
-			m = c.add(m, &midx, ma, gs, false)
-		}
-		midx.release()
-		if len(m) == 0 {
-			return kvs
-		}
-		return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: attribute.MapValue(m...)})
+		return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: v})
 	}
 	if a.Key == "" {
 		// slog ignores an empty attribute; OTLP has no attribute without a key, and the SDK
 		// would drop one, so a key-less value is dropped here too.
 		return kvs
 	}
-	if recordLevel && a.Value.Kind() == slog.KindAny {
-		if e, ok := a.Value.Any().(error); ok {
-			c.err = e
+	var v attribute.Value
+	switch k {
+	case slog.KindString:
+		v = attribute.StringValue(a.Value.String())
+	case slog.KindInt64:
+		v = attribute.Int64Value(a.Value.Int64())
+	case slog.KindAny:
+		x := a.Value.Any()
+		if e, ok := x.(error); ok {
+			msg := errorString(e)
+			if recordLevel {
+				c.err, c.errMsg = e, msg
+			}
+			v = attribute.StringValue(msg)
+		} else {
+			v = convertAny(x)
 		}
+	default:
+		v = convertValue(a.Value)
 	}
-	return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: convertValue(a.Value)})
+	return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: v})
+}
+
+// groupValue converts the members of the group called key into a map value, or the empty
+// value if no member remains.
+func (c *converter) groupValue(members []slog.Attr, key string, groups []string) attribute.Value {
+	var gs []string
+	if c.replace != nil {
+		gs = append(slices.Clip(groups), key)
+	}
+	var midx keyIndex
+	m := make([]attribute.KeyValue, 0, len(members))
+	for _, ma := range members {
+		m = c.add(m, &midx, ma, gs, false)
+	}
+	midx.release()
+	if len(m) == 0 {
+		return attribute.Value{}
+	}
+	return attribute.MapValue(m...)
 }
 
 // addSource adds the code.* attributes of pc.
