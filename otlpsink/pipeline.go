@@ -415,6 +415,7 @@ func (p *Pipeline) Stats() Stats {
 		s.FailedRejected += ps.FailedRejected
 		s.FailedShutdown += ps.FailedShutdown
 		s.Pending += ps.Pending
+		s.Waiting += ps.Waiting
 		s.ExportAttempts += ps.ExportAttempts
 		s.ExportErrors += ps.ExportErrors
 		s.Retries += ps.Retries
@@ -439,6 +440,9 @@ func (p *Pipeline) ForceFlush(ctx context.Context) error {
 func (p *Pipeline) Shutdown(ctx context.Context) error {
 	if p.sdk == nil {
 		return nil
+	}
+	for _, proc := range p.procs {
+		proc.stopAccepting() // so that the provider does not wait for log calls waiting for room
 	}
 	err := p.sdk.Shutdown(ctx)
 	// If ctx ended while the provider waited for log calls in progress, it skipped the

@@ -213,6 +213,7 @@ type Stats struct {
 	FailedShutdown uint64 // still queued or being exported when Shutdown's context ended
 
 	Pending uint64 // queued or being exported now
+	Waiting uint64 // log calls waiting for room now (not yet counted in Emitted)
 
 	ExportAttempts uint64 // calls to the exporter's Export
 	ExportErrors   uint64 // attempts that returned an error (including partial successes)
@@ -307,6 +308,7 @@ type Processor struct {
 	cfg processorConfig
 
 	stopped atomic.Bool // Shutdown began: OnEmit accepts nothing more
+	shut    atomic.Bool // Shutdown was called
 
 	mu       sync.Mutex
 	work     *sync.Cond        // workers wait here for ready batches
@@ -316,10 +318,12 @@ type Processor struct {
 	free     [][]sdklog.Record // empty batch buffers
 	seq      uint64            // sequence number of the next sealed batch
 	held     int               // records in cur, ready and inflight
+	waiting  int               // log calls in waitForRoom
 	progress chan struct{}     // closed and replaced when records leave the processor
 	kick     chan struct{}     // closed and replaced to cut retry backoffs short
 	failing  bool              // the latest export attempt failed
 	stalled  bool              // a log call timed out waiting for room; no export finished since
+	draining bool              // Shutdown sealed the last batch: workers exit once none is ready
 	closed   bool              // Shutdown finished: held records were counted as lost
 	st       Stats             // counters, guarded by mu
 	reported uint64            // DroppedQueueFull already reported through onError
@@ -432,12 +436,15 @@ func (p *Processor) waitForRoom() bool {
 			return false
 		}
 		ch := p.progress
+		p.waiting++
 		p.mu.Unlock()
 		select {
 		case <-ch:
 			p.mu.Lock()
+			p.waiting--
 		case <-timer.C:
 			p.mu.Lock()
+			p.waiting--
 			if p.held >= p.cfg.maxQueue {
 				p.stalled = true
 				return false
@@ -474,7 +481,7 @@ func (p *Processor) worker() {
 	defer p.workers.Done()
 	for {
 		p.mu.Lock()
-		for len(p.ready) == 0 && !p.stopped.Load() {
+		for len(p.ready) == 0 && !p.draining {
 			p.work.Wait()
 		}
 		if len(p.ready) == 0 {
@@ -695,21 +702,34 @@ func (p *Processor) ForceFlush(ctx context.Context) error {
 	return p.exp.ForceFlush(ctx)
 }
 
+// stopAccepting makes OnEmit accept no more records and wakes log calls waiting for room:
+// they drop now. The first step of Shutdown; a Pipeline takes it before the LoggerProvider's
+// Shutdown, which waits for log calls in progress.
+func (p *Processor) stopAccepting() {
+	if p.stopped.Swap(true) {
+		return
+	}
+	p.mu.Lock()
+	close(p.progress)
+	p.progress = make(chan struct{})
+	p.mu.Unlock()
+}
+
 // Shutdown stops accepting records, exports everything queued (retrying failures) until done
 // or until ctx ends, then shuts the exporter down. Records still undelivered when ctx ends are
 // counted in Stats.FailedShutdown and reported in the returned *DeliveryError. Shutdown
 // returns by ctx's deadline even if the exporter hangs; later calls return nil.
 func (p *Processor) Shutdown(ctx context.Context) error {
-	if p.stopped.Swap(true) {
+	if p.shut.Swap(true) {
 		return nil
 	}
+	p.stopAccepting()
 	p.mu.Lock()
 	p.seal()
+	p.draining = true
 	p.work.Broadcast()
 	close(p.kick)
 	p.kick = make(chan struct{})
-	close(p.progress) // wake log calls waiting for room: they drop now
-	p.progress = make(chan struct{})
 	p.mu.Unlock()
 	close(p.stop)
 	stopAfter := context.AfterFunc(ctx, p.cancelRun)
@@ -790,6 +810,7 @@ func (p *Processor) Stats() Stats {
 	defer p.mu.Unlock()
 	s := p.st
 	s.Pending = uint64(p.held)
+	s.Waiting = uint64(p.waiting)
 	return s
 }
 

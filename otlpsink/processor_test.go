@@ -423,3 +423,51 @@ func TestProcessorMemoryBounded(t *testing.T) {
 		t.Errorf("undelivered %d, want %d", st.Undelivered(), n)
 	}
 }
+
+// TestProcessorShutdownWakesWaiters: a log call waiting for room when Shutdown begins returns
+// at once, its record counted as dropped at shutdown, and does not hold Shutdown up.
+func TestProcessorShutdownWakesWaiters(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	started := make(chan struct{}, 1)
+	exp := &funcExporter{export: func(context.Context, int) error {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		<-release
+		return nil
+	}}
+	ctx := context.Background()
+	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(exp), otlpsink.WithProcessorOptions(
+		otlpsink.WithMaxQueueSize(10), otlpsink.WithMaxExportBatchSize(10), otlpsink.WithMaxBlock(hangGuard)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(struct{ slog.Handler }{otlpsink.NewHandler(p.Provider(), nil)}) // the SDK path
+	for range 10 {
+		logger.Info("fills the queue")
+	}
+	<-started // the batch is being exported (and hangs): the queue is full
+	waiting := make(chan struct{})
+	go func() {
+		defer close(waiting)
+		logger.Info("waits for room")
+	}()
+	for p.Stats().Waiting < 1 {
+		runtime.Gosched()
+	}
+	sctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	_ = p.Shutdown(sctx)
+	select {
+	case <-waiting:
+	case <-time.After(hangGuard):
+		t.Fatal("the waiting log call was not woken by Shutdown")
+	}
+	st := p.Stats()
+	checkInvariant(t, st)
+	if st.Emitted != 11 || st.DroppedShutdown != 1 || st.FailedShutdown != 10 {
+		t.Errorf("stats %+v, want 10 lost at shutdown and the waiting record dropped", st)
+	}
+}
