@@ -91,9 +91,10 @@
 //     exporter as stalled; while it is stalled, or while exports are failing, a full queue
 //     drops at once, without waiting, until an export succeeds again. So a log call blocks
 //     at most 1 s, and only while the collector is taking records (a producer faster than
-//     the collector is slowed to its pace rather than losing records); with the collector
-//     down it never blocks, and with the collector hung one call waits the bound, then
-//     calls drop at once.
+//     the collector is slowed to its pace rather than losing records). With the collector
+//     down, once an export has failed, a full queue never blocks; with the collector hung,
+//     one call waits the bound, then calls drop at once. Stats.Waiting shows the calls
+//     waiting at any moment; Shutdown wakes them (their records count as DroppedShutdown).
 //   - Retries: a failed export is retried with exponential backoff (100 ms to 5 s, jittered)
 //     for up to WithRetryMaxElapsed (1 minute); the OTLP exporters' own retries are turned off
 //     by the Pipeline so that the processor, which knows the queue and the shutdown deadline,
@@ -109,11 +110,12 @@
 // per schedule delay, of drops; the processor never logs by itself, so nothing it reports
 // feeds back into OTLP.
 //
-// Shutdown(ctx) stops accepting records, exports what is held, retrying failures (every
-// 100 ms, within the retry budget) until ctx ends, and returns by ctx's deadline even if the exporter hangs (exports get ctx-bound
-// contexts, which the OTLP exporters honor); it returns a *DeliveryError with the number of
-// records it could not deliver. ForceFlush(ctx) waits for the records emitted before it, and
-// reports how many are still queued if ctx ends first.
+// Shutdown(ctx) stops accepting records, exports what is held, retrying failures every
+// 100 ms (within the retry budget) until ctx ends, and returns by ctx's deadline even if the
+// exporter hangs (exports get ctx-bound contexts, which the OTLP exporters honor, and a hung
+// one is abandoned); it returns a *DeliveryError with the number of records it could not
+// deliver, which Stats counts as FailedShutdown. ForceFlush(ctx) waits for the records
+// emitted before it, and reports how many are still queued if ctx ends first.
 //
 // Record ownership: the SDK's Logger.Emit builds a fresh sdk Record for every call (and a
 // fresh overflow array for its attributes) and keeps no reference after OnEmit returns, so
