@@ -46,7 +46,7 @@ func Example() {
 	h := otlpsink.NewHandler(p.Provider(), &otlpsink.Options{Level: slog.LevelDebug})
 	logger := slog.New(h.WithLogger("shop/cart", "core"))
 
-	logger.Info("cart checked out", "items", 3, slog.Group("user", "id", 42))
+	logger.Info("[bold]cart[/] checked out", "items", 3, slog.Group("user", "id", 42), "note", "[b]data[/b]")
 	logger.Error("payment failed", "err", errors.New("card declined"), "amount", 12.5)
 
 	if err := p.Shutdown(ctx); err != nil {
@@ -56,7 +56,7 @@ func Example() {
 	fmt.Printf("emitted %d, exported %d, undelivered %d\n", st.Emitted, st.Exported, st.Undelivered())
 	// Output:
 	// scope=shop/cart severity=INFO body="cart checked out"
-	//   [items=3 log.category=core log.level=info user={"id":42}]
+	//   [items=3 log.category=core log.level=info note=[b]data[/b] user={"id":42}]
 	// scope=shop/cart severity=ERROR body="payment failed"
 	//   [amount=12.5 err=card declined exception.message=card declined exception.type=*errors.errorString log.category=core log.level=error]
 	// emitted 2, exported 2, undelivered 0

@@ -372,7 +372,7 @@ func TestHandlerRecordFields(t *testing.T) {
 				if got := attrs(&r)["log.level"]; got != config.LevelKey(lv.level) {
 					t.Errorf("log.level %v, want %q", got, config.LevelKey(lv.level))
 				}
-				if got, want := r.Body().AsString(), markup.Strip(msg); got != want {
+				if got, want := r.Body().AsString(), "failed after 3 tries [admin]"; got != want || got != markup.Strip(msg) {
 					t.Errorf("body %q, want %q", got, want)
 				}
 				if r.TraceID() != sc.TraceID() || r.SpanID() != sc.SpanID() || r.TraceFlags() != sc.TraceFlags() {
