@@ -1,0 +1,46 @@
+// Package otellog is logbridge's front door: Setup builds the whole pipeline from
+// configuration, and every logger it hands out routes each record by category and level to a
+// colored console, a plain rotating file and an OpenTelemetry collector.
+//
+//	lb, err := otellog.Setup(ctx, otellog.WithEnvPrefix("DEMO"), otellog.WithCategories("core", "server"))
+//	if err != nil { ... }
+//	defer lb.Shutdown(shutdownCtx)
+//	log := lb.MustLogger("shop.cart", "core")
+//	log.InfoContext(ctx, "cart [green]checked out[/green]", "items", 3)
+//
+// # Categories and levels
+//
+// Categories are declared by the application (WithCategories). A logger asked for with an
+// undeclared category is an error wrapping ErrUnknownCategory, at that point. A sub-category
+// ("core::db") needs no declaration and follows its parent's level unless set itself.
+// Records from loggers without a category (slog.Default, the standard log package, third-party
+// code) belong to Uncategorized, governed by the root level (warn by default).
+//
+// Levels come from code (WithConfig, WithLevels), then a YAML file (WithConfigFile or
+// <PREFIX>_LOG_CONFIG), then env vars (<PREFIX>_LOGGING), then runtime calls: SetLevels and the
+// HTTP handler from LevelHandler. Every logger holds a pointer to its category's level, so a
+// change reaches loggers made earlier at once; a call its category rejects costs one atomic
+// load and a compare.
+//
+// # Sinks
+//
+// The console (package console), the file (package filelog) and OTLP (package otlpsink) are
+// normal slog.Handlers; each also has its own minimum level on top of the category's. The
+// fan-out hands every record to each sink that wants it, in order. A sink that fails or
+// panics does not stop the others: its failures are counted (Stats) and reported, at most once
+// per report interval, through the console and file. logbridge's own reports (configuration
+// warnings, failing sinks, OTLP losses) never go to OTLP, so an export failure cannot feed on
+// itself. WithSink adds any slog.Handler of the caller's.
+//
+// # Setup and Shutdown
+//
+// Setup reports configuration problems as warnings on the console and file, naming the piece
+// and its source, and applies the valid rest; it fails only when a sink cannot work (an
+// unwritable log file, an invalid OTEL_* setting). By default it installs the bridge as
+// slog's default, routes the standard log package and OpenTelemetry's own error handler and
+// internal logger to the console and file, and makes it the default for Get.
+//
+// Shutdown flushes the OTLP sink within its context's deadline, reports on the console and
+// file how many records could not be delivered, closes the file and undoes what Setup
+// installed.
+package otellog
