@@ -7,8 +7,10 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
 )
@@ -25,7 +27,7 @@ const maxDepthExceeded = "<max-depth-exceeded>"
 func convertValue(v slog.Value) attribute.Value {
 	switch v.Kind() {
 	case slog.KindString:
-		return attribute.StringValue(v.String())
+		return str(v.String())
 	case slog.KindInt64:
 		return attribute.Int64Value(v.Int64())
 	case slog.KindBool:
@@ -48,7 +50,7 @@ func convertValue(v slog.Value) attribute.Value {
 		return convertValue(v.Resolve())
 	}
 	// A kind added to slog after this was written: keep the data, visibly.
-	return attribute.StringValue("unhandled: (" + v.Kind().String() + ") " + safeSprint(v.Any()))
+	return str("unhandled: (" + v.Kind().String() + ") " + safeSprint(v.Any()))
 }
 
 // convertAny converts the value of a slog.KindAny attribute.
@@ -57,7 +59,7 @@ func convertAny(v any) attribute.Value {
 	case nil:
 		return attribute.Value{}
 	case string:
-		return attribute.StringValue(x)
+		return str(x)
 	case bool:
 		return attribute.BoolValue(x)
 	case int:
@@ -75,6 +77,9 @@ func convertAny(v any) attribute.Value {
 	case []byte:
 		return attribute.ByteSliceValue(x)
 	case attribute.Value:
+		if x.Type() == attribute.STRING {
+			return str(x.AsString())
+		}
 		return x
 	}
 	val, ok := convertReflect(reflect.ValueOf(v), maxDepth)
@@ -115,7 +120,7 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 		c := rv.Complex()
 		return attribute.MapValue(attribute.Float64("r", real(c)), attribute.Float64("i", imag(c))), true
 	case reflect.String:
-		return attribute.StringValue(rv.String()), true
+		return str(rv.String()), true
 	case reflect.Interface:
 		if rv.IsNil() {
 			return attribute.Value{}, true
@@ -130,7 +135,7 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 			case error:
 				return attribute.StringValue(errorString(x)), true
 			case fmt.Stringer:
-				return attribute.StringValue(safeSprint(x)), true
+				return str(safeSprint(x)), true
 			}
 		}
 		if depth <= 0 {
@@ -180,12 +185,26 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 			if !ok {
 				return attribute.Value{}, false
 			}
-			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(key), Value: value})
+			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(validUTF8(key)), Value: value})
 		}
 		return attribute.MapValue(uniqueKeys(kvs)...), true
 	}
 	// Structs, funcs, channels, named types with a String method: text, as otelslog does.
-	return attribute.StringValue(safeSprintReflect(rv, depth)), true
+	return str(safeSprintReflect(rv, depth)), true
+}
+
+// str is attribute.StringValue of s made valid UTF-8.
+func str(s string) attribute.Value { return attribute.StringValue(validUTF8(s)) }
+
+// validUTF8 returns s, with each run of bytes that is not valid UTF-8 replaced by U+FFFD.
+// OTLP strings are protobuf strings, which must be valid UTF-8: the exporter refuses to
+// marshal a request holding an invalid one, so a single record with, say, a Latin-1 byte in
+// a value would otherwise sink its whole batch.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // errorString returns err.Error(), or a description of the panic if Error panics (a typed nil
@@ -196,7 +215,7 @@ func errorString(err error) (s string) {
 			s = panicText("Error", p)
 		}
 	}()
-	return err.Error()
+	return validUTF8(err.Error())
 }
 
 // panicText describes a panic recovered from method m of a logged value.
@@ -224,9 +243,9 @@ func safeSprintReflect(rv reflect.Value, depth int) (s string) {
 		}
 	}()
 	if rv.CanInterface() {
-		return fmt.Sprintf("%+v", rv.Interface())
+		return validUTF8(fmt.Sprintf("%+v", rv.Interface()))
 	}
-	return fmt.Sprintf("%+v", rv)
+	return validUTF8(fmt.Sprintf("%+v", rv))
 }
 
 var (
@@ -305,7 +324,7 @@ func exceptionType(err error) (s string) {
 	}()
 	if et, ok := err.(interface{ ErrorType() string }); ok {
 		if s := et.ErrorType(); s != "" {
-			return s
+			return validUTF8(s)
 		}
 	}
 	for reflect.TypeOf(err) == fmtWrapErrorType {

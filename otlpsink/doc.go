@@ -23,8 +23,9 @@
 //   - Trace context: trace_id, span_id and flags of the span in the context passed to the
 //     *Context logging calls.
 //   - Attributes log.level (config.LevelKey: "debug", "info", "warn", "error", "critical")
-//     and, for a handler from WithLogger, log.category. These are added last and win over a
-//     caller's attribute of the same key.
+//     and, for a handler from WithLogger, log.category. They come first, so that the SDK's
+//     attribute count limit (OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT, 128) never drops them, and
+//     win over a caller's attribute of the same key.
 //   - With Options.AddSource, code.file.path, code.function.name and code.line.number.
 //   - The instrumentation scope is the logger's name (WithLogger), or DefaultScopeName.
 //

@@ -114,10 +114,23 @@ func (h *Handler) setLogger(name string) {
 // attributes and groups.
 func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2 := *h
-	h2.setLogger(name)
+	h2.setLogger(validUTF8(name))
 	h2.hasCategory = category != ""
-	h2.category = attribute.String(CategoryKey, category)
+	h2.category = attribute.KeyValue{Key: CategoryKey, Value: str(category)}
+	if h2.hasCategory {
+		h2.attrs = withoutKey(h.attrs, CategoryKey) // ours wins
+	}
 	return &h2
+}
+
+// withoutKey returns kvs without the attribute called key (kvs itself if it has none).
+func withoutKey(kvs []attribute.KeyValue, key attribute.Key) []attribute.KeyValue {
+	for i := range kvs {
+		if kvs[i].Key == key {
+			return slices.Delete(slices.Clone(kvs), i, i+1)
+		}
+	}
+	return kvs
 }
 
 // Enabled reports whether a record at level l would be emitted: l is at least the handler's
@@ -146,6 +159,12 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 		for _, a := range attrs {
 			kvs = c.add(kvs, &idx, a, nil, true)
 		}
+		// The handler's own attributes win over these; leaving them out here keeps the
+		// per-record list free of duplicates.
+		kvs = withoutKey(kvs, LevelKey)
+		if h.hasCategory {
+			kvs = withoutKey(kvs, CategoryKey)
+		}
 		h2.attrs = slices.Clip(kvs)
 	} else {
 		kvs := slices.Clone(h.group.attrs)
@@ -168,7 +187,7 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	h2 := *h
-	h2.group = &group{name: name, next: h.group}
+	h2.group = &group{name: validUTF8(name), next: h.group}
 	h2.groups = append(slices.Clip(h.groups), name)
 	return &h2
 }
@@ -187,9 +206,16 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// log.level and log.category go first, so that an attribute count limit never drops them,
+	// and are set again at the end, so that they win over a caller's attribute of that key.
 	var buf [inlineAttrs]attribute.KeyValue
 	var idx keyIndex
-	kvs := append(buf[:0], h.attrs...)
+	level := levelAttr(r.Level)
+	kvs := append(buf[:0], level)
+	if h.hasCategory {
+		kvs = append(kvs, h.category)
+	}
+	kvs = append(kvs, h.attrs...)
 	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg}
 	if h.group == nil {
 		r.Attrs(func(a slog.Attr) bool {
@@ -210,13 +236,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	if h.source && r.PC != 0 {
 		kvs = addSource(kvs, &idx, r.PC)
 	}
+	kvs[0] = level
 	if h.hasCategory {
-		kvs = addKV(kvs, &idx, h.category)
+		kvs[1] = h.category
 	}
-	kvs = addKV(kvs, &idx, levelAttr(r.Level))
 	idx.release()
 
-	body := attribute.StringValue(markup.Strip(r.Message))
+	body := str(markup.Strip(r.Message))
 	if h.fast != nil {
 		h.fast.emit(ctx, &r, body, kvs)
 		return nil
@@ -302,7 +328,7 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 		if v.Type() == attribute.EMPTY {
 			return kvs // every member was dropped
 		}
-		return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: v})
+		return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v})
 	}
 	if a.Key == "" {
 		// slog ignores an empty attribute; OTLP has no attribute without a key, and the SDK
@@ -312,7 +338,7 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 	var v attribute.Value
 	switch k {
 	case slog.KindString:
-		v = attribute.StringValue(a.Value.String())
+		v = str(a.Value.String())
 	case slog.KindInt64:
 		v = attribute.Int64Value(a.Value.Int64())
 	case slog.KindAny:
@@ -329,7 +355,7 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 	default:
 		v = convertValue(a.Value)
 	}
-	return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(a.Key), Value: v})
+	return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v})
 }
 
 // groupValue converts the members of the group called key into a map value, or the empty
@@ -355,8 +381,8 @@ func (c *converter) groupValue(members []slog.Attr, key string, groups []string)
 func addSource(kvs []attribute.KeyValue, idx *keyIndex, pc uintptr) []attribute.KeyValue {
 	fs := runtime.CallersFrames([]uintptr{pc})
 	f, _ := fs.Next()
-	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFilePathKey, Value: attribute.StringValue(f.File)})
-	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFunctionNameKey, Value: attribute.StringValue(f.Function)})
+	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFilePathKey, Value: str(f.File)})
+	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFunctionNameKey, Value: str(f.Function)})
 	return addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeLineNumberKey, Value: attribute.Int64Value(int64(f.Line))})
 }
 

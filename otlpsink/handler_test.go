@@ -213,7 +213,7 @@ func TestHandlerAttributes(t *testing.T) {
 				"log.level": "info",
 			},
 			check: func(t *testing.T, r sdklog.Record) {
-				if got, want := keys(&r), []string{"a", "b", "c", "log.level", "g"}; !reflect.DeepEqual(got, want) {
+				if got, want := keys(&r), []string{"log.level", "a", "b", "c", "g"}; !reflect.DeepEqual(got, want) {
 					t.Errorf("keys = %q, want %q", got, want)
 				}
 			},
@@ -233,8 +233,26 @@ func TestHandlerAttributes(t *testing.T) {
 				if len(a) != 41 || a["k00"] != "last" || a["k39"] != int64(39) {
 					t.Errorf("got %d attributes, k00=%v k39=%v", len(a), a["k00"], a["k39"])
 				}
-				if ks := keys(&r); ks[0] != "k00" {
-					t.Errorf("first key %q, want k00 (first position kept)", ks[0])
+				if ks := keys(&r); ks[0] != "log.level" || ks[1] != "k00" {
+					t.Errorf("first keys %q, want log.level, k00 (first position kept)", ks[:2])
+				}
+			},
+		},
+		{
+			name: "ours survive the attribute count limit",
+			with: func(h *otlpsink.Handler) slog.Handler { return h.WithLogger("l", "cat") },
+			f: func(l *slog.Logger) {
+				var args []any
+				for i := range 300 {
+					args = append(args, fmt.Sprint("k", i), i)
+				}
+				l.Info("m", args...)
+			},
+			check: func(t *testing.T, r sdklog.Record) {
+				a := attrs(&r)
+				if a["log.level"] != "info" || a["log.category"] != "cat" || r.DroppedAttributes() == 0 {
+					t.Errorf("level %v category %v dropped %d; want ours kept, the caller's overflow dropped",
+						a["log.level"], a["log.category"], r.DroppedAttributes())
 				}
 			},
 		},
@@ -250,7 +268,11 @@ func TestHandlerAttributes(t *testing.T) {
 		},
 		{
 			name: "category",
-			with: func(h *otlpsink.Handler) slog.Handler { return h.WithLogger("shop/cart", "core") },
+			with: func(h *otlpsink.Handler) slog.Handler {
+				early := h.WithAttrs([]slog.Attr{slog.String("log.category", "early"), slog.String("log.level", "x")})
+				return early.(*otlpsink.Handler).WithLogger("shop/cart", "core").
+					WithAttrs([]slog.Attr{slog.String("log.category", "late")})
+			},
 			f:    func(l *slog.Logger) { l.Warn("m", "log.category", "forged") },
 			want: map[string]any{"log.category": "core", "log.level": "warn"},
 			check: func(t *testing.T, r sdklog.Record) {

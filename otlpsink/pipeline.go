@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/stdout/stdoutlog"
@@ -353,7 +354,7 @@ func detectResource(ctx context.Context, name string) (*resource.Resource, error
 	if name == "" {
 		name = executableName()
 	}
-	return resource.New(ctx,
+	res, err := resource.New(ctx,
 		resource.WithAttributes(semconv.ServiceName(name)),
 		resource.WithTelemetrySDK(),
 		resource.WithProcessPID(),
@@ -363,6 +364,32 @@ func detectResource(ctx context.Context, name string) (*resource.Resource, error
 		resource.WithHost(),
 		resource.WithFromEnv(),
 	)
+	return validResource(res), err
+}
+
+// validResource returns res with its string values made valid UTF-8 (an invalid one, say from
+// a percent-encoded byte in OTEL_RESOURCE_ATTRIBUTES, would make every export fail).
+func validResource(res *resource.Resource) *resource.Resource {
+	if res == nil {
+		return res
+	}
+	attrs := res.Attributes()
+	changed := false
+	for i, kv := range attrs {
+		k := validUTF8(string(kv.Key))
+		if k != string(kv.Key) {
+			attrs[i].Key, changed = attribute.Key(k), true
+		}
+		if kv.Value.Type() == attribute.STRING {
+			if v := validUTF8(kv.Value.AsString()); v != kv.Value.AsString() {
+				attrs[i].Value, changed = attribute.StringValue(v), true
+			}
+		}
+	}
+	if !changed {
+		return res
+	}
+	return resource.NewWithAttributes(res.SchemaURL(), attrs...)
 }
 
 // executableName is the base name of the running program, without a .exe suffix.
