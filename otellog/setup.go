@@ -105,6 +105,7 @@ type Bridge struct {
 	stop     chan struct{}
 	done     chan struct{}
 	restore  func()
+	reporter atomic.Pointer[reporter] // set once the core exists; read by pipeline callbacks
 	shutdown sync.Once
 	errShut  error
 }
@@ -148,6 +149,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	diags = append(diags, o.diags...)
 	diags = append(diags, d...)
 	b.core = newCore(reg, sinks, o.reportInterval)
+	b.reporter.Store(b.core.rep)
 	for _, d := range diags {
 		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
 	}

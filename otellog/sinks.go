@@ -3,6 +3,7 @@ package otellog
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/logbridge/logbridge/config"
@@ -60,7 +61,10 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 	if !cfg.OTLP.Disabled {
 		lp := o.provider
 		if lp == nil {
-			opts := append([]otlpsink.PipelineOption{otlpsink.WithConsoleWriter(consoleWriterOr(o.console))}, o.otlpOpts...)
+			opts := append([]otlpsink.PipelineOption{
+				otlpsink.WithConsoleWriter(consoleWriterOr(o.console)),
+				otlpsink.WithProcessorOptions(otlpsink.WithErrorHandler(b.exportFailed)),
+			}, o.otlpOpts...)
 			p, err := otlpsink.NewPipeline(ctx, opts...)
 			if err != nil {
 				return nil, err
@@ -86,4 +90,12 @@ func consoleWriterOr(w io.Writer) io.Writer {
 		return os.Stderr
 	}
 	return w
+}
+
+// exportFailed reports a failed OTLP export attempt (the error text has secrets redacted by
+// the pipeline), at most once per report interval.
+func (b *Bridge) exportFailed(err error) {
+	if rep := b.reporter.Load(); rep != nil {
+		rep.report("otlp-export", -1, slog.LevelWarn, "OTLP export failed", slog.String("error", err.Error()))
+	}
 }
