@@ -13,7 +13,9 @@
 //
 // Every record gets:
 //
-//   - Timestamp: the slog record's time; ObservedTimestamp: when it was emitted.
+//   - Timestamp: the slog record's time. ObservedTimestamp: the same (the data model's rule
+//     for events that originate in the application; slog takes the time at the call), or
+//     the current time for a record without a time.
 //   - Body: the message as a string, with Rich markup stripped ("[bold]cart[/]" gives
 //     "cart"). Markup is interpreted in the message only; attribute values are data.
 //   - SeverityNumber: slog levels map as otelslog maps them (Debug to DEBUG, Info to INFO,

@@ -601,3 +601,16 @@ func TestHandlerConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlerZeroTime: a record without a time has no timestamp, and is observed now.
+func TestHandlerZeroTime(t *testing.T) {
+	for _, s := range sinks(t, nil) {
+		before := time.Now()
+		r := logOne(t, s, s.h, func(l *slog.Logger) {
+			_ = l.Handler().Handle(context.Background(), slog.NewRecord(time.Time{}, slog.LevelInfo, "timeless", 0))
+		})
+		if !r.Timestamp().IsZero() || r.ObservedTimestamp().Before(before) {
+			t.Errorf("%s: timestamp %v observed %v, want none and now", s.name, r.Timestamp(), r.ObservedTimestamp())
+		}
+	}
+}

@@ -78,11 +78,11 @@ func (p *Processor) capture(logger log.Logger) (sdklog.Record, bool) {
 }
 
 // emit builds the SDK record for r and hands it to the processor, as the SDK's Logger.Emit
-// would (the SDK sets the observed timestamp to now and takes the span context from ctx).
+// would (taking the span context from ctx).
 func (f *fastLogger) emit(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue) {
 	rec := f.tmpl
 	rec.SetTimestamp(r.Time)
-	rec.SetObservedTimestamp(now())
+	rec.SetObservedTimestamp(observed(r.Time))
 	rec.SetSeverity(severity(r.Level))
 	rec.SetSeverityText(severityText(r.Level))
 	rec.SetBody(body)
