@@ -56,7 +56,7 @@
 //
 // Handler implements all four slog.Handler methods and never modifies or retains the records
 // it is given (the fan-out may pass one record to several sinks). WithAttrs converts its
-// attributes once; Handle converts up to 24 attributes on the stack. On a Pipeline's provider
+// attributes once; Handle converts up to 16 attributes on the stack. On a Pipeline's provider
 // the handler takes a fast path: it fills a template record the SDK built for the logger (its
 // resource, scope and limits) and hands it straight to the Processor, instead of having the
 // SDK copy each record into a new heap record attribute by attribute. The result is the same

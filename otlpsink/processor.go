@@ -235,6 +235,7 @@ type ExportError struct {
 	Err      error // the exporter's error
 }
 
+// Error describes the attempt and its outcome, then the exporter's error.
 func (e *ExportError) Error() string {
 	var b strings.Builder
 	b.WriteString("otlpsink: export of ")
@@ -261,6 +262,7 @@ func (e *ExportError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the exporter's error.
 func (e *ExportError) Unwrap() error { return e.Err }
 
 // DropError reports records not accepted because the queue was full.
@@ -268,6 +270,7 @@ type DropError struct {
 	Records uint64 // records dropped since the previous DropError
 }
 
+// Error says how many records were dropped.
 func (e *DropError) Error() string {
 	return "otlpsink: " + strconv.FormatUint(e.Records, 10) + " log records dropped: export queue full"
 }
@@ -280,6 +283,7 @@ type DeliveryError struct {
 	Err     error  // the cause: the context's error, or the last export error
 }
 
+// Error says how many records were not delivered, and why.
 func (e *DeliveryError) Error() string {
 	what := " log records still queued after flush"
 	if e.Lost {
@@ -292,6 +296,7 @@ func (e *DeliveryError) Error() string {
 	return s
 }
 
+// Unwrap returns the cause.
 func (e *DeliveryError) Unwrap() error { return e.Err }
 
 // batch is a sealed run of records exported together.
