@@ -11,6 +11,7 @@ import (
 	"github.com/lmittmann/tint"
 
 	"github.com/logbridge/logbridge/console"
+	"github.com/logbridge/logbridge/internal/benchutil"
 )
 
 // The cases of log/slog's internal benchmarks (log/slog/internal/benchmarks), with Rich
@@ -93,13 +94,13 @@ func BenchmarkConsole(b *testing.B) {
 				r.AddAttrs(benchAttrs(n)...)
 				b.Run(itoa(n)+"attrs", func(b *testing.B) {
 					b.ReportAllocs()
-					start := cpuTime()
+					cpu := benchutil.StartCPU()
 					for b.Loop() {
 						if err := hc.h.Handle(ctx, r); err != nil {
 							b.Fatal(err)
 						}
 					}
-					reportCPU(b, start)
+					cpu.Report(b)
 				})
 			}
 		})
@@ -114,12 +115,4 @@ func itoa(n int) string {
 		return "10"
 	}
 	return "40"
-}
-
-// reportCPU reports the process's CPU time per operation since start, as cpu-ns/op: with
-// -cpu 1, a steadier measure than ns/op on a busy machine.
-func reportCPU(b *testing.B, start time.Duration) {
-	if d := cpuTime() - start; start > 0 && d > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
 }

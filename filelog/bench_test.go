@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/internal/benchutil"
 )
 
 // The cases of log/slog/internal/benchmarks: the same message and five attributes (string,
@@ -66,11 +68,11 @@ func BenchmarkFile(b *testing.B) {
 				attrs := benchAttrs(n)
 				b.Run(itoa(n)+"attrs", func(b *testing.B) {
 					b.ReportAllocs()
-					start := cpuTime()
+					cpu := benchutil.StartCPU()
 					for b.Loop() {
 						logger.LogAttrs(ctx, slog.LevelInfo, benchMessage, attrs...)
 					}
-					reportCPU(b, start)
+					cpu.Report(b)
 				})
 			}
 		})
@@ -94,20 +96,12 @@ func BenchmarkFileWith(b *testing.B) {
 		attrs := benchAttrs(5)
 		b.Run("handler="+handler.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := cpuTime()
+			cpu := benchutil.StartCPU()
 			for b.Loop() {
 				logger.LogAttrs(ctx, slog.LevelInfo, benchMessage, attrs...)
 			}
-			reportCPU(b, start)
+			cpu.Report(b)
 		})
-	}
-}
-
-// reportCPU reports the process's CPU time per operation since start, as cpu-ns/op: with
-// -cpu 1, a steadier measure than ns/op on a busy machine.
-func reportCPU(b *testing.B, start time.Duration) {
-	if d := cpuTime() - start; start > 0 && d > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -137,11 +131,11 @@ func BenchmarkHandle(b *testing.B) {
 	} {
 		b.Run("handler="+handler.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := cpuTime()
+			cpu := benchutil.StartCPU()
 			for b.Loop() {
 				handler.h.Handle(ctx, r)
 			}
-			reportCPU(b, start)
+			cpu.Report(b)
 		})
 	}
 }

@@ -2,17 +2,12 @@ package markup
 
 import (
 	"testing"
-	"time"
+
+	"github.com/logbridge/logbridge/internal/benchutil"
 )
 
 // On a shared machine, compare cpu-ns/op (the process's CPU time per operation, best with
-// -cpu 1) rather than ns/op.
-func reportCPU(b *testing.B, start time.Duration) {
-	if d := cpuTime() - start; start > 0 && d > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
-
+// -cpu 1; see internal/benchutil) rather than ns/op.
 var benchInputs = []struct{ name, s string }{
 	{"plain", "GET /api/v1/users 200 in 3.2ms from 10.0.0.1 user=alice"},
 	{"literal", "[INFO] user [admin] got list=[1, 2, 3]"},
@@ -24,11 +19,11 @@ func BenchmarkStrip(b *testing.B) {
 	for _, in := range benchInputs {
 		b.Run(in.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := cpuTime()
+			cpu := benchutil.StartCPU()
 			for b.Loop() {
 				_ = Strip(in.s)
 			}
-			reportCPU(b, start)
+			cpu.Report(b)
 		})
 	}
 }
@@ -38,11 +33,11 @@ func BenchmarkAppendStrip(b *testing.B) {
 	for _, in := range benchInputs {
 		b.Run(in.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := cpuTime()
+			cpu := benchutil.StartCPU()
 			for b.Loop() {
 				buf = AppendStrip(buf[:0], in.s)
 			}
-			reportCPU(b, start)
+			cpu.Report(b)
 		})
 	}
 }
@@ -52,11 +47,11 @@ func BenchmarkParse(b *testing.B) {
 	for _, in := range benchInputs {
 		b.Run(in.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := cpuTime()
+			cpu := benchutil.StartCPU()
 			for b.Loop() {
 				segs = Parse(segs[:0], in.s)
 			}
-			reportCPU(b, start)
+			cpu.Report(b)
 		})
 	}
 }
@@ -70,11 +65,11 @@ func BenchmarkAppendANSI(b *testing.B) {
 		for _, in := range benchInputs {
 			b.Run(p.name+"/"+in.name, func(b *testing.B) {
 				b.ReportAllocs()
-				start := cpuTime()
+				cpu := benchutil.StartCPU()
 				for b.Loop() {
 					buf = AppendANSI(buf[:0], in.s, p.p)
 				}
-				reportCPU(b, start)
+				cpu.Report(b)
 			})
 		}
 	}
@@ -82,9 +77,9 @@ func BenchmarkAppendANSI(b *testing.B) {
 
 func BenchmarkParseStyle(b *testing.B) {
 	b.ReportAllocs()
-	start := cpuTime()
+	cpu := benchutil.StartCPU()
 	for b.Loop() {
 		_, _ = ParseStyle("bold dark_orange3 on grey50")
 	}
-	reportCPU(b, start)
+	cpu.Report(b)
 }
