@@ -58,9 +58,10 @@
 // it is given (the fan-out may pass one record to several sinks). WithAttrs converts its
 // attributes once; Handle converts up to 16 attributes on the stack. On a Pipeline's provider
 // the handler takes a fast path: it fills a template record the SDK built for the logger (its
-// resource, scope and limits) and hands it straight to the Processor, instead of having the
-// SDK copy each record into a new heap record attribute by attribute. The result is the same
-// record, field for field (a test checks it). Handle never panics: a panicking ReplaceAttr is
+// resource, scope and limits; one per level, already holding log.level and log.category) and
+// hands it straight to the Processor, instead of having the SDK copy each record into a new
+// heap record attribute by attribute. The result is the same record, field for field (a test
+// checks it). Handle never panics: a panicking ReplaceAttr is
 // recovered and returned as an error, panics in logged values are contained as described
 // above.
 //

@@ -51,7 +51,7 @@ type Options struct {
 type Handler struct {
 	lp     log.LoggerProvider
 	logger log.Logger
-	fast   *fastLogger // set when lp is a Pipeline's provider: emits without the SDK's copy
+	fast   *fastHandler // set when lp is a Pipeline's provider: emits without the SDK's copy
 
 	level   slog.Leveler
 	source  bool
@@ -104,7 +104,11 @@ func (h *Handler) setLogger(name string) {
 	h.logger = h.lp.Logger(name)
 	h.fast = nil
 	if p, ok := h.lp.(*provider); ok {
-		h.fast = p.fastLogger(name)
+		var cat *attribute.KeyValue
+		if h.hasCategory {
+			cat = &h.category
+		}
+		h.fast = newFastHandler(p.fastLogger(name), cat)
 	}
 }
 
@@ -114,9 +118,9 @@ func (h *Handler) setLogger(name string) {
 // attributes and groups.
 func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2 := *h
-	h2.setLogger(validUTF8(name))
 	h2.hasCategory = category != ""
 	h2.category = attribute.KeyValue{Key: CategoryKey, Value: str(category)}
+	h2.setLogger(validUTF8(name))
 	if h2.hasCategory {
 		h2.attrs = withoutKey(h.attrs, CategoryKey) // ours wins
 	}

@@ -435,33 +435,39 @@ func TestFastPathMatchesSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = p.Shutdown(ctx) }()
-	fast := otlpsink.NewHandler(p.Provider(), nil).WithLogger("cmp", "c")
 	// The same provider, but a handler that does not know it: wrapped, it takes the SDK path.
-	slow := otlpsink.NewHandler(struct{ log.LoggerProvider }{p.Provider()}, nil).WithLogger("cmp", "c")
+	wrapped := struct{ log.LoggerProvider }{p.Provider()}
+	pairs := [][2]slog.Handler{
+		{otlpsink.NewHandler(p.Provider(), nil).WithLogger("cmp", "c"), otlpsink.NewHandler(wrapped, nil).WithLogger("cmp", "c")},
+		{otlpsink.NewHandler(p.Provider(), nil), otlpsink.NewHandler(wrapped, nil)},
+	}
 
 	tp := sdktrace.NewTracerProvider()
 	defer func() { _ = tp.Shutdown(ctx) }()
 	sctx, span := tp.Tracer("t").Start(ctx, "op")
 	defer span.End()
-	r := slog.NewRecord(time.Now(), slog.LevelWarn, "msg", 0)
-	r.AddAttrs(slog.String("a", "b"), slog.Any("err", errors.New("x")), slog.Group("g", "k", 1),
-		slog.Int("n1", 1), slog.Int("n2", 2), slog.Int("n3", 3))
-	for _, h := range []slog.Handler{fast, slow} {
-		if err := h.Handle(sctx, r); err != nil {
-			t.Fatal(err)
+	for _, level := range []slog.Level{slog.LevelWarn, slog.LevelInfo + 2, config.LevelCritical} {
+		for _, pair := range pairs {
+			rec.reset()
+			r := slog.NewRecord(time.Now(), level, "msg", 0)
+			r.AddAttrs(slog.String("a", "b"), slog.Any("err", errors.New("x")), slog.Group("g", "k", 1),
+				slog.Int("n1", 1), slog.Int("n2", 2), slog.Int("n3", 3))
+			for _, h := range pair {
+				if err := h.Handle(sctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := p.ForceFlush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got := rec.records()
+			if len(got) != 2 {
+				t.Fatalf("got %d records, want 2", len(got))
+			}
+			if a, b := got[0], got[1]; !reflect.DeepEqual(a, b) {
+				t.Errorf("level %v: fast path record differs from the SDK's:\nfast %+v\n sdk %+v", level, a, b)
+			}
 		}
-	}
-	if err := p.ForceFlush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	got := rec.records()
-	if len(got) != 2 {
-		t.Fatalf("got %d records, want 2", len(got))
-	}
-	a, b := got[0], got[1]
-	b.SetObservedTimestamp(a.ObservedTimestamp())
-	if !reflect.DeepEqual(a, b) {
-		t.Errorf("fast path record differs from the SDK's:\nfast %+v\n sdk %+v", a, b)
 	}
 }
 

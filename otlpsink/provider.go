@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/log/embedded"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
+
+	"github.com/logbridge/logbridge/config"
 )
 
 // provider is the LoggerProvider a Pipeline builds: an sdk/log LoggerProvider whose only
@@ -77,10 +79,66 @@ func (p *Processor) capture(logger log.Logger) (sdklog.Record, bool) {
 	return slot.rec, slot.ok
 }
 
+// stdLevels are the levels a fastHandler keeps record templates for.
+var stdLevels = [...]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, config.LevelCritical}
+
+func stdLevelIndex(l slog.Level) int {
+	switch l {
+	case slog.LevelDebug:
+		return 0
+	case slog.LevelInfo:
+		return 1
+	case slog.LevelWarn:
+		return 2
+	case slog.LevelError:
+		return 3
+	case config.LevelCritical:
+		return 4
+	}
+	return -1
+}
+
+// fastHandler is a fastLogger with, for each named level, a template that already holds the
+// attributes every record of a handler starts with: log.level and log.category. Each
+// attribute costs the SDK's Record.AddAttributes a copy and a limit check; these two are
+// paid once per handler (WithLogger) instead of once per record.
+type fastHandler struct {
+	*fastLogger
+	n      int // attributes the templates hold: 1 (log.level) or 2 (and log.category)
+	levels [len(stdLevels)]sdklog.Record
+}
+
+// newFastHandler returns f's templates for a handler with category (nil f gives nil).
+func newFastHandler(f *fastLogger, category *attribute.KeyValue) *fastHandler {
+	if f == nil {
+		return nil
+	}
+	fh := &fastHandler{fastLogger: f, n: 1}
+	if category != nil {
+		fh.n = 2
+	}
+	for i, l := range stdLevels {
+		fh.levels[i] = f.tmpl
+		if category != nil {
+			fh.levels[i].AddAttributes(levelAttr(l), *category)
+		} else {
+			fh.levels[i].AddAttributes(levelAttr(l))
+		}
+	}
+	return fh
+}
+
 // emit builds the SDK record for r and hands it to the processor, as the SDK's Logger.Emit
-// would (taking the span context from ctx).
-func (f *fastLogger) emit(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue) {
-	rec := f.tmpl
+// would (taking the span context from ctx). kvs starts with log.level and, if the handler has
+// a category, log.category.
+func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue) {
+	var rec sdklog.Record
+	if i := stdLevelIndex(r.Level); i >= 0 {
+		rec = f.levels[i]
+		kvs = kvs[f.n:]
+	} else {
+		rec = f.tmpl
+	}
 	rec.SetTimestamp(r.Time)
 	rec.SetObservedTimestamp(observed(r.Time))
 	rec.SetSeverity(severity(r.Level))
