@@ -254,6 +254,9 @@ func TestHandlerJSON(t *testing.T) {
 		{"escaping", nil, [2]string{}, func(l *slog.Logger) {
 			l.Info("a\nb\r\t\x1b\x7f\u0085\u2028\u2029\xff\"\\<>&", "k\n", "v\x00")
 		}, `"level":"INFO","msg":"a\nb\r\t\u001b\u007f\u0085\u2028\u2029\ufffd\"\\<>&","k\n":"v\u0000"`},
+		{"bidi controls", nil, [2]string{}, func(l *slog.Logger) {
+			l.Info("a\u202eb\u2066c\u200fd\u061ce", "v\u202a", "x\u2069", "m", map[string]string{"k": "\u202dy\u200e"})
+		}, `"level":"INFO","msg":"a\u202eb\u2066c\u200fd\u061ce","v\u202a":"x\u2069","m":{"k":"\u202dy\u200e"}`},
 		{"values", nil, [2]string{}, func(l *slog.Logger) {
 			l.Info("m", "i", -1, "u", uint64(2), "f", 1e21, "g", 1e-7, "h", 0.5, "nan", math.NaN(), "b", false,
 				"d", time.Second, "t", time.Date(2020, 1, 2, 3, 4, 5, 6, time.UTC), "e", errors.New("x"), "nil", nil,

@@ -27,8 +27,9 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // appendJSONEscaped appends s escaped for a JSON string, without quotes. Beyond what JSON
-// requires, it escapes DEL, the C1 controls and U+2028/U+2029 so that no reader sees a line
-// break or a terminal control in a line; invalid UTF-8 becomes U+FFFD, as with encoding/json.
+// requires, it escapes DEL, the C1 controls, U+2028/U+2029 and the bidirectional controls so
+// that no reader sees a line break, a terminal control or reordered text in a line; invalid
+// UTF-8 becomes U+FFFD, as with encoding/json.
 func appendJSONEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := jsonPlain8(s); i < len(s); {
@@ -63,9 +64,9 @@ func appendJSONEscaped(b []byte, s string) []byte {
 		case r < 0xa0: // C1 controls
 			b = append(b, s[start:i]...)
 			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
-		case r == '\u2028' || r == '\u2029':
+		case r == '\u2028' || r == '\u2029' || isBidiControl(r):
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			b = appendU4(b, r)
 		default:
 			i += size
 			continue
@@ -191,8 +192,20 @@ func appendJSONMarshal(dst *[]byte, x any) error {
 	return nil
 }
 
-// appendJSONSanitized appends valid JSON src, escaping DEL, C1 controls, U+2028, U+2029 and
-// invalid UTF-8 (as U+FFFD). Those can only occur inside strings, where the escapes are valid.
+// isBidiControl reports whether r is a bidirectional control character (the marks, embeddings,
+// overrides and isolates): raw in a line, they reorder how a terminal or viewer shows the rest
+// of it ("Trojan Source"), so they are escaped, as the text format and the console do.
+func isBidiControl(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// appendU4 appends the JSON escape \uXXXX of r, a rune of the Basic Multilingual Plane.
+func appendU4(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}
+
+// appendJSONSanitized appends valid JSON src, escaping DEL, C1 controls, U+2028, U+2029,
+// bidirectional controls and invalid UTF-8 (as U+FFFD). Those can only occur inside strings, where the escapes are valid.
 func appendJSONSanitized(b, src []byte) []byte {
 	start := 0
 	for i := 0; i < len(src); {
@@ -216,9 +229,9 @@ func appendJSONSanitized(b, src []byte) []byte {
 		case r < 0xa0:
 			b = append(b, src[start:i]...)
 			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
-		case r == '\u2028' || r == '\u2029':
+		case r == '\u2028' || r == '\u2029' || isBidiControl(r):
 			b = append(b, src[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			b = appendU4(b, r)
 		default:
 			i += size
 			continue
