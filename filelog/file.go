@@ -253,7 +253,7 @@ func (f *File) Write(p []byte) (int, error) {
 	f.mu.Unlock()
 	if err != nil {
 		f.writeErrors.Add(1)
-		f.lastErr.Store(&err)
+		f.noteLastErr(err)
 		return n, err
 	}
 	f.writes.Add(1)
@@ -307,6 +307,13 @@ func (f *File) syncLocked() error {
 		return err
 	}
 	return nil
+}
+
+// noteLastErr records err as the most recent error. It takes its own copy of err, so that a
+// caller's err variable is not moved to the heap on every call, errors or not (Write is on
+// the hot path).
+func (f *File) noteLastErr(err error) {
+	f.lastErr.Store(&err)
 }
 
 // noteSyncError counts err; notify passes it to OnError too (for errors no caller sees).
