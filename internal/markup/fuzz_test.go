@@ -46,6 +46,13 @@ func FuzzStrip(f *testing.F) {
 		if a := string(AppendStrip(nil, s)); a != got {
 			t.Fatalf("AppendStrip(%q) = %q, Strip %q", s, a, got)
 		}
+		// Seen twice: the next calls come from the cache.
+		if again := Strip(s); again != got {
+			t.Fatalf("Strip(%q) from the cache = %q, first %q", s, again, got)
+		}
+		if a := string(AppendStrip([]byte("x"), s)); a != "x"+got {
+			t.Fatalf("AppendStrip(%q) from the cache = %q, Strip %q", s, a, got)
+		}
 		if a := string(AppendANSI(nil, s, NoColor)); a != got {
 			t.Fatalf("AppendANSI(%q, NoColor) = %q, Strip %q", s, a, got)
 		}

@@ -5,11 +5,28 @@ import "strings"
 // Strip returns the plain text of s: the text Rich's Text.from_markup(s).plain gives when
 // every tag in s is a valid style (see the package documentation for the rules, and for what
 // happens to other tags). It returns s itself (or a prefix of it), without allocating, when
-// s has no '[' or nothing in it is markup or an escape before its end.
+// s has no '[' or nothing in it is markup or an escape before its end; a message seen before
+// comes from a cache, also without allocating (see the package documentation).
 func Strip(s string) string {
 	if strings.IndexByte(s, '[') < 0 {
 		return s
 	}
+	if len(s) > maxStripCached {
+		return strip(s)
+	}
+	out, hash, ok := cachedStrip(s)
+	if ok {
+		return out
+	}
+	out = strip(s)
+	if shouldRemember(hash) {
+		rememberStrip(hash, s, out)
+	}
+	return out
+}
+
+// strip is Strip without the cache.
+func strip(s string) string {
 	var m machine
 	m.init(s, false)
 	// While the pieces follow each other in s, the result is a prefix of s.
@@ -34,11 +51,28 @@ func Strip(s string) string {
 }
 
 // AppendStrip appends Strip(s) to dst and returns the extended buffer. It does not allocate
-// when dst has room for len(s) more bytes.
+// when dst has room for len(s) more bytes (except to store a message in the cache, once).
 func AppendStrip(dst []byte, s string) []byte {
 	if strings.IndexByte(s, '[') < 0 {
 		return append(dst, s...)
 	}
+	if len(s) > maxStripCached {
+		return appendStrip(dst, s)
+	}
+	out, hash, ok := cachedStrip(s)
+	if ok {
+		return append(dst, out...)
+	}
+	start := len(dst)
+	dst = appendStrip(dst, s)
+	if shouldRemember(hash) {
+		rememberStrip(hash, s, string(dst[start:]))
+	}
+	return dst
+}
+
+// appendStrip is AppendStrip without the cache.
+func appendStrip(dst []byte, s string) []byte {
 	var m machine
 	m.init(s, false)
 	for {
