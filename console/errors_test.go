@@ -142,3 +142,25 @@ func TestPanickingValues(t *testing.T) {
 type nilErr struct{ msg string }
 
 func (e *nilErr) Error() string { return e.msg }
+
+// TestCyclicValues: values that contain themselves (a map or a slice of any holding itself)
+// would make fmt's %+v recurse until the stack overflows, a fatal error no recover catches.
+// They are shown with "<cycle>" where they repeat, on one line.
+func TestCyclicValues(t *testing.T) {
+	m := map[string]any{"k": 1}
+	m["self"] = m
+	s := []any{"x", nil}
+	s[1] = s
+	var buf strings.Builder
+	l := slog.New(NewHandler(&buf, &Options{Env: noColorEnv}))
+	l.Info("m", "map", m, "slice", s)
+	out := buf.String()
+	for _, want := range []string{`map="map[k:1 self:<cycle>]"`, `slice="[x <cycle>]"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q not in %q", want, out)
+		}
+	}
+	if strings.Count(out, "\n") != 1 {
+		t.Errorf("not one line: %q", out)
+	}
+}

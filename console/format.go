@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
 // plainByte marks the ASCII bytes a message or a safe text can show as they are: the
@@ -443,7 +445,7 @@ func (s *state) appendAnyText(b []byte, v any) (out []byte, sgr string) {
 			}
 		}
 	}
-	s.scratch = fmt.Appendf(s.scratch[:0], "%+v", v)
+	s.scratch = valuefmt.AppendPlusV(s.scratch[:0], v) // %+v, safe from cyclic values
 	return append(b, s.scratch...), sgrAny
 }
 

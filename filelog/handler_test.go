@@ -240,6 +240,28 @@ func TestHandlerTextPanics(t *testing.T) {
 	}
 }
 
+// TestHandlerCyclicValues: values that contain themselves would make fmt's %+v recurse until
+// the stack overflows, a fatal error no recover catches. The text line shows "<cycle>" where
+// they repeat; JSON reports encoding/json's cycle error as the value.
+func TestHandlerCyclicValues(t *testing.T) {
+	m := map[string]any{"k": 1}
+	m["self"] = m
+	s := []any{"x", nil}
+	s[1] = s
+	var buf bytes.Buffer
+	slog.New(fixed{NewHandler(&buf, nil)}).Info("m", "map", m, "slice", s)
+	want := stamp + ` INFO m map="map[k:1 self:<cycle>]" slice="[x <cycle>]"` + "\n"
+	if buf.String() != want {
+		t.Fatalf("got  %q\nwant %q", buf.String(), want)
+	}
+	buf.Reset()
+	slog.New(fixed{NewHandler(&buf, &Options{Format: FormatJSON})}).Info("m", "map", m, "slice", s)
+	var obj map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &obj); err != nil || !strings.Contains(buf.String(), "cycle") {
+		t.Fatalf("JSON %q: %v", buf.String(), err)
+	}
+}
+
 func TestHandlerJSON(t *testing.T) {
 	for _, tc := range []struct {
 		name   string

@@ -15,6 +15,7 @@ import (
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
 // textAttention marks the bytes that make a text value need a closer look: ASCII bytes that
@@ -203,7 +204,7 @@ func (s *state) appendTextAny(x any) {
 			s.buf = strconv.AppendQuote(s.buf, bytesToString(reflect.ValueOf(x).Bytes()))
 			return
 		}
-		s.tmp = fmt.Appendf(s.tmp[:0], "%+v", x)
+		s.tmp = valuefmt.AppendPlusV(s.tmp[:0], x) // %+v, safe from cyclic values
 		s.buf = appendTextString(s.buf, bytesToString(s.tmp))
 	}
 }
