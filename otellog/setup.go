@@ -134,6 +134,13 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	diags = append(diags, d...)
 
 	b := &Bridge{config: cfg, stop: make(chan struct{}), done: make(chan struct{})}
+	// OpenTelemetry's diagnostics are routed before the sinks are built: the exporters report
+	// bad OTEL_* values while being made.
+	var otelDiag *otelDiagnostics
+	restoreOTel := func() {}
+	if o.install {
+		otelDiag, restoreOTel = b.routeOTelDiagnostics()
+	}
 	sinks, err := b.buildSinks(ctx, cfg, &o)
 	var reg *registry
 	if err == nil {
@@ -144,6 +151,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 			_ = b.otlp.Shutdown(ctx)
 		}
 		b.closeSinks(ctx)
+		restoreOTel()
 		return nil, err
 	}
 	diags = append(diags, o.diags...)
@@ -154,7 +162,8 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
 	}
 	if o.install {
-		b.install(o.stdLogLevel)
+		otelDiag.start()
+		b.install(o.stdLogLevel, restoreOTel)
 	}
 	go b.monitor(o.reportInterval)
 	return b, nil
@@ -318,9 +327,9 @@ func Get(name, category string) (*slog.Logger, error) {
 	return b.Logger(name, category)
 }
 
-// install makes b slog's default and the package default, routes the standard log package and
-// OpenTelemetry's own diagnostics, and records how to undo it.
-func (b *Bridge) install(stdLevel slog.Level) {
+// install makes b slog's default and the package default and routes the standard log package;
+// it records how to undo that and the OpenTelemetry routing done earlier.
+func (b *Bridge) install(stdLevel slog.Level, restoreOTel func()) {
 	prevSlog := slog.Default()
 	prevOut, prevFlags, prevPrefix := log.Writer(), log.Flags(), log.Prefix()
 	prevBridge := defaultBridge.Swap(b)
@@ -328,7 +337,6 @@ func (b *Bridge) install(stdLevel slog.Level) {
 	log.SetOutput(&stdLogWriter{h: b.core.handlerFor("log", b.core.reg.root, false), level: stdLevel})
 	log.SetFlags(0)
 	log.SetPrefix("")
-	restoreOTel := b.routeOTelDiagnostics()
 	b.restore = func() {
 		restoreOTel()
 		log.SetOutput(prevOut)

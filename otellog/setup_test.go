@@ -306,3 +306,24 @@ func TestConfigWarningsName(t *testing.T) {
 		t.Errorf("console:\n%s", console.String())
 	}
 }
+
+// TestOTelDiagnosticsRedacted: the SDK reports a malformed OTEL_EXPORTER_OTLP_HEADERS while
+// the exporter is being made, quoting the raw value. That report reaches the console, after
+// Setup, with the secret redacted.
+func TestOTelDiagnosticsRedacted(t *testing.T) {
+	const secret = "s3cr3t-token-value"
+	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%zz"+secret+",x-api-key="+secret)
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://user:"+secret+"@127.0.0.1:1")
+	b, console := setup(t)
+	b.MustLogger("x", "core").Warn("hello")
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_ = b.Shutdown(ctx)
+	out := console.String()
+	if strings.Contains(out, secret) {
+		t.Errorf("console shows the secret:\n%s", out)
+	}
+	if !strings.Contains(out, "OpenTelemetry") {
+		t.Errorf("console lacks the SDK's report:\n%s", out)
+	}
+}

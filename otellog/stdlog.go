@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -29,20 +30,165 @@ func (w *stdLogWriter) Write(p []byte) (int, error) {
 	return len(p), w.h.Handle(ctx, r)
 }
 
-// otelCategory names OpenTelemetry's own diagnostics on the console and in the file.
+// otelLogger names OpenTelemetry's own diagnostics on the console and in the file.
 const otelLogger = "go.opentelemetry.io/otel"
 
-// routeOTelDiagnostics sends OpenTelemetry's global error handler (rate-limited) and internal
-// logger to the console and file sinks only, so an export failure never feeds back into OTLP.
-// It returns a function restoring what was there before.
-func (b *Bridge) routeOTelDiagnostics() func() {
+// maxEarlyDiagnostics bounds what is held back before the sinks exist.
+const maxEarlyDiagnostics = 64
+
+// otelDiagnostics routes OpenTelemetry's global error handler and internal logger to the
+// console and file sinks only, so an export failure never feeds back into OTLP. It is installed
+// before the sinks are built, because the exporters report bad OTEL_* values while being made;
+// until the bridge is ready it holds what arrives. Everything is redacted of the OTLP headers'
+// values and URL user info before it is shown: the SDK's own messages quote raw env values.
+type otelDiagnostics struct {
+	b *Bridge
+
+	mu      sync.Mutex
+	ready   bool
+	target  slog.Handler // diagnostic sinks, for logger otelLogger
+	early   []slog.Record
+	dropped int // early records beyond maxEarlyDiagnostics
+}
+
+// routeOTelDiagnostics installs the routing and returns a function restoring what was there.
+func (b *Bridge) routeOTelDiagnostics() (*otelDiagnostics, func()) {
+	d := &otelDiagnostics{b: b}
 	prevHandler := otel.GetErrorHandler()
-	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
-		b.core.rep.report("otel", -1, slog.LevelWarn, "OpenTelemetry error", slog.String("error", err.Error()))
-	}))
-	otel.SetLogger(logr.FromSlogHandler(b.core.handlerFor(otelLogger, b.core.reg.root, true)))
-	return func() {
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(d.handleError))
+	otel.SetLogger(logr.FromSlogHandler(&otelDiagHandler{d: d}))
+	return d, func() {
 		otel.SetErrorHandler(prevHandler)
 		otel.SetLogger(logr.Discard())
 	}
+}
+
+// start sends what was held back and everything after it to the diagnostic sinks.
+func (d *otelDiagnostics) start() {
+	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.root, true)
+	d.mu.Lock()
+	early, dropped := d.early, d.dropped
+	d.early, d.target, d.ready = nil, target, true
+	d.mu.Unlock()
+	for _, r := range early {
+		d.deliver(target, r)
+	}
+	if dropped > 0 {
+		d.b.core.rep.write(-1, slog.LevelWarn, "OpenTelemetry diagnostics dropped before setup finished", slog.Int("dropped", dropped))
+	}
+}
+
+// handleError is OpenTelemetry's global error handler: rate-limited warnings.
+func (d *otelDiagnostics) handleError(err error) {
+	r := slog.NewRecord(time.Now(), slog.LevelWarn, "OpenTelemetry error", 0)
+	r.AddAttrs(slog.String("error", err.Error()))
+	d.handle(r, true)
+}
+
+// handle delivers r now or holds it until start. Errors are rate-limited (the SDK reports one
+// per failed export); the internal logger's records are not.
+func (d *otelDiagnostics) handle(r slog.Record, rateLimited bool) {
+	d.mu.Lock()
+	if !d.ready {
+		if len(d.early) < maxEarlyDiagnostics {
+			d.early = append(d.early, r.Clone())
+		} else {
+			d.dropped++
+		}
+		d.mu.Unlock()
+		return
+	}
+	target := d.target
+	d.mu.Unlock()
+	if rateLimited {
+		var attrs []slog.Attr
+		r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, d.redactAttr(a)); return true })
+		d.b.core.rep.report("otel-error", -1, r.Level, d.redact(r.Message), attrs...)
+		return
+	}
+	d.deliver(target, r)
+}
+
+func (d *otelDiagnostics) deliver(target slog.Handler, r slog.Record) {
+	ctx := context.Background()
+	if !target.Enabled(ctx, r.Level) {
+		return
+	}
+	out := slog.NewRecord(r.Time, r.Level, d.redact(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool { out.AddAttrs(d.redactAttr(a)); return true })
+	_ = handleSafely(ctx, target, out)
+}
+
+func (d *otelDiagnostics) redact(s string) string {
+	if p := d.b.otlp; p != nil {
+		return p.Redact(s)
+	}
+	return s
+}
+
+// redactAttr renders a's value as text and redacts it; groups keep their shape.
+func (d *otelDiagnostics) redactAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	if v.Kind() == slog.KindGroup {
+		group := v.Group()
+		out := make([]any, len(group))
+		for i, g := range group {
+			out[i] = d.redactAttr(g)
+		}
+		return slog.Group(a.Key, out...)
+	}
+	return slog.String(a.Key, d.redact(v.String()))
+}
+
+// otelDiagHandler is the slog.Handler behind OpenTelemetry's internal logr logger.
+type otelDiagHandler struct {
+	d      *otelDiagnostics
+	attrs  []slog.Attr
+	groups []string
+}
+
+func (h *otelDiagHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	h.d.mu.Lock()
+	target, ready := h.d.target, h.d.ready
+	h.d.mu.Unlock()
+	if !ready {
+		return l >= slog.LevelInfo // hold back what may matter; the root level decides later
+	}
+	return target.Enabled(ctx, l)
+}
+
+func (h *otelDiagHandler) Handle(_ context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	out.AddAttrs(h.attrs...)
+	r.Attrs(func(a slog.Attr) bool {
+		if len(h.groups) > 0 {
+			a.Key = strings.Join(h.groups, ".") + "." + a.Key
+		}
+		out.AddAttrs(a)
+		return true
+	})
+	h.d.handle(out, false)
+	return nil
+}
+
+func (h *otelDiagHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	c := *h
+	c.attrs = make([]slog.Attr, 0, len(h.attrs)+len(attrs))
+	c.attrs = append(c.attrs, h.attrs...)
+	for _, a := range attrs {
+		if len(h.groups) > 0 {
+			a.Key = strings.Join(h.groups, ".") + "." + a.Key
+		}
+		c.attrs = append(c.attrs, a)
+	}
+	return &c
+}
+
+func (h *otelDiagHandler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	c := *h
+	c.groups = append(append([]string(nil), h.groups...), name)
+	return &c
 }
