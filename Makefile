@@ -43,6 +43,27 @@ fuzz:
 	  done; \
 	done
 
+## bench: the benchmark program (bench/): logbridge beside tint, slog's handlers, otelslog and
+## slog.NewMultiHandler of those, and delivery to a real collector. BENCH_COUNT runs of the whole
+## program, one after the other (so that ours and the peer of a case are measured seconds apart,
+## and a change of load on a shared machine hits both), -cpu 1. Raw output: bench/results.txt
+## (benchstat-comparable with bench/baseline.txt); ratios against the goals: docs/benchmarks.md.
+BENCH_COUNT ?= 6
+BENCH_TIME ?= 500ms
+BENCH ?= .
+BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+bench: otelcol
+	@set -eo pipefail; start=$$(date +%s); rm -f bench/results.txt; \
+	  for i in $$(seq $(BENCH_COUNT)); do \
+	    echo "bench: run $$i of $(BENCH_COUNT)"; \
+	    $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCH_TIME) -count 1 -cpu 1 -timeout 30m ./bench/ >> bench/results.txt; \
+	  done; \
+	  end=$$(date +%s); \
+	  $(GO) run $(BENCHSTAT) -col /impl bench/results.txt; \
+	  $(GO) run ./bench/cmd/benchreport -o docs/benchmarks.md -elapsed "$$((end-start)) s" \
+	    -cmd "$(BENCH_COUNT) x go test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCH_TIME) -count 1 -cpu 1 ./bench/" bench/results.txt
+	@echo "bench: raw results in bench/results.txt, report in docs/benchmarks.md"
+
 ## otelcol: build the real OpenTelemetry Collector the e2e tests run (cached under .cache/).
 otelcol: $(OTELCOL)
 $(OTELCOL): tools/otelcol/go.mod tools/otelcol/go.sum tools/otelcol/main.go

@@ -1,0 +1,406 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/lmittmann/tint"
+	"go.opentelemetry.io/contrib/bridges/otelslog"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+
+	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/console"
+	"github.com/logbridge/logbridge/filelog"
+	"github.com/logbridge/logbridge/internal/benchutil"
+	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/otlpsink"
+)
+
+// The values of log/slog's own benchmarks (log/slog/internal/benchmarks).
+const (
+	testMessage = "Test logging, but use a somewhat realistic message length."
+	// markupMessage is testMessage with Rich markup, for the cases where the console renders
+	// it (logbridge) or shows it as it is (tint, slog's handlers).
+	markupMessage = "Test logging, but use a [bold]somewhat[/] realistic message length."
+)
+
+type event struct {
+	ID    string
+	Index int
+	Flag  bool
+}
+
+var (
+	testTime     = time.Date(2022, time.May, 1, 0, 0, 0, 0, time.UTC)
+	testString   = "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190"
+	testInt      = 32768
+	testDuration = 23 * time.Second
+	errTest    = errors.New("fail")
+	testEvent    = event{"abcdefgh", 65536, true}
+)
+
+// The calls of log/slog's BenchmarkAttrs ("5 args ctx", "10 args", "40 args"), attributes
+// passed inline as there: building a slice outside the loop changes the allocations.
+func log5(l *slog.Logger, ctx context.Context, msg string) {
+	l.LogAttrs(ctx, slog.LevelInfo, msg,
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("error", errTest),
+	)
+}
+
+func log10(l *slog.Logger, ctx context.Context, msg string) {
+	l.LogAttrs(ctx, slog.LevelInfo, msg,
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+	)
+}
+
+func log40(l *slog.Logger, ctx context.Context, msg string) {
+	l.LogAttrs(ctx, slog.LevelInfo, msg,
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("error", errTest),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+		slog.String("string", testString),
+		slog.Int("status", testInt),
+		slog.Duration("duration", testDuration),
+		slog.Time("time", testTime),
+		slog.Any("event", testEvent),
+	)
+}
+
+var calls = []struct {
+	attrs int
+	f     func(*slog.Logger, context.Context, string)
+}{{5, log5}, {10, log10}, {40, log40}}
+
+// impl is one contender of a case: a name (the benchmark's impl= key) and a logger.
+type impl struct {
+	name   string
+	logger *slog.Logger
+}
+
+// runAttrs runs the 5/10/40-attribute calls for each contender, as
+// Benchmark<case>/impl=<name>/attrs=<n>: `benchstat -col /impl` puts the contenders side by
+// side. Peers come first, so that benchstat's deltas are logbridge's against them.
+func runAttrs(b *testing.B, msg string, impls []impl) {
+	ctx := context.Background()
+	for _, im := range impls {
+		b.Run("impl="+im.name, func(b *testing.B) {
+			for _, c := range calls {
+				b.Run("attrs="+strconv.Itoa(c.attrs), func(b *testing.B) {
+					b.ReportAllocs()
+					cpu := benchutil.StartCPU()
+					for b.Loop() {
+						c.f(im.logger, ctx, msg)
+					}
+					cpu.Report(b)
+				})
+			}
+		})
+	}
+}
+
+// colorEnv is the terminal the console sinks see: truecolor, the richest (and longest)
+// escape sequences. tint writes its fixed 16 colors whatever the terminal.
+var colorEnv = []string{"TERM=xterm-256color", "COLORTERM=truecolor"}
+
+func consoleSink(w io.Writer) slog.Handler {
+	return console.NewHandler(w, &console.Options{Level: slog.LevelDebug, Color: console.ColorAlways, Env: colorEnv}).
+		WithLogger("bench", "core")
+}
+
+func tintHandler(w io.Writer) slog.Handler {
+	return tint.NewTextHandler(w, &tint.Options{Level: slog.LevelDebug})
+}
+
+// BenchmarkFloor is slog.Logger's own cost: a handler that discards (slog.DiscardHandler,
+// rejected in Enabled) and one that accepts every record and does nothing.
+func BenchmarkFloor(b *testing.B) {
+	runAttrs(b, testMessage, []impl{
+		{"discard", slog.New(slog.DiscardHandler)},
+		{"enabled", slog.New(enabledHandler{})},
+	})
+}
+
+// BenchmarkRejected is a call its category's level rejects, against slog's disabled call (a
+// TextHandler whose level rejects it). Goal: <= 1.1x, 0 allocs.
+func BenchmarkRejected(b *testing.B) {
+	lb := setup(b, nil, "core=warn")
+	runAttrs(b, testMessage, []impl{
+		{"slog", slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))},
+		{"logbridge", lb.MustLogger("bench", "core")},
+	})
+}
+
+// BenchmarkConsole is the console sink against tint, both to io.Discard with color, the
+// message carrying Rich markup (rendered by logbridge, shown as it is by tint). Goal (5
+// attrs): <= 0.6x tint, 0 allocs.
+func BenchmarkConsole(b *testing.B) {
+	runAttrs(b, markupMessage, []impl{
+		{"tint", slog.New(tintHandler(io.Discard))},
+		{"logbridge", slog.New(consoleSink(io.Discard))},
+	})
+}
+
+// BenchmarkFile is the file sink against slog's TextHandler and JSONHandler, all to
+// io.Discard. logbridge's lines also carry the logger name, line number and category (the
+// sink as the fan-out uses it). Goal (text, 5 attrs): <= 1.0x slog.TextHandler, 0 allocs.
+func BenchmarkFile(b *testing.B) {
+	b.Run("format=text", func(b *testing.B) {
+		runAttrs(b, testMessage, []impl{
+			{"slog", slog.New(slog.NewTextHandler(io.Discard, nil))},
+			{"logbridge", slog.New(filelog.NewHandler(io.Discard, nil).WithLogger("bench", "core"))},
+		})
+	})
+	b.Run("format=json", func(b *testing.B) {
+		runAttrs(b, testMessage, []impl{
+			{"slog", slog.New(slog.NewJSONHandler(io.Discard, nil))},
+			{"logbridge", slog.New(filelog.NewHandler(io.Discard, &filelog.Options{Format: filelog.FormatJSON}).WithLogger("bench", "core"))},
+		})
+	})
+}
+
+// nopExporter is the exporter of every OTLP contender: it takes a batch and does nothing.
+type nopExporter struct{}
+
+func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
+func (nopExporter) Shutdown(context.Context) error                { return nil }
+func (nopExporter) ForceFlush(context.Context) error              { return nil }
+
+// otelslogPeer is what a user builds by hand: otelslog on an sdk/log provider with the SDK's
+// BatchProcessor (default settings) in front of exp.
+func otelslogPeer(b *testing.B, exp sdklog.Exporter) slog.Handler {
+	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(exp)))
+	b.Cleanup(func() { _ = lp.Shutdown(context.Background()) })
+	return otelslog.NewHandler("bench", otelslog.WithLoggerProvider(lp))
+}
+
+// BenchmarkOTLP is the OTLP sink (on its pipeline's provider, with logbridge's processor)
+// against otelslog + the SDK's BatchProcessor, both in front of the same no-op exporter.
+// Goal (5 attrs): <= 0.6x, <= 2 allocs.
+func BenchmarkOTLP(b *testing.B) {
+	ctx := context.Background()
+	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(nopExporter{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = p.Shutdown(ctx) })
+	ours := otlpsink.NewHandler(p.Provider(), &otlpsink.Options{Level: slog.LevelDebug}).WithLogger("bench", "core")
+	runAttrs(b, testMessage, []impl{
+		{"otelslog", slog.New(otelslogPeer(b, nopExporter{}))},
+		{"logbridge", slog.New(ours)},
+	})
+}
+
+// devNull opens /dev/null for writing: the file both fan-outs write to, so that each pays
+// the same write system call per record.
+func devNull(b *testing.B) *os.File {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = f.Close() })
+	return f
+}
+
+// setup starts a Bridge with all three sinks: console to io.Discard with color forced on,
+// the file sink on /dev/null (opened by path, as a user's file is), OTLP through the
+// pipeline with extra options (the no-op exporter unless given). change edits the config.
+func setup(b *testing.B, change func(*config.Config), levels string, otlpOpts ...otlpsink.PipelineOption) *otellog.Bridge {
+	for _, kv := range colorEnv {
+		k, v, _ := cutEq(kv)
+		b.Setenv(k, v)
+	}
+	cfg := config.Default()
+	cfg.Console.Color = config.ColorAlways
+	cfg.File.Path = os.DevNull
+	if change != nil {
+		change(&cfg)
+	}
+	if len(otlpOpts) == 0 {
+		otlpOpts = []otlpsink.PipelineOption{otlpsink.WithExporter(nopExporter{})}
+	}
+	lb, err := otellog.Setup(context.Background(),
+		otellog.WithCategories("core"),
+		otellog.WithConfig(cfg),
+		otellog.WithLevels(levels),
+		otellog.WithConsoleWriter(io.Discard),
+		otellog.WithOTLPOptions(otlpOpts...),
+		otellog.WithInstallDefault(false),
+	)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = lb.Shutdown(ctx)
+	})
+	return lb
+}
+
+func cutEq(kv string) (k, v string, ok bool) {
+	for i := range len(kv) {
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:], true
+		}
+	}
+	return kv, "", false
+}
+
+// BenchmarkFanout is the whole bridge (console, file, OTLP; see setup) against
+// slog.NewMultiHandler of tint (io.Discard), slog.TextHandler (/dev/null) and otelslog +
+// BatchProcessor (no-op exporter), with markup in the message. Goal (5 attrs): <= 0.6x,
+// <= 2 allocs.
+func BenchmarkFanout(b *testing.B) {
+	lb := setup(b, nil, "core=debug")
+	multi := slog.NewMultiHandler(
+		tintHandler(io.Discard),
+		slog.NewTextHandler(devNull(b), &slog.HandlerOptions{Level: slog.LevelDebug}),
+		otelslogPeer(b, nopExporter{}),
+	)
+	runAttrs(b, markupMessage, []impl{
+		{"multi", slog.New(multi)},
+		{"logbridge", lb.MustLogger("bench", "core")},
+	})
+}
+
+// enabledHandler takes every record and does nothing.
+type enabledHandler struct{}
+
+func (enabledHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (enabledHandler) Handle(context.Context, slog.Record) error { return nil }
+func (h enabledHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
+func (h enabledHandler) WithGroup(string) slog.Handler           { return h }
+
+// e2eBurst is the number of records BenchmarkE2E emits per burst, from one goroutine.
+const e2eBurst = 200_000
+
+// BenchmarkE2E measures delivery to a real OpenTelemetry Collector (internal/collectortest,
+// on 127.0.0.1) over OTLP/HTTP: a burst of e2eBurst records with 5 attributes, then
+// Shutdown, timed together; then the records the collector wrote are counted. Metrics:
+// delivered/s (records delivered per second of burst + shutdown), delivered/op and lost/op
+// (per burst). Contenders, all with default settings:
+//
+//   - logbridge: the whole bridge, console (io.Discard) and file (/dev/null) included;
+//   - logbridge-otlp: the bridge with the OTLP sink alone, the same job as otelslog's;
+//   - otelslog: otelslog + otlploghttp + the SDK's BatchProcessor, which drops when its queue
+//     (2048) is full.
+//
+// Goal: logbridge >= 1.2x otelslog's delivered/s, with nothing lost.
+func BenchmarkE2E(b *testing.B) {
+	type start func(b *testing.B, c *collectortest.Collector) (*slog.Logger, func(context.Context) error)
+	bridge := func(change func(*config.Config)) start {
+		return func(b *testing.B, c *collectortest.Collector) (*slog.Logger, func(context.Context) error) {
+			b.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", c.HTTPEndpoint())
+			b.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+			lb := setup(b, change, "core=debug", otlpsink.WithConsoleWriter(io.Discard))
+			return lb.MustLogger("bench", "core"), func(ctx context.Context) error {
+				err := lb.Shutdown(ctx)
+				if st := lb.Stats(); st.OTLP.Undelivered() != 0 {
+					b.Logf("%s: undelivered %d of %d", b.Name(), st.OTLP.Undelivered(), st.OTLP.Emitted)
+				}
+				return err
+			}
+		}
+	}
+	contenders := []struct {
+		name  string
+		start start
+	}{
+		{"otelslog", func(b *testing.B, c *collectortest.Collector) (*slog.Logger, func(context.Context) error) {
+			exp, err := otlploghttp.New(context.Background(), otlploghttp.WithEndpointURL(c.HTTPEndpoint()+"/v1/logs"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(exp)))
+			return otelslog.NewLogger("bench", otelslog.WithLoggerProvider(lp)), lp.Shutdown
+		}},
+		{"logbridge", bridge(nil)},
+		{"logbridge-otlp", bridge(func(cfg *config.Config) { cfg.Console.Disabled, cfg.File.Path = true, "" })},
+	}
+	for _, ct := range contenders {
+		b.Run("impl="+ct.name, func(b *testing.B) {
+			c := collectortest.Start(b)
+			var delivered, emitted int
+			var elapsed time.Duration
+			ctx := context.Background()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				before := len(c.Logs())
+				logger, shutdown := ct.start(b, c)
+				b.StartTimer()
+				t0 := time.Now()
+				for range e2eBurst {
+					log5(logger, ctx, testMessage)
+				}
+				sctx, cancel := context.WithTimeout(ctx, time.Minute)
+				if err := shutdown(sctx); err != nil {
+					b.Logf("shutdown: %v", err)
+				}
+				cancel()
+				elapsed += time.Since(t0)
+				b.StopTimer()
+				// The collector writes a request to its file before acknowledging it, so
+				// all that was acknowledged is in the file once Shutdown has returned.
+				delivered += len(c.Logs()) - before
+				emitted += e2eBurst
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(delivered)/elapsed.Seconds(), "delivered/s")
+			b.ReportMetric(float64(delivered)/float64(b.N), "delivered/op")
+			b.ReportMetric(float64(emitted-delivered)/float64(b.N), "lost/op")
+		})
+	}
+}
