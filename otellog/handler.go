@@ -80,24 +80,48 @@ func (h *fanout) Enabled(ctx context.Context, l slog.Level) bool {
 // returned joined with the others'.
 func (h *fanout) Handle(ctx context.Context, r slog.Record) error {
 	var errs []error
-	for i, s := range h.hs {
-		if !s.Enabled(ctx, r.Level) {
-			continue
-		}
-		sk := h.core.sinks[i]
-		rec := r
-		if sk.foreign {
-			rec = r.Clone()
-		}
-		if err := handleSafely(ctx, s, rec); err != nil {
-			h.core.sinkFailed(i, err)
-			errs = append(errs, err)
-		}
+	for i := 0; i < len(h.hs); {
+		i = h.handleFrom(ctx, &r, i, &errs)
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return errors.Join(errs...)
+}
+
+// handleFrom passes r to the sinks from index i on and returns len(h.hs), or, when a sink
+// panics (in Enabled or Handle), records the panic as that sink's error and returns the index
+// after it. One deferred recover thus guards every sink, and the record is copied once per
+// sink (into its Handle) rather than through a helper frame per sink.
+func (h *fanout) handleFrom(ctx context.Context, r *slog.Record, i int, errs *[]error) (next int) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.failed(i, fmt.Errorf("handler panicked: %v", p), errs)
+			next = i + 1
+		}
+	}()
+	for ; i < len(h.hs); i++ {
+		s := h.hs[i]
+		if !s.Enabled(ctx, r.Level) {
+			continue
+		}
+		var err error
+		if h.core.sinks[i].foreign {
+			err = s.Handle(ctx, r.Clone()) // it may retain or modify the record
+		} else {
+			err = s.Handle(ctx, *r)
+		}
+		if err != nil {
+			h.failed(i, err, errs)
+		}
+	}
+	return i
+}
+
+// failed counts and reports sink i's error and adds it to errs.
+func (h *fanout) failed(i int, err error, errs *[]error) {
+	h.core.sinkFailed(i, err)
+	*errs = append(*errs, err)
 }
 
 // handleSafely calls s.Handle, turning a panic into an error: logging must never crash the
