@@ -84,7 +84,9 @@ func WithOTLPOptions(opts ...otlpsink.PipelineOption) Option {
 // WithInstallDefault says whether Setup installs the bridge as slog's default logger (for
 // uncategorized records), routes the standard log package into it, makes it the package-level
 // default for Get and routes OpenTelemetry's own errors and logs to the console and file. On by
-// default; Shutdown undoes it.
+// default; Shutdown undoes it. Either way, what the OTLP exporters report while Setup makes them
+// (bad OTEL_* values, which they quote raw) goes to the console and file with the headers'
+// values and URL user info redacted, not to OpenTelemetry's error handler.
 func WithInstallDefault(install bool) Option { return func(o *options) { o.install = install } }
 
 // WithReportInterval sets how often at most each kind of problem (a failing sink, dropped
@@ -135,13 +137,22 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 
 	b := &Bridge{config: cfg, stop: make(chan struct{}), done: make(chan struct{})}
 	// OpenTelemetry's diagnostics are routed before the sinks are built: the exporters report
-	// bad OTEL_* values while being made.
+	// bad OTEL_* values while being made, quoting them raw (secrets included). Without install,
+	// OpenTelemetry's error handler is borrowed only while the sinks are built, so that those
+	// reports too reach the console and file redacted, never OpenTelemetry's default handler,
+	// which prints them as they are on stderr.
 	var otelDiag *otelDiagnostics
 	restoreOTel := func() {}
 	if o.install {
 		otelDiag, restoreOTel = b.routeOTelDiagnostics()
+	} else {
+		otelDiag, restoreOTel = b.captureOTelErrors()
 	}
 	sinks, err := b.buildSinks(ctx, cfg, &o)
+	if !o.install {
+		restoreOTel()
+		restoreOTel = func() {}
+	}
 	var reg *registry
 	if err == nil {
 		reg, d, err = newRegistry(o.categories, cfg.Levels)
@@ -161,8 +172,8 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	for _, d := range diags {
 		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
 	}
+	otelDiag.start()
 	if o.install {
-		otelDiag.start()
 		b.install(o.stdLogLevel, restoreOTel)
 	}
 	go b.monitor(o.reportInterval)

@@ -327,3 +327,35 @@ func TestOTelDiagnosticsRedacted(t *testing.T) {
 		t.Errorf("console lacks the SDK's report:\n%s", out)
 	}
 }
+
+// TestOTelDiagnosticsRedactedNotInstalled: without WithInstallDefault, what the exporters report
+// while Setup makes them (here an unparsable endpoint quoting its user info) still reaches the
+// console redacted, and never OpenTelemetry's own error handler, which would print it raw; that
+// handler is back in place once Setup returns.
+func TestOTelDiagnosticsRedactedNotInstalled(t *testing.T) {
+	const secret = "s3cr3t-password-value"
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://user:"+secret+"@127.0.0.1:notaport")
+	var mu sync.Mutex
+	var handled []string
+	prev := otel.GetErrorHandler()
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		handled = append(handled, err.Error())
+	}))
+	defer otel.SetErrorHandler(prev)
+	b, console := setup(t, WithInstallDefault(false))
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_ = b.Shutdown(ctx)
+	otel.Handle(errors.New("after setup"))
+	out := console.String()
+	if strings.Contains(out, secret) || !strings.Contains(out, "OTEL_EXPORTER_OTLP_ENDPOINT") {
+		t.Errorf("console shows the secret, or lacks the SDK's report:\n%s", out)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handled) != 1 || handled[0] != "after setup" {
+		t.Errorf("the application's error handler got %q; want only what came after Setup", handled)
+	}
+}

@@ -63,6 +63,16 @@ func (b *Bridge) routeOTelDiagnostics() (*otelDiagnostics, func()) {
 	}
 }
 
+// captureOTelErrors borrows OpenTelemetry's global error handler, holding what arrives for
+// start, and returns a function giving it back. (The internal logger is left alone: there is
+// no way to read, and so to restore, the one in place.)
+func (b *Bridge) captureOTelErrors() (*otelDiagnostics, func()) {
+	d := &otelDiagnostics{b: b}
+	prevHandler := otel.GetErrorHandler()
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(d.handleError))
+	return d, func() { otel.SetErrorHandler(prevHandler) }
+}
+
 // start sends what was held back and everything after it to the diagnostic sinks.
 func (d *otelDiagnostics) start() {
 	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.root, true)
