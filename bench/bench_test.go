@@ -43,7 +43,7 @@ var (
 	testString   = "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190"
 	testInt      = 32768
 	testDuration = 23 * time.Second
-	errTest    = errors.New("fail")
+	errTest      = errors.New("fail")
 	testEvent    = event{"abcdefgh", 65536, true}
 )
 

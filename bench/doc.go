@@ -10,10 +10,18 @@
 //
 // runs
 //
-//	go test -run '^$' -bench . -benchmem -count N -cpu 1 ./bench/ > bench/results.txt
+//	go test -c -o bench.test ./bench/ && cd bench
+//	for i in $(seq 10); do ../bench.test -test.run "^$" -test.bench "Floor|Rejected|Console|File|OTLP|Fanout" \
+//		-test.benchmem -test.benchtime 100ms -test.count 1 -test.cpu 1; done > results.txt
+//	../bench.test -test.run "^$" -test.bench E2E -test.benchtime 1x -test.count 3 -test.cpu 1 >> results.txt
 //	go run ./bench/cmd/benchreport bench/results.txt
 //
-// and benchstat over the results. bench/baseline.txt is a committed run to compare with:
+// and benchstat over the results. The per-call cases run ten times over, the whole set one
+// after the other, rather than with -count 10: each case's contenders are then measured within
+// a second of each other, and benchreport takes the median of the per-run ratios, which a
+// change of load on a shared machine disturbs far less than the times themselves. A plain
+// `go test -run '^$' -bench . -benchmem -count N -cpu 1 ./bench/` works too (the ratios are then
+// of the medians). bench/baseline.txt is a committed run to compare with:
 //
 //	benchstat bench/baseline.txt bench/results.txt
 //	benchstat -col /impl bench/results.txt
