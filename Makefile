@@ -34,12 +34,22 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-## fuzz: run every fuzz target for FUZZTIME each.
+## fuzz: run every fuzz target for FUZZTIME each, after its seed corpus (the f.Add seeds and
+## testdata/fuzz/<FuzzName>/). go test's -timeout does not cover fuzzing, so each run is killed
+## after FUZZTIME + FUZZ_SLACK seconds (when FUZZTIME is a whole number of s, m or h): a hang guard.
+FUZZ_SLACK ?= 120
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
+	@set -e; limit=0; \
+	if [[ '$(FUZZTIME)' =~ ^([0-9]+)([smh])$$ ]]; then \
+	  case $${BASH_REMATCH[2]} in s) unit=1;; m) unit=60;; h) unit=3600;; esac; \
+	  limit=$$(( $${BASH_REMATCH[1]} * unit + $(FUZZ_SLACK) )); \
+	fi; \
+	for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	    rc=0; timeout -k 10 $$limit $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || rc=$$?; \
+	    if [ $$rc = 124 ] || [ $$rc = 137 ]; then echo "fuzz $$pkg $$f: still running after $$limit s, killed (hang)"; fi; \
+	    [ $$rc = 0 ]; \
 	  done; \
 	done
 
