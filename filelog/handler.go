@@ -59,10 +59,11 @@ type Options struct {
 // escaped; see the package documentation for the grammar of the lines.
 //
 // A Handler is safe for concurrent use. Its clones (from WithAttrs, WithGroup and WithLogger)
-// share one mutex for the writer, held only for the single Write of each record.
+// share one mutex for the writer, held only for the single Write of each record (none for a
+// [*File], which serializes its writes itself).
 type Handler struct {
 	w         io.Writer
-	mu        *sync.Mutex
+	mu        *sync.Mutex // nil when w is a *File
 	json      bool
 	addSource bool
 	localTime bool
@@ -95,7 +96,10 @@ var _ slog.Handler = (*Handler)(nil)
 // line even when w is shared, and w.Write's error is returned from Handle. To write to a
 // rotating file by path, pass a [*File] from [Open].
 func NewHandler(w io.Writer, opts *Options) *Handler {
-	h := &Handler{w: w, mu: new(sync.Mutex)}
+	h := &Handler{w: w}
+	if _, ok := w.(*File); !ok {
+		h.mu = new(sync.Mutex) // a *File serializes its own writes
+	}
 	if opts != nil {
 		h.json = opts.Format == FormatJSON
 		h.addSource = opts.AddSource
@@ -211,6 +215,10 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *Handler) write(b []byte) error {
+	if h.mu == nil {
+		_, err := h.w.Write(b)
+		return err
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	_, err := h.w.Write(b)
