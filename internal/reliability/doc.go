@@ -6,8 +6,10 @@
 // # The tests
 //
 //   - faults_test.go: the collector absent at start (reports once per interval, not per
-//     record; Shutdown within its deadline), and killed mid-stream then restarted on the same
-//     ports (received + reported undelivered = emitted, exactly; duplicates measured).
+//     record; Shutdown within its deadline); killed mid-stream then restarted on the same
+//     ports (received + reported undelivered = emitted, exactly; duplicates measured); an
+//     export whose answer is lost (exactly that batch arrives twice); a log file whose writes
+//     fail (every failure counted and reported).
 //   - load_test.go: a slow collector behind a delaying TCP proxy (p50/p99/max latency of a
 //     log call; no call blocks past otlpsink.DefaultMaxBlock, with a hang-guard margin), and
 //     the heap while 1,000,000 records go to a dead endpoint (bounded by the queue size).

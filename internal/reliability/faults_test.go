@@ -384,3 +384,38 @@ func TestLostAnswerIsSentAgain(t *testing.T) {
 		t.Errorf("%d duplicates, %d failed attempts, %d retries: want the one batch whose answer was lost sent again", dups, st.ExportErrors, st.Retries)
 	}
 }
+
+// TestFileWriteErrorsCounted: a log file whose writes fail (/dev/full: "no space left on
+// device") loses no record silently: every failed write is counted in Stats, and reported on
+// the console, rate-limited, while the console keeps every record.
+func TestFileWriteErrorsCounted(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here") // Linux has it; CI runs Linux
+	}
+	const n = 500
+	clearEnv(t, map[string]string{envPrefix + "_LOG_FILE": "/dev/full", envPrefix + "_LOG_OTLP": "false"})
+	var con syncBuffer
+	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
+		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := lb.MustLogger("svc.disk", "core")
+	for i := range n {
+		l.Info("served request", "seq", i)
+	}
+	_ = lb.Shutdown(context.Background())
+	var fileErrors uint64
+	for _, s := range lb.Stats().Sinks {
+		if s.Name == otellog.SinkFile {
+			fileErrors = s.Errors
+		}
+	}
+	out := con.String()
+	reports := strings.Count(out, "the file sink failed to write a record")
+	t.Logf("%d records: %d file write errors counted, %d reports on the console", n, fileErrors, reports)
+	if fileErrors != n || reports != 1 || !strings.Contains(out, "no space left on device") {
+		t.Errorf("file errors %d (want %d), %d reports (want 1 per interval):\n%s", fileErrors, n, reports, tail(out))
+	}
+	checkSeqs(t, "console", out, n)
+}
