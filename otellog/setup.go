@@ -142,7 +142,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	// reports too reach the console and file redacted, never OpenTelemetry's default handler,
 	// which prints them as they are on stderr.
 	var otelDiag *otelDiagnostics
-	restoreOTel := func() {}
+	var restoreOTel func()
 	if o.install {
 		otelDiag, restoreOTel = b.routeOTelDiagnostics()
 	} else {
