@@ -194,16 +194,33 @@ func appendSafe(b []byte, s string) []byte {
 	return b
 }
 
-// appendTimeColumn appends t in the default layout "15:04:05.000", by hand.
+// appendClockMillis appends t in the default layout "15:04:05.000", by hand. The clock of
+// the last second seen comes from lastClock, sparing the zone lookup and divisions for every
+// record of the same second.
 func appendClockMillis(b []byte, t time.Time) []byte {
-	h, m, s := t.Clock()
+	sec, loc := t.Unix(), t.Location()
+	e := lastClock.Load()
+	if e == nil || e.sec != sec || e.loc != loc {
+		h, m, s := t.Clock()
+		e = &clockEntry{sec: sec, loc: loc, hms: [8]byte{
+			byte('0' + h/10), byte('0' + h%10), ':',
+			byte('0' + m/10), byte('0' + m%10), ':',
+			byte('0' + s/10), byte('0' + s%10)}}
+		lastClock.Store(e) // once a second; the entry is never modified
+	}
 	ms := t.Nanosecond() / 1e6
-	return append(b,
-		byte('0'+h/10), byte('0'+h%10), ':',
-		byte('0'+m/10), byte('0'+m%10), ':',
-		byte('0'+s/10), byte('0'+s%10), '.',
-		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	b = append(b, e.hms[:]...)
+	return append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 }
+
+// clockEntry is "15:04:05" for one Unix second in one location (a pure function of both).
+type clockEntry struct {
+	sec int64
+	loc *time.Location
+	hms [8]byte
+}
+
+var lastClock atomic.Pointer[clockEntry]
 
 // appendRFC3339Millis appends t as slog.TextHandler shows a time value:
 // "2006-01-02T15:04:05.000Z07:00". The date and clock come from one zone lookup.

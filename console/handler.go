@@ -260,8 +260,8 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		b = s.buf
 	}
 
-	// Trace id.
-	if ctx != nil {
+	// Trace id. context.Background (what slog.Info and friends pass) never holds a span.
+	if ctx != nil && ctx != context.Background() {
 		if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
 			b = s.appendTrace(b, bodyStart, sc.TraceID())
 		}
