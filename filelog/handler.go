@@ -201,7 +201,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	}
 	s := getState(h)
 	var sc trace.SpanContext
-	if ctx != nil {
+	if ctx != nil && ctx != context.Background() { // Background (slog.Info's) never holds a span
 		sc = trace.SpanContextFromContext(ctx)
 	}
 	if h.json {
