@@ -223,8 +223,44 @@ type clockEntry struct {
 var lastClock atomic.Pointer[clockEntry]
 
 // appendRFC3339Millis appends t as slog.TextHandler shows a time value:
-// "2006-01-02T15:04:05.000Z07:00". The date and clock come from one zone lookup.
+// "2006-01-02T15:04:05.000Z07:00". The date and clock come from one zone lookup, or from
+// lastStamp when the last time value shown, twice in a row, was of the same second.
 func appendRFC3339Millis(b []byte, t time.Time) []byte {
+	sec, loc := t.Unix(), t.Location()
+	ms := t.Nanosecond() / 1e6
+	if e := lastStamp.Load(); e != nil && e.sec == sec && e.loc == loc {
+		b = append(b, e.text[:19]...)
+		b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+		return append(b, e.text[19:e.n]...)
+	}
+	start := len(b)
+	b = appendRFC3339MillisSlow(b, t)
+	// Only the usual layout (years 0-9999, a 4-digit year) is cached.
+	if n := len(b) - start; n >= 24 && n <= 29 && b[start+4] == '-' && b[start+19] == '.' && lastStampSeen.Swap(sec) == sec {
+		e := &stampEntry{sec: sec, loc: loc}
+		copy(e.text[:19], b[start:start+19])
+		e.n = uint8(19 + copy(e.text[19:], b[start+23:]))
+		lastStamp.Store(e) // never modified after this
+	}
+	return b
+}
+
+// stampEntry is a time value of one Unix second in one location as appendRFC3339Millis shows
+// it, without the milliseconds: "2006-01-02T15:04:05" then the zone ("Z" or "+01:00").
+type stampEntry struct {
+	sec  int64
+	loc  *time.Location
+	text [25]byte
+	n    uint8
+}
+
+var (
+	lastStamp     atomic.Pointer[stampEntry]
+	lastStampSeen atomic.Int64 // the second of the last time value not found in lastStamp
+)
+
+// appendRFC3339MillisSlow is appendRFC3339Millis without lastStamp.
+func appendRFC3339MillisSlow(b []byte, t time.Time) []byte {
 	_, off := t.Zone()
 	sec := t.Unix() + int64(off)
 	days := sec / 86400
