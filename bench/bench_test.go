@@ -173,24 +173,30 @@ func BenchmarkFloor(b *testing.B) {
 	})
 }
 
-// BenchmarkRejected is a call its category's level rejects, against slog's disabled call (a
-// TextHandler whose level rejects it). Goal: <= 1.1x, 0 allocs.
-func BenchmarkRejected(b *testing.B) {
+// rejectedCase: a call its category's level rejects, against slog's disabled call (a
+// TextHandler whose level rejects it).
+func rejectedCase(b *testing.B) (peer, ours impl) {
 	lb := setup(b, nil, "core=warn")
-	runAttrs(b, testMessage, []impl{
-		{"slog", slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))},
-		{"logbridge", lb.MustLogger("bench", "core")},
-	})
+	return impl{"slog", slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))},
+		impl{"logbridge", lb.MustLogger("bench", "core")}
 }
 
-// BenchmarkConsole is the console sink against tint, both to io.Discard with color, the
-// message carrying Rich markup (rendered by logbridge, shown as it is by tint). Goal (5
-// attrs): <= 0.6x tint, 0 allocs.
+// BenchmarkRejected: see rejectedCase. Goal: <= 1.1x, 0 allocs.
+func BenchmarkRejected(b *testing.B) {
+	peer, ours := rejectedCase(b)
+	runAttrs(b, testMessage, []impl{peer, ours})
+}
+
+// consoleCase: the console sink against tint, both to io.Discard with color.
+func consoleCase(*testing.B) (peer, ours impl) {
+	return impl{"tint", slog.New(tintHandler(io.Discard))}, impl{"logbridge", slog.New(consoleSink(io.Discard))}
+}
+
+// BenchmarkConsole: see consoleCase; the message carries Rich markup (rendered by logbridge,
+// shown as it is by tint). Goal (5 attrs): <= 0.6x tint, 0 allocs.
 func BenchmarkConsole(b *testing.B) {
-	runAttrs(b, markupMessage, []impl{
-		{"tint", slog.New(tintHandler(io.Discard))},
-		{"logbridge", slog.New(consoleSink(io.Discard))},
-	})
+	peer, ours := consoleCase(b)
+	runAttrs(b, markupMessage, []impl{peer, ours})
 }
 
 // BenchmarkFile is the file sink against slog's TextHandler and JSONHandler, all to
@@ -198,10 +204,8 @@ func BenchmarkConsole(b *testing.B) {
 // sink as the fan-out uses it). Goal (text, 5 attrs): <= 1.0x slog.TextHandler, 0 allocs.
 func BenchmarkFile(b *testing.B) {
 	b.Run("format=text", func(b *testing.B) {
-		runAttrs(b, testMessage, []impl{
-			{"slog", slog.New(slog.NewTextHandler(io.Discard, nil))},
-			{"logbridge", slog.New(filelog.NewHandler(io.Discard, nil).WithLogger("bench", "core"))},
-		})
+		peer, ours := fileCase(b)
+		runAttrs(b, testMessage, []impl{peer, ours})
 	})
 	b.Run("format=json", func(b *testing.B) {
 		runAttrs(b, testMessage, []impl{
@@ -209,6 +213,12 @@ func BenchmarkFile(b *testing.B) {
 			{"logbridge", slog.New(filelog.NewHandler(io.Discard, &filelog.Options{Format: filelog.FormatJSON}).WithLogger("bench", "core"))},
 		})
 	})
+}
+
+// fileCase: the file sink (text) against slog.TextHandler, both to io.Discard.
+func fileCase(*testing.B) (peer, ours impl) {
+	return impl{"slog", slog.New(slog.NewTextHandler(io.Discard, nil))},
+		impl{"logbridge", slog.New(filelog.NewHandler(io.Discard, nil).WithLogger("bench", "core"))}
 }
 
 // nopExporter is the exporter of every OTLP contender: it takes a batch and does nothing.
@@ -226,21 +236,23 @@ func otelslogPeer(b *testing.B, exp sdklog.Exporter) slog.Handler {
 	return otelslog.NewHandler("bench", otelslog.WithLoggerProvider(lp))
 }
 
-// BenchmarkOTLP is the OTLP sink (on its pipeline's provider, with logbridge's processor)
-// against otelslog + the SDK's BatchProcessor, both in front of the same no-op exporter.
-// Goal (5 attrs): <= 0.6x, <= 2 allocs.
-func BenchmarkOTLP(b *testing.B) {
+// otlpCase: the OTLP sink (on its pipeline's provider, with logbridge's processor) against
+// otelslog + the SDK's BatchProcessor, both in front of the same no-op exporter.
+func otlpCase(b *testing.B) (peer, ours impl) {
 	ctx := context.Background()
 	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(nopExporter{}))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = p.Shutdown(ctx) })
-	ours := otlpsink.NewHandler(p.Provider(), &otlpsink.Options{Level: slog.LevelDebug}).WithLogger("bench", "core")
-	runAttrs(b, testMessage, []impl{
-		{"otelslog", slog.New(otelslogPeer(b, nopExporter{}))},
-		{"logbridge", slog.New(ours)},
-	})
+	h := otlpsink.NewHandler(p.Provider(), &otlpsink.Options{Level: slog.LevelDebug}).WithLogger("bench", "core")
+	return impl{"otelslog", slog.New(otelslogPeer(b, nopExporter{}))}, impl{"logbridge", slog.New(h)}
+}
+
+// BenchmarkOTLP: see otlpCase. Goal (5 attrs): <= 0.6x, <= 2 allocs.
+func BenchmarkOTLP(b *testing.B) {
+	peer, ours := otlpCase(b)
+	runAttrs(b, testMessage, []impl{peer, ours})
 }
 
 // devNull opens /dev/null for writing: the file both fan-outs write to, so that each pays
@@ -299,21 +311,73 @@ func cutEq(kv string) (k, v string, ok bool) {
 	return kv, "", false
 }
 
-// BenchmarkFanout is the whole bridge (console, file, OTLP; see setup) against
+// fanoutCase: the whole bridge (console, file, OTLP; see setup) against
 // slog.NewMultiHandler of tint (io.Discard), slog.TextHandler (/dev/null) and otelslog +
-// BatchProcessor (no-op exporter), with markup in the message. Goal (5 attrs): <= 0.6x,
-// <= 2 allocs.
-func BenchmarkFanout(b *testing.B) {
+// BatchProcessor (no-op exporter).
+func fanoutCase(b *testing.B) (peer, ours impl) {
 	lb := setup(b, nil, "core=debug")
 	multi := slog.NewMultiHandler(
 		tintHandler(io.Discard),
 		slog.NewTextHandler(devNull(b), &slog.HandlerOptions{Level: slog.LevelDebug}),
 		otelslogPeer(b, nopExporter{}),
 	)
-	runAttrs(b, markupMessage, []impl{
-		{"multi", slog.New(multi)},
-		{"logbridge", lb.MustLogger("bench", "core")},
-	})
+	return impl{"multi", slog.New(multi)}, impl{"logbridge", lb.MustLogger("bench", "core")}
+}
+
+// BenchmarkFanout: see fanoutCase; markup in the message. Goal (5 attrs): <= 0.6x, <= 2 allocs.
+func BenchmarkFanout(b *testing.B) {
+	peer, ours := fanoutCase(b)
+	runAttrs(b, markupMessage, []impl{peer, ours})
+}
+
+// BenchmarkPaired measures the goal cases (5 attributes) once more, each contender and its
+// peer in one benchmark: they take turns in chunks of calls (about a millisecond or less each),
+// and the process's CPU time of each chunk goes to the side that ran it. Both sides thus run
+// under the same load, which on a shared machine changes from one second to the next. It
+// reports logbridge's and the peer's cpu-ns/op and their ratio (logbridge / peer), the figure
+// the goals are checked with. (Garbage-collection work is shared out by when it runs, not by
+// who caused it; as the peers allocate more, that favors them.)
+func BenchmarkPaired(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		msg   string
+		chunk int
+		make  func(*testing.B) (impl, impl)
+	}{
+		{"rejected", testMessage, 1 << 13, rejectedCase},
+		{"console", markupMessage, 256, consoleCase},
+		{"file", testMessage, 256, fileCase},
+		{"otlp", testMessage, 256, otlpCase},
+		{"fanout", markupMessage, 128, fanoutCase},
+	} {
+		b.Run("case="+c.name+"/attrs=5", func(b *testing.B) {
+			peer, ours := c.make(b)
+			ctx := context.Background()
+			var cpu [2]time.Duration
+			var n [2]int
+			loggers := [2]*slog.Logger{peer.logger, ours.logger}
+			side, i := 0, 0
+			last := benchutil.Time()
+			for b.Loop() {
+				log5(loggers[side], ctx, c.msg)
+				n[side]++
+				if i++; i == c.chunk {
+					now := benchutil.Time()
+					cpu[side] += now - last
+					last, side, i = now, 1-side, 0
+				}
+			}
+			cpu[side] += benchutil.Time() - last
+			if n[0] == 0 || n[1] == 0 || cpu[0] <= 0 || cpu[1] <= 0 {
+				return // too short a run to tell, or no CPU time here
+			}
+			p := float64(cpu[0].Nanoseconds()) / float64(n[0])
+			o := float64(cpu[1].Nanoseconds()) / float64(n[1])
+			b.ReportMetric(o, "logbridge-cpu-ns/op")
+			b.ReportMetric(p, "peer-cpu-ns/op")
+			b.ReportMetric(o/p, "ratio")
+		})
+	}
 }
 
 // enabledHandler takes every record and does nothing.

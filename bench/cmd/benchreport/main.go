@@ -38,14 +38,15 @@ type goal struct {
 	minRatio  float64 // ours/peer must be >= this (for throughput, E2E)
 	maxAllocs float64 // allocs/op of ours must be <= this; <0: not checked
 	e2e       bool    // compare delivered/s and require lost/op == 0
+	paired    string  // BenchmarkPaired case whose "ratio" is checked, when the results have it
 }
 
 var goals = []goal{
-	{name: "call rejected by category level", ours: "BenchmarkRejected/impl=logbridge/attrs=5", peer: "BenchmarkRejected/impl=slog/attrs=5", maxRatio: 1.1, maxAllocs: 0},
-	{name: "console sink, 5 attrs + markup vs tint", ours: "BenchmarkConsole/impl=logbridge/attrs=5", peer: "BenchmarkConsole/impl=tint/attrs=5", maxRatio: 0.6, maxAllocs: 0},
-	{name: "file sink, 5 attrs vs slog.TextHandler", ours: "BenchmarkFile/format=text/impl=logbridge/attrs=5", peer: "BenchmarkFile/format=text/impl=slog/attrs=5", maxRatio: 1.0, maxAllocs: 0},
-	{name: "OTLP sink (no-op exporter) vs otelslog+BatchProcessor", ours: "BenchmarkOTLP/impl=logbridge/attrs=5", peer: "BenchmarkOTLP/impl=otelslog/attrs=5", maxRatio: 0.6, maxAllocs: 2},
-	{name: "full fan-out, 3 sinks vs slog.NewMultiHandler", ours: "BenchmarkFanout/impl=logbridge/attrs=5", peer: "BenchmarkFanout/impl=multi/attrs=5", maxRatio: 0.6, maxAllocs: 2},
+	{name: "call rejected by category level", ours: "BenchmarkRejected/impl=logbridge/attrs=5", peer: "BenchmarkRejected/impl=slog/attrs=5", maxRatio: 1.1, maxAllocs: 0, paired: "BenchmarkPaired/case=rejected/attrs=5"},
+	{name: "console sink, 5 attrs + markup vs tint", ours: "BenchmarkConsole/impl=logbridge/attrs=5", peer: "BenchmarkConsole/impl=tint/attrs=5", maxRatio: 0.6, maxAllocs: 0, paired: "BenchmarkPaired/case=console/attrs=5"},
+	{name: "file sink, 5 attrs vs slog.TextHandler", ours: "BenchmarkFile/format=text/impl=logbridge/attrs=5", peer: "BenchmarkFile/format=text/impl=slog/attrs=5", maxRatio: 1.0, maxAllocs: 0, paired: "BenchmarkPaired/case=file/attrs=5"},
+	{name: "OTLP sink (no-op exporter) vs otelslog+BatchProcessor", ours: "BenchmarkOTLP/impl=logbridge/attrs=5", peer: "BenchmarkOTLP/impl=otelslog/attrs=5", maxRatio: 0.6, maxAllocs: 2, paired: "BenchmarkPaired/case=otlp/attrs=5"},
+	{name: "full fan-out, 3 sinks vs slog.NewMultiHandler", ours: "BenchmarkFanout/impl=logbridge/attrs=5", peer: "BenchmarkFanout/impl=multi/attrs=5", maxRatio: 0.6, maxAllocs: 2, paired: "BenchmarkPaired/case=fanout/attrs=5"},
 	{name: "end-to-end to the real collector, records/s", ours: "BenchmarkE2E/impl=logbridge", peer: "BenchmarkE2E/impl=otelslog", minRatio: 1.2, maxAllocs: -1, e2e: true},
 }
 
@@ -208,6 +209,11 @@ func evaluate(res *results, g goal, metric string) row {
 	r.ours = fmt.Sprintf("%s%s", ns(o.med), o.spread())
 	r.peer = fmt.Sprintf("%s%s", ns(p.med), p.spread())
 	r.ratio = fmt.Sprintf("%.2fx%s (%s)", ratio, paren(rng), m)
+	if pr, ok := res.get(g.paired, "ratio"); ok && g.paired != "" {
+		// Measured taking turns under the same load: the figure the goal is checked with.
+		ratio = pr.med
+		r.ratio = fmt.Sprintf("**%.2fx** (paired, runs %.2f-%.2f; apart: %.2fx%s)", pr.med, pr.min, pr.max, ratio2(res, g, m), paren(rng))
+	}
 	r.goal = fmt.Sprintf("<= %.1fx, <= %g allocs", g.maxRatio, g.maxAllocs)
 	r.pass = ratio <= g.maxRatio
 	if a, ok := res.get(g.ours, "allocs/op"); ok {
@@ -221,6 +227,12 @@ func evaluate(res *results, g goal, metric string) row {
 		r.pass = false
 	}
 	r.verdict = verdict(r.pass)
+	return r
+}
+
+// ratio2 is the ratio of the separate benchmarks (see results.ratio).
+func ratio2(res *results, g goal, m string) float64 {
+	r, _ := res.ratio(g.ours, g.peer, m)
 	return r
 }
 
@@ -321,8 +333,10 @@ func main() {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Goals (issue 9)\n\n")
-	fmt.Fprintf(&b, "Times: median of each benchmark's runs (± the farthest run from it). Ratio: logbridge / peer, the median of the\n"+
-		"per-run ratios (each run of the program measures both seconds apart), with their range. Allocations: the most of any run.\n\n")
+	fmt.Fprintf(&b, "Times: median of each benchmark's runs (± the farthest run from it), from the separate benchmarks\n"+
+		"(Benchmark<case>/impl=...). Ratio: logbridge / peer in CPU time from BenchmarkPaired, where the two take turns in\n"+
+		"chunks of about a millisecond under the same load (median of the runs, their range); \"apart\" is the same ratio from\n"+
+		"the separate benchmarks (median of per-run ratios). Allocations: the most of any run of the separate benchmarks.\n\n")
 	fmt.Fprintf(&b, "| case | logbridge | peer | ratio | goal | allocs/op | result |\n| --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", r.name, r.ours, r.peer, r.ratio, r.goal, r.allocs, r.verdict)
