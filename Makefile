@@ -63,7 +63,7 @@ fuzz:
 BENCH_COUNT ?= 10
 BENCH_TIME ?= 100ms
 BENCH_E2E_COUNT ?= 3
-BENCH ?= Floor|Rejected|Console|File|OTLP|Fanout
+BENCH ?= Floor|Rejected|Console|File|OTLP|Fanout|Paired
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 BENCH_BIN := $(CACHE)/bench.test
 bench: otelcol
@@ -78,8 +78,11 @@ bench: otelcol
 	  (cd bench && $(BENCH_BIN) -test.run '^$$' -test.bench 'E2E' -test.benchmem -test.benchtime 1x \
 	    -test.count $(BENCH_E2E_COUNT) -test.cpu 1 -test.timeout 30m) >> bench/results.txt; \
 	  end=$$(date +%s); \
-	  $(GO) run $(BENCHSTAT) -col /impl bench/results.txt; \
-	  $(GO) run ./bench/cmd/benchreport -o docs/benchmarks.md -elapsed "$$((end-start)) s" \
+	  for c in Rejected Console File OTLP Fanout E2E; do \
+	    $(GO) run $(BENCHSTAT) -filter ".name:$$c" -col /impl bench/results.txt; \
+	  done; \
+	  $(GO) run $(BENCHSTAT) -filter ".name:Paired" bench/results.txt; \
+	  $(GO) run ./bench/cmd/benchreport -o docs/benchmarks.md -notes bench/notes.md -readme README.md -elapsed "$$((end-start)) s" \
 	    -cmd "go test -c ./bench/; $(BENCH_COUNT) x bench.test -test.bench '$(BENCH)' -test.benchtime $(BENCH_TIME) -test.count 1 -test.cpu 1; bench.test -test.bench E2E -test.benchtime 1x -test.count $(BENCH_E2E_COUNT) -test.cpu 1" \
 	    bench/results.txt
 	@echo "bench: raw results in bench/results.txt, report in docs/benchmarks.md"

@@ -336,7 +336,8 @@ func BenchmarkFanout(b *testing.B) {
 // under the same load, which on a shared machine changes from one second to the next. It
 // reports logbridge's and the peer's cpu-ns/op and their ratio (logbridge / peer), the figure
 // the goals are checked with. (Garbage-collection work is shared out by when it runs, not by
-// who caused it; as the peers allocate more, that favors them.)
+// who caused it; as the peers allocate more, that favors them. Its B/op and allocs/op mix both
+// sides: see the separate benchmarks for those.)
 func BenchmarkPaired(b *testing.B) {
 	for _, c := range []struct {
 		name  string

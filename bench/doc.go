@@ -11,7 +11,7 @@
 // runs
 //
 //	go test -c -o bench.test ./bench/ && cd bench
-//	for i in $(seq 10); do ../bench.test -test.run "^$" -test.bench "Floor|Rejected|Console|File|OTLP|Fanout" \
+//	for i in $(seq 10); do ../bench.test -test.run "^$" -test.bench "Floor|Rejected|Console|File|OTLP|Fanout|Paired" \
 //		-test.benchmem -test.benchtime 100ms -test.count 1 -test.cpu 1; done > results.txt
 //	../bench.test -test.run "^$" -test.bench E2E -test.benchtime 1x -test.count 3 -test.cpu 1 >> results.txt
 //	go run ./bench/cmd/benchreport bench/results.txt
@@ -24,7 +24,7 @@
 // of the medians). bench/baseline.txt is a committed run to compare with:
 //
 //	benchstat bench/baseline.txt bench/results.txt
-//	benchstat -col /impl bench/results.txt
+//	benchstat -filter .name:Console -col /impl bench/results.txt
 //
 // # Names
 //

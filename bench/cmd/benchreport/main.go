@@ -306,6 +306,8 @@ func main() {
 	out := flag.String("o", "", "also write the report as Markdown to this file")
 	metric := flag.String("metric", "cpu-ns/op", "metric for the ratios: cpu-ns/op or ns/op")
 	strict := flag.Bool("strict", false, "exit with status 1 when a goal is missed")
+	notes := flag.String("notes", "", "append this Markdown file (what bounds the ratios) to the -o report")
+	readme := flag.String("readme", "", "also replace the table between the bench markers of this file (README.md)")
 	cmdline := flag.String("cmd", "", "the command that produced the results, for the report")
 	elapsed := flag.String("elapsed", "", "how long the run took, for the report")
 	flag.Parse()
@@ -383,7 +385,7 @@ func main() {
 
 	fmt.Print(b.String())
 	if failed {
-		fmt.Println("\nSome goals were missed (see docs/benchmarks.md for what bounds them).")
+		fmt.Println("\nSome goals were missed (see bench/notes.md for what bounds them).")
 	}
 	if *out != "" {
 		var page strings.Builder
@@ -402,7 +404,20 @@ func main() {
 		fmt.Fprintf(&page, "- ratios use **%s** (the process's CPU time per call, background goroutines included; "+
 			"ns/op is also shown: on a shared machine it counts time spent waiting for a CPU)\n\n", *metric)
 		page.WriteString(b.String())
+		if *notes != "" {
+			text, err := os.ReadFile(*notes)
+			if err != nil {
+				fatal(err)
+			}
+			page.WriteString("\n")
+			page.Write(text)
+		}
 		if err := os.WriteFile(*out, []byte(page.String()), 0o644); err != nil {
+			fatal(err)
+		}
+	}
+	if *readme != "" {
+		if err := updateReadme(*readme, rows, res); err != nil {
 			fatal(err)
 		}
 	}
@@ -436,4 +451,36 @@ func loadavg() string {
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "benchreport:", err)
 	os.Exit(2)
+}
+
+// The README's benchmark table lives between these markers; -readme rewrites it.
+const (
+	readmeStart = "<!-- bench:start (written by make bench; do not edit) -->"
+	readmeEnd   = "<!-- bench:end -->"
+)
+
+// updateReadme replaces the text between the markers in path with a short goals table.
+func updateReadme(path string, rows []row, res *results) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	text := string(data)
+	i := strings.Index(text, readmeStart)
+	j := strings.Index(text, readmeEnd)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no %q ... %q markers", path, readmeStart, readmeEnd)
+	}
+	var b strings.Builder
+	b.WriteString(readmeStart + "\n")
+	fmt.Fprintf(&b, "Measured %s on %s (%d CPUs, -cpu 1); logbridge / peer in CPU time, both in the same run:\n\n",
+		time.Now().UTC().Format("2006-01-02"), cmp.Or(res.header["cpu"], "an unknown CPU"), runtime.NumCPU())
+	b.WriteString("| case | ratio | goal | allocs/op | result |\n| --- | --- | --- | --- | --- |\n")
+	for _, r := range rows {
+		ratio, _, _ := strings.Cut(r.ratio, " (")
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.name, strings.Trim(ratio, "*"), r.goal, r.allocs, r.verdict)
+	}
+	b.WriteString("\n")
+	text = text[:i] + b.String() + text[j:]
+	return os.WriteFile(path, []byte(text), 0o644)
 }
