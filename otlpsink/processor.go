@@ -42,9 +42,6 @@ const (
 	EnvMaxExportBatchSize = "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"
 )
 
-// maxFreeBuffers is how many empty batch buffers the processor keeps for reuse after a burst.
-const maxFreeBuffers = 2
-
 // Retry backoff between attempts to export a batch.
 const (
 	retryInitial  = 100 * time.Millisecond
@@ -599,7 +596,9 @@ func (p *Processor) resolve(b *batch, err error, exported, rejected, failed uint
 	p.held -= len(b.recs)
 	delete(p.inflight, b)
 	clear(b.recs)
-	if len(p.free) < maxFreeBuffers {
+	// Keep enough empty buffers for a full queue, so a sustained burst allocates none: they
+	// hold no more memory than the queue bound allows anyway.
+	if len(p.free) <= p.cfg.maxQueue/p.cfg.batchSize {
 		p.free = append(p.free, b.recs[:0])
 	}
 	b.recs = nil
@@ -730,6 +729,9 @@ func (p *Processor) Shutdown(ctx context.Context) error {
 	}
 	p.stopAccepting()
 	p.mu.Lock()
+	// Records cut off by the deadline are counted as FailedShutdown by the workers (an export
+	// cancelled mid-flight) or below (still queued); the error reports both.
+	failedBefore := p.st.FailedShutdown
 	p.seal()
 	p.draining = true
 	p.work.Broadcast()
@@ -753,8 +755,8 @@ func (p *Processor) Shutdown(ctx context.Context) error {
 
 	p.mu.Lock()
 	p.closed = true
-	lost := uint64(p.held)
-	p.st.FailedShutdown += lost
+	p.st.FailedShutdown += uint64(p.held)
+	lost := p.st.FailedShutdown - failedBefore
 	p.held = 0
 	p.ready = nil
 	p.cur = nil
