@@ -35,23 +35,11 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 ## fuzz: run every fuzz target for FUZZTIME each, after its seed corpus (the f.Add seeds and
-## testdata/fuzz/<FuzzName>/). go test's -timeout does not cover fuzzing, so each run is killed
-## after FUZZTIME + FUZZ_SLACK seconds (when FUZZTIME is a whole number of s, m or h): a hang guard.
+## testdata/fuzz/<FuzzName>/), each run killed after FUZZTIME + FUZZ_SLACK seconds (a hang
+## guard: go test's -timeout does not cover fuzzing). See scripts/fuzz.sh.
 FUZZ_SLACK ?= 120
 fuzz:
-	@set -e; limit=0; \
-	if [[ '$(FUZZTIME)' =~ ^([0-9]+)([smh])$$ ]]; then \
-	  case $${BASH_REMATCH[2]} in s) unit=1;; m) unit=60;; h) unit=3600;; esac; \
-	  limit=$$(( $${BASH_REMATCH[1]} * unit + $(FUZZ_SLACK) )); \
-	fi; \
-	for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    rc=0; timeout -k 10 $$limit $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || rc=$$?; \
-	    if [ $$rc = 124 ] || [ $$rc = 137 ]; then echo "fuzz $$pkg $$f: still running after $$limit s, killed (hang)"; fi; \
-	    [ $$rc = 0 ]; \
-	  done; \
-	done
+	@GO='$(GO)' FUZZTIME='$(FUZZTIME)' FUZZ_SLACK='$(FUZZ_SLACK)' bash scripts/fuzz.sh
 
 ## bench: the benchmark program (bench/): logbridge beside tint, slog's handlers, otelslog and
 ## slog.NewMultiHandler of those, and delivery to a real collector, -cpu 1. The per-call cases run
