@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -307,6 +309,9 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 	if err != nil {
 		return namedExporter{}, err
 	}
+	if err := p.checkEndpoints(); err != nil {
+		return namedExporter{}, err
+	}
 	useDefault := !anyEnvSet(EnvLogsEndpoint, EnvEndpoint, envLogsInsecure, envInsecure,
 		envLogsCertificate, envCertificate, envLogsClientCert, envClientCertificate)
 	endpoint := firstEnv(EnvLogsEndpoint, EnvEndpoint)
@@ -334,6 +339,62 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 		}
 		return namedExporter{exp, "otlp http/protobuf to " + p.red.redactURL(endpoint), OTLPExportConcurrency}, nil
 	}
+}
+
+// checkEndpoints refuses an endpoint variable the exporters could not use. They would report
+// it and fall back to their own default (https://localhost:4318, or localhost:4317 for grpc),
+// sending records over TLS to a place nobody configured.
+func (p *Pipeline) checkEndpoints() error {
+	for _, name := range []string{EnvLogsEndpoint, EnvEndpoint} {
+		v := strings.TrimSpace(os.Getenv(name))
+		if v == "" {
+			continue
+		}
+		if problem := endpointProblem(v); problem != "" {
+			return fmt.Errorf("otlpsink: %s=%s: %s (want a URL such as http://collector:4318)", name, p.red.redact(withoutUserInfo(v)), problem)
+		}
+	}
+	return nil
+}
+
+// withoutUserInfo replaces the user info of a URL, parsable or not, with "REDACTED".
+func withoutUserInfo(v string) string {
+	i := strings.Index(v, "://")
+	if i < 0 {
+		return v
+	}
+	rest := v[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		return v[:i+3] + redacted + rest[at:]
+	}
+	return v
+}
+
+// endpointProblem says what makes v unusable as an OTLP endpoint URL, or "".
+func endpointProblem(v string) string {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the whole value, secrets included
+		}
+		return "not a URL: " + err.Error()
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "the scheme must be http or https"
+	case u.Hostname() == "":
+		return "no host"
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "bad port " + strconv.Quote(port)
+		}
+	}
+	return ""
 }
 
 func anyEnvSet(names ...string) bool { return firstEnv(names...) != "" }

@@ -437,3 +437,33 @@ func TestPipelineCallerProvider(t *testing.T) {
 		t.Errorf("%d records, want 2: the caller's provider must outlive the Pipeline", n)
 	}
 }
+
+// TestPipelineRefusesUnusableEndpoint: an endpoint the exporters could not use is an error
+// naming the variable, without the URL's user info, instead of a silent fall-back to the
+// exporters' own https default.
+func TestPipelineRefusesUnusableEndpoint(t *testing.T) {
+	tests := []struct{ name, value, want string }{
+		{otlpsink.EnvEndpoint, "http://127.0.0.1:notaport", "not a URL"},
+		{otlpsink.EnvEndpoint, "http://user:hunter2@127.0.0.1:99999", "bad port"},
+		{otlpsink.EnvLogsEndpoint, "collector:4318", "scheme"},
+		{otlpsink.EnvLogsEndpoint, "ftp://collector:4318", "scheme"},
+		{otlpsink.EnvEndpoint, "http://", "no host"},
+		{otlpsink.EnvEndpoint, "http://user:hunter2@exa mple.com", "not a URL"},
+	}
+	for _, proto := range []string{"http/protobuf", "grpc"} {
+		for _, tt := range tests {
+			t.Run(proto+" "+tt.value, func(t *testing.T) {
+				t.Setenv(otlpsink.EnvProtocol, proto)
+				t.Setenv(tt.name, tt.value)
+				p, err := otlpsink.NewPipeline(context.Background())
+				if err == nil {
+					_ = p.Shutdown(context.Background())
+					t.Fatalf("NewPipeline accepted %s=%s", tt.name, tt.value)
+				}
+				if !strings.Contains(err.Error(), tt.name) || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "hunter2") {
+					t.Errorf("error = %q, want it to name %s, say %q and hide the password", err, tt.name, tt.want)
+				}
+			})
+		}
+	}
+}
