@@ -86,14 +86,16 @@
 // Bounds:
 //
 //   - Memory: the processor holds at most OTEL_BLRP_MAX_QUEUE_SIZE records (default
-//     DefaultMaxQueueSize, 16384), queued and being exported together, plus two empty batch
-//     buffers kept for reuse. A record slot is about 600 bytes (5 attributes inline), plus
+//     DefaultMaxQueueSize, 16384), queued and being exported together, plus the empty batch
+//     buffers kept for reuse (at most a full queue's worth). A record slot is about 600 bytes (5 attributes inline), plus
 //     what the record's strings and overflow attributes use: measured, 1,000,000 records
 //     emitted to a dead collector grow the heap by about 10 MiB, however many are emitted.
 //   - Latency of a log call: when the queue is full and exports are succeeding, OnEmit waits
-//     for room, at most WithMaxBlock (DefaultMaxBlock, 1 s). A wait that times out marks the
-//     exporter as stalled; while it is stalled, or while exports are failing, a full queue
-//     drops at once, without waiting, until an export succeeds again. So a log call blocks
+//     for room, at most WithMaxBlock (DefaultMaxBlock, 1 s). A wait that times out with no
+//     export finishing during it marks the exporter as stalled; while it is stalled, or while
+//     exports are failing, a full queue drops at once, without waiting, until an export
+//     succeeds again. (A wait that times out while exports do finish, slowly, drops only its
+//     own record: the next calls wait again.) So a log call blocks
 //     at most 1 s, and only while the collector is taking records (a producer faster than
 //     the collector is slowed to its pace rather than losing records). With the collector
 //     down, once an export has failed, a full queue never blocks; with the collector hung,

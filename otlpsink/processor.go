@@ -324,7 +324,8 @@ type Processor struct {
 	progress chan struct{}     // closed and replaced when records leave the processor
 	kick     chan struct{}     // closed and replaced to cut retry backoffs short
 	failing  bool              // the latest export attempt failed
-	stalled  bool              // a log call timed out waiting for room; no export finished since
+	stalled  bool              // a log call timed out waiting for room and no export had finished for MaxBlock
+	lastDone time.Time         // when an export last succeeded
 	draining bool              // Shutdown sealed the last batch: workers exit once none is ready
 	closed   bool              // Shutdown finished: held records were counted as lost
 	st       Stats             // counters, guarded by mu
@@ -423,7 +424,8 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 
 // waitForRoom waits, with p.mu held (released while waiting), until the queue has room. It
 // waits only while exports are succeeding, and at most cfg.maxBlock; a wait that times out
-// marks the exporter stalled, so that later calls drop at once until an export succeeds.
+// with no export finishing during it marks the exporter stalled, so that later calls drop at
+// once until an export succeeds.
 func (p *Processor) waitForRoom() bool {
 	if p.failing || p.stalled || p.cfg.maxBlock <= 0 {
 		return false
@@ -448,7 +450,12 @@ func (p *Processor) waitForRoom() bool {
 			p.mu.Lock()
 			p.waiting--
 			if p.held >= p.cfg.maxQueue {
-				p.stalled = true
+				// This call gives up at its bound. Later calls drop at once only if exports
+				// have stopped finishing; a collector that is slow but working (or a starved
+				// CPU) keeps them waiting for room instead of dropping a whole run.
+				if time.Since(p.lastDone) >= p.cfg.maxBlock {
+					p.stalled = true
+				}
 				return false
 			}
 		}
@@ -592,6 +599,7 @@ func (p *Processor) resolve(b *batch, err error, exported, rejected, failed uint
 		p.failing = true
 	} else {
 		p.failing, p.stalled = false, false
+		p.lastDone = time.Now()
 	}
 	p.held -= len(b.recs)
 	delete(p.inflight, b)
