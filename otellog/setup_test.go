@@ -334,7 +334,8 @@ func TestOTelDiagnosticsRedacted(t *testing.T) {
 // handler is back in place once Setup returns.
 func TestOTelDiagnosticsRedactedNotInstalled(t *testing.T) {
 	const secret = "s3cr3t-password-value"
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://user:"+secret+"@127.0.0.1:notaport")
+	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%zz"+secret)
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
 	var mu sync.Mutex
 	var handled []string
 	prev := otel.GetErrorHandler()
@@ -350,7 +351,7 @@ func TestOTelDiagnosticsRedactedNotInstalled(t *testing.T) {
 	_ = b.Shutdown(ctx)
 	otel.Handle(errors.New("after setup"))
 	out := console.String()
-	if strings.Contains(out, secret) || !strings.Contains(out, "OTEL_EXPORTER_OTLP_ENDPOINT") {
+	if strings.Contains(out, secret) || !strings.Contains(out, "OTEL_EXPORTER_OTLP_HEADERS") {
 		t.Errorf("console shows the secret, or lacks the SDK's report:\n%s", out)
 	}
 	mu.Lock()

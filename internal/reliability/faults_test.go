@@ -346,8 +346,10 @@ func TestLostAnswerIsSentAgain(t *testing.T) {
 	for i := range first {
 		l.Info("served request", "seq", i)
 	}
-	if !waitFor(time.Minute, func() bool { return len(col.Logs()) >= first }) {
-		t.Fatalf("collector has %d records", len(col.Logs()))
+	// Wait until the exporter has the collector's answer, not just until the collector has the
+	// records: an answer still on its way through the proxy would be the one cut.
+	if !waitFor(time.Minute, func() bool { return len(col.Logs()) >= first && lb.Stats().OTLP.Exported >= first }) {
+		t.Fatalf("collector has %d records, %d exported", len(col.Logs()), lb.Stats().OTLP.Exported)
 	}
 	px.cut.Store(1) // the next answer is lost
 	for i := first; i < first+second; i++ {
