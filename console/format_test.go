@@ -2,7 +2,6 @@ package console
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -10,20 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 )
-
-func TestAppendDuration(t *testing.T) {
-	ds := []time.Duration{0, 1, 999, 1000, 1500, time.Millisecond, 1500 * time.Microsecond, time.Second,
-		90 * time.Second, 23 * time.Hour, -time.Minute, math.MaxInt64, math.MinInt64}
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 2000 {
-		ds = append(ds, time.Duration(r.Int64N(1<<50)-1<<49))
-	}
-	for _, d := range ds {
-		if got, want := string(appendDuration(nil, d)), d.String(); got != want {
-			t.Errorf("%d: got %q, want %q", int64(d), got, want)
-		}
-	}
-}
 
 func TestAppendRFC3339Millis(t *testing.T) {
 	zones := []*time.Location{time.UTC, time.FixedZone("x", -(3*3600 + 30*60)), time.FixedZone("y", 5*3600+45*60)}

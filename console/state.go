@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
 // state is the per-call scratch space of Handle and WithAttrs, pooled.
@@ -206,7 +207,7 @@ func (s *state) appendKindValue(b []byte, v slog.Value, kind slog.Kind, keyed bo
 	case slog.KindFloat64:
 		b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
 	case slog.KindDuration:
-		b = appendDuration(b, v.Duration())
+		b = valuefmt.AppendDuration(b, v.Duration())
 	case slog.KindTime:
 		b = appendRFC3339Millis(b, v.Time())
 	}
@@ -225,7 +226,7 @@ func (s *state) appendValueRaw(b []byte, v slog.Value) ([]byte, string) {
 	case slog.KindTime:
 		return appendRFC3339Millis(b, v.Time()), sgrTimeVal
 	case slog.KindDuration:
-		return appendDuration(b, v.Duration()), sgrDuration
+		return valuefmt.AppendDuration(b, v.Duration()), sgrDuration
 	case slog.KindAny, slog.KindLogValuer:
 		return s.appendAnyText(b, v.Any())
 	case slog.KindGroup:

@@ -162,7 +162,7 @@ func (s *state) appendTextValue(v slog.Value, k slog.Kind) {
 	case slog.KindBool:
 		s.buf = strconv.AppendBool(s.buf, v.Bool())
 	case slog.KindDuration:
-		s.buf = appendDuration(s.buf, v.Duration())
+		s.buf = valuefmt.AppendDuration(s.buf, v.Duration())
 	case slog.KindTime:
 		s.buf = appendRFC3339Millis(s.buf, v.Time())
 	case slog.KindAny, slog.KindLogValuer:
@@ -443,95 +443,4 @@ func appendLevel(b []byte, l slog.Level) []byte {
 		return append(b, "CRITICAL"...)
 	}
 	return append(b, config.LevelName(l)...)
-}
-
-// appendDuration appends d as d.String() does, without allocating (the algorithm of
-// time.Duration.String).
-func appendDuration(b []byte, d time.Duration) []byte {
-	var buf [32]byte
-	w := len(buf)
-	u := uint64(d)
-	neg := d < 0
-	if neg {
-		u = -u
-	}
-	if u < uint64(time.Second) {
-		var prec int
-		w--
-		buf[w] = 's'
-		w--
-		switch {
-		case u == 0:
-			buf[w] = '0'
-			return append(b, buf[w:]...)
-		case u < uint64(time.Microsecond):
-			prec = 0
-			buf[w] = 'n'
-		case u < uint64(time.Millisecond):
-			prec = 3
-			w--
-			copy(buf[w:], "µ")
-		default:
-			prec = 6
-			buf[w] = 'm'
-		}
-		w, u = fmtFrac(buf[:w], u, prec)
-		w = fmtInt(buf[:w], u)
-	} else {
-		w--
-		buf[w] = 's'
-		w, u = fmtFrac(buf[:w], u, 9)
-		w = fmtInt(buf[:w], u%60)
-		u /= 60
-		if u > 0 {
-			w--
-			buf[w] = 'm'
-			w = fmtInt(buf[:w], u%60)
-			u /= 60
-			if u > 0 {
-				w--
-				buf[w] = 'h'
-				w = fmtInt(buf[:w], u)
-			}
-		}
-	}
-	if neg {
-		w--
-		buf[w] = '-'
-	}
-	return append(b, buf[w:]...)
-}
-
-func fmtFrac(buf []byte, v uint64, prec int) (nw int, nv uint64) {
-	w := len(buf)
-	print := false
-	for range prec {
-		digit := v % 10
-		print = print || digit != 0
-		if print {
-			w--
-			buf[w] = byte(digit) + '0'
-		}
-		v /= 10
-	}
-	if print {
-		w--
-		buf[w] = '.'
-	}
-	return w, v
-}
-
-func fmtInt(buf []byte, v uint64) int {
-	w := len(buf)
-	if v == 0 {
-		w--
-		buf[w] = '0'
-	} else {
-		for v > 0 {
-			w--
-			buf[w] = byte(v%10) + '0'
-			v /= 10
-		}
-	}
-	return w
 }

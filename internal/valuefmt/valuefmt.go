@@ -8,6 +8,8 @@
 // the value is printed in the same layout by this package, with "<cycle>" where fmt would
 // print a map or slice again that it is already inside, and "<max-depth-exceeded>" below
 // MaxDepth levels (the marker logbridge's OTLP sink uses too).
+//
+// AppendDuration writes a time.Duration as its String method does, without allocating.
 package valuefmt
 
 import (
