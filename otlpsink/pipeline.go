@@ -180,7 +180,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 	res := c.res
 	if res == nil {
 		var err error
-		res, err = detectResource(ctx, c.serviceName)
+		res, err = DetectResource(ctx, c.serviceName)
 		if err != nil {
 			p.diags = append(p.diags, config.Diagnostic{Source: "resource detection (" + resourceEnvNames + ")",
 				Problem: p.red.redact(err.Error()) + "; the attributes that could be read apply"})
@@ -408,10 +408,12 @@ func firstEnv(names ...string) string {
 	return ""
 }
 
-// detectResource builds the resource: service.name from the executable (or name), the
-// telemetry SDK, process and host attributes, then OTEL_RESOURCE_ATTRIBUTES and
-// OTEL_SERVICE_NAME, which win.
-func detectResource(ctx context.Context, name string) (*resource.Resource, error) {
+// DetectResource builds the resource a Pipeline uses unless given one: service.name from name
+// (the executable's base name when empty), the telemetry SDK, process and host attributes,
+// then OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME, which win. A program exporting traces
+// too can give its TracerProvider the same resource, so that logs and traces match by
+// service.name.
+func DetectResource(ctx context.Context, name string) (*resource.Resource, error) {
 	if name == "" {
 		name = executableName()
 	}

@@ -122,7 +122,8 @@ func run(args []string, stderr io.Writer) int {
 	if o.drive.baseURL != "" {
 		serviceName = "httpserver-driver"
 	}
-	res, err := newResource(ctx, serviceName)
+	// Logs and traces carry the same resource, so Grafana can match them by service_name.
+	res, err := otlpsink.DetectResource(ctx, serviceName)
 	if err != nil {
 		// Partial resources are usable: the attributes that could be read apply.
 		fmt.Fprintln(stderr, "httpserver: resource:", err)

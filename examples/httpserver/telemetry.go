@@ -9,7 +9,6 @@ import (
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/logbridge/logbridge/otlpsink"
 )
@@ -32,22 +31,6 @@ const (
 	envClientCert       = "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"
 	envServiceName      = "OTEL_SERVICE_NAME"
 )
-
-// newResource describes this process for both signals: service.name (serviceName unless
-// OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise), the SDK, the process and the
-// host. Logs and traces carry the same resource, so Grafana can match them by service_name.
-func newResource(ctx context.Context, serviceName string) (*resource.Resource, error) {
-	return resource.New(ctx,
-		resource.WithAttributes(semconv.ServiceName(serviceName)),
-		resource.WithTelemetrySDK(),
-		resource.WithProcessPID(),
-		resource.WithProcessExecutableName(),
-		resource.WithProcessRuntimeName(),
-		resource.WithProcessRuntimeVersion(),
-		resource.WithHost(),
-		resource.WithFromEnv(),
-	)
-}
 
 // newTracerProvider builds the TracerProvider from the same OTEL_* variables the logs
 // pipeline reads, with the same defaults: OTLP over http/protobuf to http://localhost:4318
