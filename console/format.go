@@ -180,18 +180,26 @@ func appendSafe(b []byte, s string) []byte {
 			i = j + 1
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[j:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = appendEscapedByte(b, c)
-		case unsafeRune(r):
-			b = appendEscapedRune(b, r)
-		default:
-			b = append(b, s[j:j+size]...)
-		}
+		var size int
+		b, size = appendRuneSafe(b, s, j)
 		i = j + size
 	}
 	return b
+}
+
+// appendRuneSafe appends the non-ASCII rune at s[j], escaped when it is invalid UTF-8 or
+// unsafe to show (see unsafeRune), and returns its size in s.
+func appendRuneSafe(b []byte, s string, j int) ([]byte, int) {
+	r, size := utf8.DecodeRuneInString(s[j:])
+	switch {
+	case r == utf8.RuneError && size == 1:
+		b = appendEscapedByte(b, s[j])
+	case unsafeRune(r):
+		b = appendEscapedRune(b, r)
+	default:
+		b = append(b, s[j:j+size]...)
+	}
+	return b, size
 }
 
 // appendClockMillis appends t in the default layout "15:04:05.000", by hand. The clock of

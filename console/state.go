@@ -309,15 +309,8 @@ func (s *state) appendText(b []byte, t string) []byte {
 			i = j + 1
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(t[j:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = appendEscapedByte(b, c)
-		case unsafeRune(r):
-			b = appendEscapedRune(b, r)
-		default:
-			b = append(b, t[j:j+size]...)
-		}
+		var size int
+		b, size = appendRuneSafe(b, t, j)
 		i = j + size
 	}
 	return b
