@@ -422,7 +422,8 @@ func (p *parser) peek() byte {
 
 // end checks that nothing but space follows the value.
 func (p *parser) end() error {
-	if p.err == nil && p.peek() != 0 {
+	// peek returns 0 at the end and for a NUL byte alike: the position tells them apart.
+	if p.peek(); p.err == nil && p.i < len(p.b) {
 		p.fail("data after the value")
 	}
 	return p.err
