@@ -57,20 +57,12 @@ func appendJSONEscaped(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r < 0xa0: // C1 controls
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
-		case r == '\u2028' || r == '\u2029' || isBidiControl(r):
-			b = append(b, s[start:i]...)
-			b = appendU4(b, r)
-		default:
+		if !jsonRuneEscaped(r, size) {
 			i += size
 			continue
 		}
+		b = append(b, s[start:i]...)
+		b = appendJSONRuneEscape(b, r, size)
 		i += size
 		start = i
 	}
@@ -199,6 +191,23 @@ func isBidiControl(r rune) bool {
 	return r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
+// jsonRuneEscaped reports whether the non-ASCII rune r (size bytes long in the input) is
+// escaped in a line: invalid UTF-8, a C1 control, U+2028/U+2029 or a bidirectional control.
+func jsonRuneEscaped(r rune, size int) bool {
+	return r == utf8.RuneError && size == 1 || r < 0xa0 || r == '\u2028' || r == '\u2029' || isBidiControl(r)
+}
+
+// appendJSONRuneEscape appends the escape of a rune jsonRuneEscaped says is escaped.
+func appendJSONRuneEscape(b []byte, r rune, size int) []byte {
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return append(b, `\ufffd`...)
+	case r < 0xa0: // C1 controls
+		return append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+	}
+	return appendU4(b, r)
+}
+
 // appendU4 appends the JSON escape \uXXXX of r, a rune of the Basic Multilingual Plane.
 func appendU4(b []byte, r rune) []byte {
 	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
@@ -222,20 +231,12 @@ func appendJSONSanitized(b, src []byte) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRune(src[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, src[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r < 0xa0:
-			b = append(b, src[start:i]...)
-			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
-		case r == '\u2028' || r == '\u2029' || isBidiControl(r):
-			b = append(b, src[start:i]...)
-			b = appendU4(b, r)
-		default:
+		if !jsonRuneEscaped(r, size) {
 			i += size
 			continue
 		}
+		b = append(b, src[start:i]...)
+		b = appendJSONRuneEscape(b, r, size)
 		i += size
 		start = i
 	}
