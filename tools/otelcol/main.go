@@ -6,7 +6,8 @@
 //
 //	receivers:  otlp
 //	processors: batch, memory_limiter, resource
-//	exporters:  file, debug, otlp_grpc (alias otlp), otlp_http (alias otlphttp), nop
+//	exporters:  file, debug, otlp_grpc (alias otlp), otlp_http (alias otlphttp), nop,
+//	            prometheusremotewrite
 //	extensions: bearertokenauth, health_check, zpages
 //
 // Build it with `make otelcol` (or `cd tools/otelcol && go build`); the
@@ -19,6 +20,7 @@ import (
 	"os"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/exporter/prometheusremotewriteexporter"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/extension/bearertokenauthextension"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/resourceprocessor"
@@ -94,6 +96,7 @@ func components() (otelcol.Factories, error) {
 		otlpexporter.NewFactory(),
 		otlphttpexporter.NewFactory(),
 		nopexporter.NewFactory(),
+		prometheusremotewriteexporter.NewFactory(),
 	); err != nil {
 		return f, err
 	}
