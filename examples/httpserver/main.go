@@ -28,9 +28,19 @@
 // transport, so client spans join the service's traces. It exits 1 if any request got an
 // unexpected status.
 //
-// Spans and logs go to OTLP over http/protobuf at http://localhost:4318 unless the standard
-// OTEL_* variables say otherwise (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME,
-// OTEL_SDK_DISABLED, ...; logs may also use grpc, this example's traces only http/protobuf). Logging reads the DEMO_* variables: DEMO_LOGGING="inference=debug",
+// # Metrics
+//
+// The service records the request metrics of otelhttp (http.server.request.duration and the
+// body sizes; the driver http.client.request.duration) and, for its fake inference, the
+// GenAI metrics of the semantic conventions: the gen_ai.client.token.usage histogram (by
+// gen_ai.token.type input and output, with gen_ai.operation.name, gen_ai.provider.name and
+// gen_ai.request.model) and gen_ai.client.operation.duration. They go through the global
+// MeterProvider, which logbridge's own pipeline metrics use as well.
+//
+// Spans, metrics and logs go to OTLP over http/protobuf at http://localhost:4318 unless the
+// standard OTEL_* variables say otherwise (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME,
+// OTEL_SDK_DISABLED, OTEL_METRICS_EXPORTER, OTEL_METRIC_EXPORT_INTERVAL, ...; logs may also
+// use grpc, this example's traces and metrics only http/protobuf). Logging reads the DEMO_* variables: DEMO_LOGGING="inference=debug",
 // DEMO_LOG_FILE=/tmp/httpserver.log and the rest of logbridge's settings. The listen address
 // is -addr, else $DEMO_ADDR, else 127.0.0.1:8080. SIGINT or SIGTERM shut the service down
 // gracefully: in-flight requests finish, then spans and logs are flushed.
@@ -52,6 +62,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/logbridge/logbridge/otellog"
@@ -135,6 +146,16 @@ func run(args []string, stderr io.Writer) int {
 	}
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagator)
+	// Metrics: the global MeterProvider, so that otelhttp's request metrics and logbridge's
+	// pipeline metrics use it too. Set before otellog.Setup, which takes the global one.
+	mp, metricDest, err := newMeterProvider(ctx, res)
+	if err != nil {
+		fmt.Fprintln(stderr, "httpserver:", err)
+		_ = tp.Shutdown(context.Background())
+		return 1
+	}
+	otel.SetMeterProvider(mp)
+	defer shutdownMeterProvider(mp, stderr) // deferred first: runs after flush, so it exports the flush's counts too
 
 	// One resource for both signals, so that logs and spans name the same service.
 	lb, err := otellog.Setup(ctx,
@@ -149,6 +170,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 	log := lb.MustLogger(loggerMain, catServer)
 	defer flush(log, lb, tp)
+	log.Info("exporting metrics", "metrics", metricDest)
 
 	if o.drive.baseURL != "" {
 		d := newDriver(o.drive, lb.MustLogger(loggerDriver, catDriver), log, tp)
@@ -216,6 +238,17 @@ func flush(log *slog.Logger, lb *otellog.Bridge, tp *sdktrace.TracerProvider) {
 	defer cancel()
 	if err := lb.Shutdown(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "httpserver: flushing logs:", err)
+	}
+}
+
+// shutdownMeterProvider exports the metrics not yet exported and stops the MeterProvider,
+// within half of shutdownTimeout. It runs after the logging bridge has shut down, so it
+// reports on stderr.
+func shutdownMeterProvider(mp *sdkmetric.MeterProvider, stderr io.Writer) {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout/2)
+	defer cancel()
+	if err := mp.Shutdown(ctx); err != nil {
+		fmt.Fprintln(stderr, "httpserver: flushing metrics:", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -90,10 +91,11 @@ type service struct {
 	tracer  trace.Tracer
 	tp      trace.TracerProvider
 	latency time.Duration // simulated work per step
+	metrics *inferenceMetrics
 }
 
 func newService(lb *otellog.Bridge, tp trace.TracerProvider, latency time.Duration) *service {
-	return &service{
+	s := &service{
 		http:      lb.MustLogger(loggerHTTP, catServer),
 		inference: lb.MustLogger(loggerInference, catInference),
 		safety:    lb.MustLogger(loggerSafety, catSafety),
@@ -102,6 +104,11 @@ func newService(lb *otellog.Bridge, tp trace.TracerProvider, latency time.Durati
 		tp:        tp,
 		latency:   latency,
 	}
+	var err error
+	if s.metrics, err = newInferenceMetrics(otel.GetMeterProvider()); err != nil {
+		s.inference.Warn("inference metrics unavailable", "error", err)
+	}
+	return s
 }
 
 // propagator carries the trace context between the driver and the service.
@@ -339,12 +346,13 @@ func (s *service) generate(ctx context.Context, prompt, toolResult string) (stri
 		reply += " (tool said: " + toolResult + ")"
 	}
 	out := len(strings.Fields(reply))
+	s.metrics.record(ctx, in, out, time.Since(start))
 	span.SetAttributes(
-		attribute.String("gen_ai.request.model", "demo-small"),
+		attribute.String("gen_ai.request.model", genAIModel),
 		attribute.Int("gen_ai.usage.input_tokens", in),
 		attribute.Int("gen_ai.usage.output_tokens", out),
 	)
-	s.inference.InfoContext(ctx, "generation [green]done[/green]", "model", "demo-small",
+	s.inference.InfoContext(ctx, "generation [green]done[/green]", "model", genAIModel,
 		"input_tokens", in, "output_tokens", out, "duration", time.Since(start))
 	return reply, nil
 }

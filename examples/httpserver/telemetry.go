@@ -32,47 +32,85 @@ const (
 	envServiceName      = "OTEL_SERVICE_NAME"
 )
 
-// newTracerProvider builds the TracerProvider from the same OTEL_* variables the logs
-// pipeline reads, with the same defaults: OTLP over http/protobuf to http://localhost:4318
-// unless an endpoint, insecure or certificate variable says otherwise (the Go exporter alone
-// would default to https). OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none keep spans
-// (and so trace ids in the logs) but export nothing. It returns a description of where spans
-// go, for the start-up log line.
-func newTracerProvider(ctx context.Context, res *resource.Resource) (*sdktrace.TracerProvider, string, error) {
-	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+// signalVars names the OTEL_* variables that say where one signal goes: the signal's own
+// (OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_TRACES_*) and, after them, the general ones.
+type signalVars struct {
+	exporter                                       string // OTEL_<SIGNAL>S_EXPORTER
+	protocol, endpoint, insecure, cert, clientCert string // OTEL_EXPORTER_OTLP_<SIGNAL>S_*
+}
+
+// traceVars are the variables of the traces signal.
+var traceVars = signalVars{
+	exporter: envTracesExporter, protocol: envTracesProtocol, endpoint: envTracesEndpoint,
+	insecure: envTracesInsecure, cert: envTracesCert, clientCert: envTracesClientCert,
+}
+
+// exportPlan is what the variables of one signal decide.
+type exportPlan struct {
+	off  string // why nothing is exported ("disabled by OTEL_SDK_DISABLED", "OTEL_TRACES_EXPORTER=none"); "" to export
+	dest string // where to, redacted, for the start-up line
+	// specDefault: no endpoint, insecure or certificate variable is set, so the exporter
+	// must be told the specification's plain-http default (the Go exporters alone would
+	// use https).
+	specDefault bool
+}
+
+// planExport reads the variables of one signal the way the logs pipeline reads its own:
+// OTEL_SDK_DISABLED=true or the exporter variable "none" export nothing; otherwise OTLP
+// over http/protobuf (the only protocol this example's traces and metrics speak) to the
+// endpoint variable, else to http://localhost:4318.
+func planExport(v signalVars) (exportPlan, error) {
 	if strings.EqualFold(strings.TrimSpace(os.Getenv(envSDKDisabled)), "true") {
-		return sdktrace.NewTracerProvider(opts...), "disabled by " + envSDKDisabled, nil
+		return exportPlan{off: "disabled by " + envSDKDisabled}, nil
 	}
-	switch exp := strings.ToLower(strings.TrimSpace(os.Getenv(envTracesExporter))); exp {
+	switch exp := strings.ToLower(strings.TrimSpace(os.Getenv(v.exporter))); exp {
 	case "", "otlp":
 	case "none":
-		return sdktrace.NewTracerProvider(opts...), envTracesExporter + "=none", nil
+		return exportPlan{off: v.exporter + "=none"}, nil
 	default:
-		return nil, "", fmt.Errorf("%s=%q: this example supports otlp or none", envTracesExporter, exp)
+		return exportPlan{}, fmt.Errorf("%s=%q: this example supports otlp or none", v.exporter, exp)
 	}
-	for _, name := range []string{envTracesProtocol, envProtocol} {
-		v := strings.ToLower(strings.TrimSpace(os.Getenv(name)))
-		if v == "" {
+	for _, name := range []string{v.protocol, envProtocol} {
+		p := strings.ToLower(strings.TrimSpace(os.Getenv(name)))
+		if p == "" {
 			continue
 		}
-		if v != otlpsink.ProtocolHTTPProtobuf {
-			return nil, "", fmt.Errorf("%s=%q: this example exports traces over %s only", name, v, otlpsink.ProtocolHTTPProtobuf)
+		if p != otlpsink.ProtocolHTTPProtobuf {
+			return exportPlan{}, fmt.Errorf("%s=%q: this example exports over %s only", name, p, otlpsink.ProtocolHTTPProtobuf)
 		}
 		break
 	}
+	plan := exportPlan{dest: firstEnv(v.endpoint, envEndpoint)}
+	if plan.dest == "" && firstEnv(v.insecure, envInsecure, v.cert, envCert, v.clientCert, envClientCert) == "" {
+		plan.specDefault, plan.dest = true, otlpsink.DefaultHTTPEndpoint
+	}
+	plan.dest = "otlp http/protobuf to " + redactURL(plan.dest)
+	return plan, nil
+}
+
+// newTracerProvider builds the TracerProvider from the same OTEL_* variables the logs
+// pipeline reads, with the same defaults (planExport). Without export it keeps spans (and
+// so trace ids in the logs) but exports nothing. It returns a description of where spans
+// go, for the start-up log line.
+func newTracerProvider(ctx context.Context, res *resource.Resource) (*sdktrace.TracerProvider, string, error) {
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+	plan, err := planExport(traceVars)
+	if err != nil {
+		return nil, "", err
+	}
+	if plan.off != "" {
+		return sdktrace.NewTracerProvider(opts...), plan.off, nil
+	}
 	var expOpts []otlptracehttp.Option
-	dest := firstEnv(envTracesEndpoint, envEndpoint)
-	if dest == "" && firstEnv(envTracesInsecure, envInsecure, envTracesCert, envCert, envTracesClientCert, envClientCert) == "" {
-		// The specification's default, which the logs pipeline uses too.
+	if plan.specDefault {
 		expOpts = append(expOpts, otlptracehttp.WithInsecure())
-		dest = otlpsink.DefaultHTTPEndpoint
 	}
 	exp, err := otlptracehttp.New(ctx, expOpts...)
 	if err != nil {
 		return nil, "", fmt.Errorf("otlp trace exporter: %w", err)
 	}
 	opts = append(opts, sdktrace.WithBatcher(exp))
-	return sdktrace.NewTracerProvider(opts...), "otlp http/protobuf to " + redactURL(dest), nil
+	return sdktrace.NewTracerProvider(opts...), plan.dest, nil
 }
 
 // firstEnv returns the first of the variables that is set and not blank.
