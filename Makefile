@@ -19,8 +19,10 @@ quickstart:
 	$(GO) run ./examples/quickstart
 
 ## test: the full suite: lint, deploy/ validation, unit + e2e tests under -race against a real
-## collector, short fuzzing.
+## collector (and, for deploy/'s metrics path, a real Prometheus: Debian's package, installed
+## if missing), short fuzzing.
 test: lint otelcol validate-deploy
+	@bash scripts/install-prometheus.sh
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(MAKE) fuzz FUZZTIME=5s
 
@@ -95,10 +97,11 @@ COMPOSE = $(shell docker compose version >/dev/null 2>&1 && echo "docker compose
 DEMO_ADDR ?= 127.0.0.1:8080
 DEMO_ROUNDS ?= 20
 
-## stack-up: start the collector, Loki, Tempo and Grafana (http://localhost:3000). Needs Docker.
+## stack-up: start the collector, Loki, Tempo, Prometheus and Grafana (http://localhost:3000).
+## Needs Docker.
 stack-up:
 	$(COMPOSE) up -d
-	@echo "Grafana: http://localhost:3000   OTLP: localhost:4318 (http), localhost:4317 (grpc)"
+	@echo "Grafana: http://localhost:3000   OTLP: localhost:4318 (http), localhost:4317 (grpc)   Prometheus: http://localhost:9090"
 
 ## stack-down: stop the stack, demo services included (data volumes stay; add -v to drop them).
 stack-down:

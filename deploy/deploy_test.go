@@ -124,13 +124,17 @@ type panel struct {
 	Targets    []target       `json:"targets"`
 	Panels     []panel        `json:"panels"` // rows hold panels
 	Options    map[string]any `json:"options"`
+	// FieldConfig holds, under defaults, the data links of the panel's series.
+	FieldConfig map[string]any `json:"fieldConfig"`
 }
 
 type target struct {
 	RefID      string         `json:"refId"`
 	Datasource *datasourceRef `json:"datasource"`
-	Expr       string         `json:"expr"`  // Loki
+	Expr       string         `json:"expr"`  // Loki, Prometheus
 	Query      string         `json:"query"` // Tempo (TraceQL)
+	// LegendFormat names series from their labels ({{label}}); Loki and Prometheus.
+	LegendFormat string `json:"legendFormat"`
 }
 
 type datasourceRef struct {
@@ -175,23 +179,42 @@ func allPanels(ps []panel) []panel {
 	return out
 }
 
-// lokiQueries returns every Loki expression of the dashboard.
-func lokiQueries(t *testing.T, d dashboard) []string {
+// panelTarget is a query of a panel.
+type panelTarget struct {
+	panel  panel
+	target target
+}
+
+// targetsOn returns the dashboard's queries on data sources of type typ (a target's own data
+// source, else its panel's), failing the test for one without an expression.
+func targetsOn(t *testing.T, d dashboard, typ string) []panelTarget {
 	t.Helper()
-	var out []string
+	var out []panelTarget
 	for _, p := range allPanels(d.Panels) {
 		for _, tg := range p.Targets {
 			ds := tg.Datasource
 			if ds == nil {
 				ds = p.Datasource
 			}
-			if ds != nil && ds.Type == "loki" {
-				if strings.TrimSpace(tg.Expr) == "" {
-					t.Errorf("panel %q: Loki target %s has no expression", p.Title, tg.RefID)
-				}
-				out = append(out, tg.Expr)
+			if ds == nil || ds.Type != typ {
+				continue
 			}
+			if strings.TrimSpace(tg.Expr) == "" {
+				t.Errorf("panel %q: %s target %s has no expression", p.Title, typ, tg.RefID)
+				continue
+			}
+			out = append(out, panelTarget{p, tg})
 		}
+	}
+	return out
+}
+
+// lokiQueries returns every Loki expression of the dashboard.
+func lokiQueries(t *testing.T, d dashboard) []string {
+	t.Helper()
+	var out []string
+	for _, pt := range targetsOn(t, d, "loki") {
+		out = append(out, pt.target.Expr)
 	}
 	return out
 }
@@ -574,6 +597,9 @@ func TestEndpointsMatchServices(t *testing.T) {
 	var col struct {
 		Exporters map[string]struct {
 			Endpoint string `yaml:"endpoint"`
+			HTTP     struct {
+				Endpoint string `yaml:"endpoint"`
+			} `yaml:"http"` // prometheus_remote_write
 		} `yaml:"exporters"`
 		Service struct {
 			Pipelines map[string]struct {
@@ -606,9 +632,16 @@ func TestEndpointsMatchServices(t *testing.T) {
 	}
 	loadYAML(t, tempoConfig, &tp)
 	_, tempoGRPC, _ := net.SplitHostPort(tp.Distributor.Receivers.OTLP.Protocols.GRPC.Endpoint)
+	promPort := "9090" // Prometheus' default, unless its command says otherwise
+	for _, a := range c.Services["prometheus"].Command {
+		if v, ok := strings.CutPrefix(a, "--web.listen-address="); ok {
+			_, promPort, _ = net.SplitHostPort(v)
+		}
+	}
 	listens := map[string][]string{
-		"loki":  {fmt.Sprint(lk.Server.HTTPListenPort)},
-		"tempo": {fmt.Sprint(tp.Server.HTTPListenPort), tempoGRPC},
+		"loki":       {fmt.Sprint(lk.Server.HTTPListenPort)},
+		"tempo":      {fmt.Sprint(tp.Server.HTTPListenPort), tempoGRPC},
+		"prometheus": {promPort},
 	}
 
 	hostPort := func(where, endpoint string) (string, string) {
@@ -650,6 +683,17 @@ func TestEndpointsMatchServices(t *testing.T) {
 	}
 	if e := exporterOf("traces", "otlp_grpc/"); e != "" {
 		checkTarget("exporter "+e, col.Exporters[e].Endpoint)
+	}
+	// Metrics to Prometheus' remote-write receiver, which its command turns on.
+	if e := exporterOf("metrics", "prometheus_remote_write"); e != "" {
+		ep := col.Exporters[e].HTTP.Endpoint
+		checkTarget("exporter "+e, ep)
+		if !strings.HasSuffix(ep, "/api/v1/write") {
+			t.Errorf("exporter %s: endpoint %s, want Prometheus' remote-write receiver, .../api/v1/write", e, ep)
+		}
+		if !slices.Contains(c.Services["prometheus"].Command, "--web.enable-remote-write-receiver") {
+			t.Errorf("prometheus runs %v, without --web.enable-remote-write-receiver", c.Services["prometheus"].Command)
+		}
 	}
 	// Grafana's data sources.
 	var p provisioning
