@@ -32,6 +32,9 @@ type Config struct {
 	Console   ConsoleConfig
 	File      FileConfig
 	OTLP      OTLPConfig
+	// Baggage lists the OpenTelemetry baggage keys whose members are added to every record
+	// logged with a context holding them (never all baggage: it crosses trust boundaries).
+	Baggage []string
 }
 
 // ConsoleConfig configures the console sink (stderr).

@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 )
 
@@ -24,6 +25,7 @@ const (
 	EnvFileCompress    = "LOG_FILE_COMPRESS" // gzip rotated files
 	EnvOTLP            = "LOG_OTLP"          // OTLP sink on or off
 	EnvOTLPLevel       = "LOG_OTLP_LEVEL"    // OTLP sink's own minimum level
+	EnvBaggage         = "LOG_BAGGAGE"       // baggage keys added to records: tenant,user.id
 	envPrefixSeparator = "_"
 )
 
@@ -84,6 +86,13 @@ var Settings = []Setting{
 	{EnvFileCompress, "file.compress", "gzip rotated files (true/false)", boolSetter(func(c *Config, b bool) { c.File.Compress = b })},
 	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
 	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
+	{EnvBaggage, "baggage", "OpenTelemetry baggage keys added as attributes to records logged with a context holding them, comma-separated (tenant,user.id); never all baggage", func(c *Config, v string) string {
+		keys, p := parseKeyList(v)
+		if p == "" {
+			c.Baggage = keys
+		}
+		return p
+	}},
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) string {
@@ -138,4 +147,20 @@ func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []
 		}
 	}
 	return diags
+}
+
+// parseKeyList parses a comma-separated list of keys; an empty list is valid (none).
+func parseKeyList(v string) ([]string, string) {
+	var keys []string
+	for k := range strings.SplitSeq(v, ",") {
+		k = strings.TrimSpace(k)
+		switch {
+		case k == "":
+			continue
+		case strings.ContainsAny(k, " \t\"=;"):
+			return nil, "bad key " + strconv.Quote(k) + " (want keys separated by commas)"
+		}
+		keys = append(keys, k)
+	}
+	return keys, ""
 }
