@@ -22,10 +22,13 @@ const (
 	EnvFileMaxSizeMB   = "LOG_FILE_MAX_SIZE_MB" // rotate at this size
 	EnvFileMaxBackups  = "LOG_FILE_MAX_BACKUPS" // rotated files to keep
 	EnvFileMaxAgeDays  = "LOG_FILE_MAX_AGE_DAYS"
-	EnvFileCompress    = "LOG_FILE_COMPRESS" // gzip rotated files
-	EnvOTLP            = "LOG_OTLP"          // OTLP sink on or off
-	EnvOTLPLevel       = "LOG_OTLP_LEVEL"    // OTLP sink's own minimum level
-	EnvBaggage         = "LOG_BAGGAGE"       // baggage keys added to records: tenant,user.id
+	EnvFileCompress    = "LOG_FILE_COMPRESS"  // gzip rotated files
+	EnvOTLP            = "LOG_OTLP"           // OTLP sink on or off
+	EnvOTLPLevel       = "LOG_OTLP_LEVEL"     // OTLP sink's own minimum level
+	EnvBaggage         = "LOG_BAGGAGE"        // baggage keys added to records: tenant,user.id
+	EnvConsoleFormat   = "LOG_CONSOLE_FORMAT" // console format: text or json
+	EnvConsoleStream   = "LOG_CONSOLE_STREAM" // console stream: stderr or stdout
+	EnvLevelStyle      = "LOG_LEVEL_STYLE"    // level key and names in JSON lines: slog, gcp or ecs
 	envPrefixSeparator = "_"
 )
 
@@ -86,6 +89,27 @@ var Settings = []Setting{
 	{EnvFileCompress, "file.compress", "gzip rotated files (true/false)", boolSetter(func(c *Config, b bool) { c.File.Compress = b })},
 	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
 	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
+	{EnvConsoleFormat, "console.format", "console format: text (colored, for people) or json (one JSON object per line, the file's JSON grammar: for containers)", func(c *Config, v string) string {
+		f, p := parseChoice(v, FormatText, FormatJSON)
+		if p == "" {
+			c.Console.Format = f
+		}
+		return p
+	}},
+	{EnvConsoleStream, "console.stream", "console stream: stderr or stdout", func(c *Config, v string) string {
+		st, p := parseChoice(v, StreamStderr, StreamStdout)
+		if p == "" {
+			c.Console.Stream = st
+		}
+		return p
+	}},
+	{EnvLevelStyle, "level_style", "level key and names in JSON lines (console and file): slog (level: INFO), gcp (severity: INFO, WARNING...) or ecs (log.level: info)", func(c *Config, v string) string {
+		st, p := parseChoice(v, LevelStyleSlog, LevelStyleGCP, LevelStyleECS)
+		if p == "" {
+			c.LevelStyle = st
+		}
+		return p
+	}},
 	{EnvBaggage, "baggage", "OpenTelemetry baggage keys added as attributes to records logged with a context holding them, comma-separated (tenant,user.id); never all baggage", func(c *Config, v string) string {
 		keys, p := parseKeyList(v)
 		if p == "" {
