@@ -77,8 +77,10 @@ func (g *logger) log(l slog.Level, msg func() string) {
 	_ = g.h.Handle(ctx, slog.NewRecord(time.Now(), l, msg(), pcs[0]))
 }
 
-func sprint(args []any) func() string   { return func() string { return fmt.Sprint(args...) } }
-func sprintln(args []any) func() string { return func() string { return trimNewline(fmt.Sprintln(args...)) } }
+func sprint(args []any) func() string { return func() string { return fmt.Sprint(args...) } }
+func sprintln(args []any) func() string {
+	return func() string { return trimNewline(fmt.Sprintln(args...)) }
+}
 func sprintf(format string, args []any) func() string {
 	return func() string { return fmt.Sprintf(format, args...) }
 }
