@@ -54,7 +54,7 @@ func BenchmarkContextAttrs(b *testing.B) {
 	two := []slog.Attr{slog.String("request_id", "req-7"), slog.String("tenant", "acme")}
 	bag, _ := baggage.Parse("tenant=acme,user.id=u42")
 	ctx := context.WithValue(context.Background(), requestKey{}, two)
-	ctxNothing := context.WithValue(context.Background(), struct{}{}, 1)
+	ctxNothing := context.WithValue(context.Background(), otherKey{}, 1)
 	for _, bc := range []struct {
 		name     string
 		ctx      context.Context

@@ -16,6 +16,9 @@ import (
 
 type requestKey struct{}
 
+// otherKey is a context key WithContextAttrs functions do not look for.
+type otherKey struct{}
+
 // requestAttrs is the pattern WithContextAttrs documents: the attributes are made once per
 // request and kept in the context, so taking them costs no allocation per record.
 func requestAttrs(ctx context.Context) []slog.Attr {
@@ -117,7 +120,7 @@ func TestContextAttrsAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocations differ under -race")
 	}
-	ctx := withBaggage(t, context.WithValue(context.Background(), struct{}{}, 1), "session", "s")
+	ctx := withBaggage(t, context.WithValue(context.Background(), otherKey{}, 1), "session", "s")
 	c := newContextAttrs([]func(context.Context) []slog.Attr{requestAttrs}, []string{"tenant", "user.id"})
 	var r slog.Record
 	if n := testing.AllocsPerRun(100, func() {

@@ -85,7 +85,7 @@ func fromChain(err error, budget *int) []uintptr {
 		if pcs := carried(err); pcs != nil {
 			found = pcs
 		}
-		next, joined := unwrap(err)
+		joined, next := unwrap(err)
 		for _, e := range joined {
 			if pcs := fromChain(e, budget); pcs != nil {
 				return pcs
@@ -99,19 +99,19 @@ func fromChain(err error, budget *int) []uintptr {
 // Has reports whether err's chain carries a stack.
 func Has(err error) bool { return len(FromError(err)) > 0 }
 
-// unwrap returns what err wraps: its Unwrap() error, or its Unwrap() []error. A panicking
+// unwrap returns what err wraps: its Unwrap() []error, or its Unwrap() error. A panicking
 // Unwrap ends the chain.
-func unwrap(err error) (next error, joined []error) {
+func unwrap(err error) (joined []error, next error) {
 	defer func() {
 		if recover() != nil {
-			next, joined = nil, nil
+			joined, next = nil, nil
 		}
 	}()
 	switch x := err.(type) {
 	case interface{ Unwrap() error }:
-		return x.Unwrap(), nil
-	case interface{ Unwrap() []error }:
 		return nil, x.Unwrap()
+	case interface{ Unwrap() []error }:
+		return x.Unwrap(), nil
 	}
 	return nil, nil
 }
