@@ -48,3 +48,29 @@ func TestContainerSettings(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseKeyList: the baggage allow-list parser never panics; what it accepts is a list of
+// trimmed, non-empty keys without separators, which parses back to itself.
+func FuzzParseKeyList(f *testing.F) {
+	for _, s := range []string{"tenant,user.id", " a , b ,", "", ",,,", "user id", "k=v", "a;b", "\ttenant\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		keys, problem := parseKeyList(s)
+		if problem != "" {
+			if keys != nil {
+				t.Fatalf("%q: keys %q with problem %q", s, keys, problem)
+			}
+			return
+		}
+		for _, k := range keys {
+			if k == "" || strings.ContainsFunc(k, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune(",;=\"", r) }) {
+				t.Fatalf("%q: bad key %q in %q", s, k, keys)
+			}
+		}
+		again, problem := parseKeyList(strings.Join(keys, ","))
+		if problem != "" || !slices.Equal(again, keys) {
+			t.Fatalf("%q: %q parses back as %q (%s)", s, keys, again, problem)
+		}
+	})
+}

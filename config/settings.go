@@ -173,7 +173,7 @@ func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []
 	return diags
 }
 
-// parseKeyList parses a comma-separated list of keys; an empty list is valid (none).
+// parseKeyList parses a comma-separated list of baggage keys; an empty list is valid (none).
 func parseKeyList(v string) ([]string, string) {
 	var keys []string
 	for k := range strings.SplitSeq(v, ",") {
@@ -181,10 +181,24 @@ func parseKeyList(v string) ([]string, string) {
 		switch {
 		case k == "":
 			continue
-		case strings.ContainsAny(k, " \t\"=;"):
-			return nil, "bad key " + strconv.Quote(k) + " (want keys separated by commas)"
+		case !isToken(k):
+			return nil, "bad key " + strconv.Quote(k) + " (want baggage keys, letters, digits and !#$%&'*+-.^_`|~, separated by commas)"
 		}
 		keys = append(keys, k)
 	}
 	return keys, ""
+}
+
+// isToken reports whether k is a W3C baggage key: an HTTP token (RFC 9110 tchar).
+func isToken(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
