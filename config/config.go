@@ -22,6 +22,19 @@ const (
 	FormatJSON = "json" // one JSON object per line
 )
 
+// Console streams.
+const (
+	StreamStderr = "stderr" // the default: the program's standard output stays its own
+	StreamStdout = "stdout" // what container platforms read as the log stream
+)
+
+// Level styles of JSON lines: the key and value names of the level (see filelog.LevelStyle).
+const (
+	LevelStyleSlog = "slog" // "level": DEBUG, INFO, WARNING, ERROR, CRITICAL
+	LevelStyleGCP  = "gcp"  // "severity": Google Cloud Logging's DEBUG ... CRITICAL
+	LevelStyleECS  = "ecs"  // "log.level": debug, info, warn, error, critical
+)
+
 // Config is everything logbridge can be configured with, resolved from code defaults, a YAML
 // file and environment variables, in that order of precedence.
 type Config struct {
@@ -32,6 +45,12 @@ type Config struct {
 	Console   ConsoleConfig
 	File      FileConfig
 	OTLP      OTLPConfig
+	// Baggage lists the OpenTelemetry baggage keys whose members are added to every record
+	// logged with a context holding them (never all baggage: it crosses trust boundaries).
+	Baggage []string
+	// LevelStyle is the key and value names of the level in JSON lines (console and file):
+	// LevelStyleSlog (also ""), LevelStyleGCP or LevelStyleECS.
+	LevelStyle string
 }
 
 // ConsoleConfig configures the console sink (stderr).
@@ -46,6 +65,11 @@ type ConsoleConfig struct {
 	Width int
 	// NoHighlight turns off highlighting of numbers, strings, URLs and the like in messages.
 	NoHighlight bool
+	// Format is FormatText (the rich console; also "") or FormatJSON (one JSON object per
+	// line, in the file sink's JSON grammar: for containers).
+	Format string
+	// Stream is StreamStderr (also "") or StreamStdout.
+	Stream string
 }
 
 // FileConfig configures the file sink. The sink is on when Path is set.

@@ -285,7 +285,7 @@ otlp: 3
 			{"app.yaml:8", `"file.format: xml"`, "want one of text, json"},
 			{"app.yaml:9", "file.max_size_mb", "positive"},
 			{"app.yaml:11", `"console.width: wide"`, "not a whole number"},
-			{"app.yaml:12", `"console.colour"`, "unknown key", "known: color, enabled, highlight, level, width"},
+			{"app.yaml:12", `"console.colour"`, "unknown key", "known: color, enabled, format, highlight, level, stream, width"},
 			{"app.yaml:13", `"console.level"`, "want a single value"},
 			{"app.yaml:14", `"bogus"`, "unknown key"},
 			{"app.yaml:15", `"otlp"`, "want a mapping"},

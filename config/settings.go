@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 )
 
@@ -21,9 +22,13 @@ const (
 	EnvFileMaxSizeMB   = "LOG_FILE_MAX_SIZE_MB" // rotate at this size
 	EnvFileMaxBackups  = "LOG_FILE_MAX_BACKUPS" // rotated files to keep
 	EnvFileMaxAgeDays  = "LOG_FILE_MAX_AGE_DAYS"
-	EnvFileCompress    = "LOG_FILE_COMPRESS" // gzip rotated files
-	EnvOTLP            = "LOG_OTLP"          // OTLP sink on or off
-	EnvOTLPLevel       = "LOG_OTLP_LEVEL"    // OTLP sink's own minimum level
+	EnvFileCompress    = "LOG_FILE_COMPRESS"  // gzip rotated files
+	EnvOTLP            = "LOG_OTLP"           // OTLP sink on or off
+	EnvOTLPLevel       = "LOG_OTLP_LEVEL"     // OTLP sink's own minimum level
+	EnvBaggage         = "LOG_BAGGAGE"        // baggage keys added to records: tenant,user.id
+	EnvConsoleFormat   = "LOG_CONSOLE_FORMAT" // console format: text or json
+	EnvConsoleStream   = "LOG_CONSOLE_STREAM" // console stream: stderr or stdout
+	EnvLevelStyle      = "LOG_LEVEL_STYLE"    // level key and names in JSON lines: slog, gcp or ecs
 	envPrefixSeparator = "_"
 )
 
@@ -84,6 +89,34 @@ var Settings = []Setting{
 	{EnvFileCompress, "file.compress", "gzip rotated files (true/false)", boolSetter(func(c *Config, b bool) { c.File.Compress = b })},
 	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
 	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
+	{EnvConsoleFormat, "console.format", "console format: text (colored, for people) or json (one JSON object per line, the file's JSON grammar: for containers)", func(c *Config, v string) string {
+		f, p := parseChoice(v, FormatText, FormatJSON)
+		if p == "" {
+			c.Console.Format = f
+		}
+		return p
+	}},
+	{EnvConsoleStream, "console.stream", "console stream: stderr or stdout", func(c *Config, v string) string {
+		st, p := parseChoice(v, StreamStderr, StreamStdout)
+		if p == "" {
+			c.Console.Stream = st
+		}
+		return p
+	}},
+	{EnvLevelStyle, "level_style", "level key and names in JSON lines (console and file): slog (level: INFO), gcp (severity: INFO, WARNING...) or ecs (log.level: info)", func(c *Config, v string) string {
+		st, p := parseChoice(v, LevelStyleSlog, LevelStyleGCP, LevelStyleECS)
+		if p == "" {
+			c.LevelStyle = st
+		}
+		return p
+	}},
+	{EnvBaggage, "baggage", "OpenTelemetry baggage keys added as attributes to records logged with a context holding them, comma-separated (tenant,user.id); never all baggage", func(c *Config, v string) string {
+		keys, p := parseKeyList(v)
+		if p == "" {
+			c.Baggage = keys
+		}
+		return p
+	}},
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) string {
@@ -138,4 +171,34 @@ func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []
 		}
 	}
 	return diags
+}
+
+// parseKeyList parses a comma-separated list of baggage keys; an empty list is valid (none).
+func parseKeyList(v string) ([]string, string) {
+	var keys []string
+	for k := range strings.SplitSeq(v, ",") {
+		k = strings.TrimSpace(k)
+		switch {
+		case k == "":
+			continue
+		case !isToken(k):
+			return nil, "bad key " + strconv.Quote(k) + " (want baggage keys, letters, digits and !#$%&'*+-.^_`|~, separated by commas)"
+		}
+		keys = append(keys, k)
+	}
+	return keys, ""
+}
+
+// isToken reports whether k is a W3C baggage key: an HTTP token (RFC 9110 tchar).
+func isToken(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

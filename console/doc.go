@@ -35,6 +35,11 @@
 //	                      └─ dial tcp: EOF
 //	                         └─ EOF
 //
+// An error that carries a stack (a StackTrace method of the github.com/pkg/errors shape, a
+// panic recovered by package httplog) is followed by its frames that matter, dimmed: the
+// standard library's and logbridge's own are left out, and at most 8 are shown, then how many
+// were not ("at main.handler (app/main.go:42)", "… 5 more").
+//
 // # Width
 //
 // When a width is in force (Options.Width, or the terminal's own when the writer is one),

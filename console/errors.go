@@ -74,6 +74,7 @@ func (s *state) appendCauses(b []byte) []byte {
 			s.tree = appendSpaces(s.tree, displayWidth(s.tmp))
 		}
 		b = s.appendTree(b, errorText(ke.err), ke.err, 0, &lines)
+		b = s.appendStack(b, ke.err)
 		if lines >= maxCauseLines {
 			break
 		}

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/logbridge/logbridge/internal/stacktrace"
 	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
@@ -368,7 +369,7 @@ func (s *state) appendAnyText(b []byte, v any) (out []byte, sgr string) {
 		return append(b, "<nil>"...), sgrNil
 	case error:
 		b = append(b, x.Error()...)
-		if s.keyed && hasCausesUnguarded(x) {
+		if s.keyed && (hasCausesUnguarded(x) || stacktrace.Has(x)) {
 			s.errs = append(s.errs, keyedErr{key: s.key, err: x})
 		}
 		return b, sgrErr

@@ -44,6 +44,11 @@
 //   - trace_id and span_id, in lower-case hex, end the line when the context passed to Handle
 //     carries a valid span context (trace.SpanContextFromContext).
 //
+// An error value that carries a stack (a StackTrace method of the github.com/pkg/errors
+// shape, a panic recovered by package httplog) is followed by the attribute key+".stacktrace"
+// ("err.stacktrace"), the whole stack in Go's traceback layout, quoted like any value, so its
+// line breaks are escaped and the record stays one line.
+//
 // Quoting escapes every newline, carriage return and other control character (C0, DEL, C1),
 // U+2028, U+2029 and invalid UTF-8 (as \x..), so a record is exactly one line and no log line
 // can be forged by a message or a value (CWE-117); no ANSI escape byte reaches the file.
@@ -53,7 +58,8 @@
 // With Options.Format set to [FormatJSON], each line is one JSON object, as slog.JSONHandler
 // writes it: "time", "level", "logger", "log.category", "source" (with AddSource), "msg", the
 // attributes (groups as nested objects), then "trace_id" and "span_id". Level names and the time
-// are as in the text format. Strings are escaped as encoding/json does, and DEL, C1 controls,
+// are as in the text format, unless Options.LevelStyle names the key and names of a log
+// platform ([LevelStyleGCP]: "severity"; [LevelStyleECS]: "log.level"). Strings are escaped as encoding/json does, and DEL, C1 controls,
 // U+2028, U+2029 and the bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E,
 // U+2066-U+2069, which would reorder how a viewer shows the line) are escaped too; invalid UTF-8
 // becomes U+FFFD (JSON strings are Unicode).

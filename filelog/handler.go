@@ -49,6 +49,10 @@ type Options struct {
 	// Format is FormatText (the default, also for "") or FormatJSON. Unknown values mean text.
 	Format Format
 
+	// LevelStyle is the key and value names of the level in JSON lines: LevelStyleSlog (the
+	// default, also for ""), LevelStyleGCP or LevelStyleECS. The text format ignores it.
+	LevelStyle LevelStyle
+
 	// LocalTime writes the record timestamps in the local time zone with its offset
 	// ("2026-11-23T19:57:02.123+01:00") instead of UTC ("2026-11-23T18:57:02.123Z").
 	LocalTime bool
@@ -65,6 +69,8 @@ type Handler struct {
 	w         io.Writer
 	mu        *sync.Mutex // nil when w is a *File
 	json      bool
+	levels    LevelStyle // JSON: the level's key and value names
+	levelTok  []byte     // JSON: `"level":"`, or the style's key
 	addSource bool
 	localTime bool
 	level     slog.Leveler
@@ -106,7 +112,9 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		h.localTime = opts.LocalTime
 		h.level = opts.Level
 		h.rep = opts.ReplaceAttr
+		h.levels = opts.LevelStyle
 	}
+	h.levelTok = append(appendJSONString(nil, h.levels.levelKey()), `:"`...)
 	return h
 }
 
@@ -284,8 +292,8 @@ func (s *state) formatJSON(r *slog.Record, sc trace.SpanContext) {
 			s.buf = s.appendStamp(s.buf, r.Time)
 			s.buf = append(s.buf, `",`...)
 		}
-		s.buf = append(s.buf, `"level":"`...)
-		s.buf = appendLevel(s.buf, r.Level)
+		s.buf = append(s.buf, h.levelTok...)
+		s.buf = h.levels.appendLevel(s.buf, r.Level)
 		s.buf = append(s.buf, '"')
 		s.sep = true
 	} else {

@@ -271,9 +271,12 @@ func (s *state) jsonBuiltin(a slog.Attr) {
 		return
 	case slog.KindAny:
 		if l, ok := v.Any().(slog.Level); ok {
+			if a.Key == slog.LevelKey {
+				a.Key = s.h.levels.levelKey() // ReplaceAttr left the key: the style's
+			}
 			s.jsonKey(a.Key)
 			s.buf = append(s.buf, '"')
-			s.buf = appendLevel(s.buf, l)
+			s.buf = s.h.levels.appendLevel(s.buf, l)
 			s.buf = append(s.buf, '"')
 			return
 		}

@@ -167,6 +167,11 @@ func (s *state) appendKind(a slog.Attr, k slog.Kind) bool {
 		s.textKey(a.Key)
 		s.appendTextValue(a.Value, k)
 	}
+	if k == slog.KindAny {
+		if err, ok := a.Value.Any().(error); ok {
+			s.appendStack(a.Key, err)
+		}
+	}
 	return true
 }
 

@@ -15,6 +15,8 @@ type core struct {
 	sinks   []*sink
 	rep     *reporter
 	loggers sync.Map // loggerKey -> *slog.Logger
+	// ctxAttrs takes attributes from each record's context; nil when there are none to take.
+	ctxAttrs *contextAttrs
 }
 
 type loggerKey struct{ name, category string }

@@ -32,6 +32,14 @@
 // warnings, failing sinks, OTLP losses) never go to OTLP, so an export failure cannot feed on
 // itself. WithSink adds any slog.Handler of the caller's.
 //
+// # Context attributes
+//
+// WithContextAttrs takes attributes from the context of every *Context call (a request id, a
+// tenant), and <PREFIX>_LOG_BAGGAGE (YAML "baggage") names the OpenTelemetry baggage members
+// to add (an allow-list: baggage crosses trust boundaries, so never all of it). Both run once
+// per record, before the fan-out, so every sink gets the same attributes; when they find
+// nothing they cost no allocation.
+//
 // # Setup and Shutdown
 //
 // Setup reports configuration problems as warnings on the console and file, naming the piece

@@ -79,6 +79,9 @@ func (h *fanout) Enabled(ctx context.Context, l slog.Level) bool {
 // others; its error is counted, reported through the sinks that work (rate-limited) and
 // returned joined with the others'.
 func (h *fanout) Handle(ctx context.Context, r slog.Record) error {
+	if h.core.ctxAttrs != nil {
+		h.core.ctxAttrs.add(ctx, &r) // once per record, for every sink
+	}
 	var errs []error
 	for i := 0; i < len(h.hs); {
 		i = h.handleFrom(ctx, &r, i, &errs)

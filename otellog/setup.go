@@ -35,6 +35,7 @@ type options struct {
 	reportInterval time.Duration
 	stdLogLevel    slog.Level
 	diags          []config.Diagnostic // found while building sinks
+	ctxFuncs       []func(context.Context) []slog.Attr
 }
 
 // WithEnvPrefix reads the application's env vars: WithEnvPrefix("DEMO") reads DEMO_LOGGING,
@@ -168,6 +169,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	diags = append(diags, o.diags...)
 	diags = append(diags, d...)
 	b.core = newCore(reg, sinks, o.reportInterval)
+	b.core.ctxAttrs = newContextAttrs(o.ctxFuncs, cfg.Baggage)
 	b.reporter.Store(b.core.rep)
 	for _, d := range diags {
 		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))

@@ -26,17 +26,31 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 	var sinks []*sink
 	if !cfg.Console.Disabled {
 		w := o.console
+		if w == nil && cfg.Console.Stream == config.StreamStdout {
+			w = os.Stdout
+		}
 		if w == nil {
 			w = os.Stderr
 		}
-		color, _ := console.ParseColorMode(cfg.Console.Color) // config validated it
-		h := console.NewHandler(w, &console.Options{
-			Level:       cfg.Console.Level,
-			AddSource:   cfg.AddSource,
-			Color:       color,
-			Width:       cfg.Console.Width,
-			NoHighlight: cfg.Console.NoHighlight,
-		})
+		var h slog.Handler
+		if cfg.Console.Format == config.FormatJSON {
+			// JSON lines for containers: the file sink's handler and grammar.
+			h = filelog.NewHandler(w, &filelog.Options{
+				Level:      cfg.Console.Level,
+				AddSource:  cfg.AddSource,
+				Format:     filelog.FormatJSON,
+				LevelStyle: filelog.LevelStyle(cfg.LevelStyle),
+			})
+		} else {
+			color, _ := console.ParseColorMode(cfg.Console.Color) // config validated it
+			h = console.NewHandler(w, &console.Options{
+				Level:       cfg.Console.Level,
+				AddSource:   cfg.AddSource,
+				Color:       color,
+				Width:       cfg.Console.Width,
+				NoHighlight: cfg.Console.NoHighlight,
+			})
+		}
 		sinks = append(sinks, &sink{name: SinkConsole, handler: h, diagnostics: true})
 	}
 	if cfg.File.Path != "" {
@@ -55,6 +69,8 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			Level:     cfg.File.Level,
 			AddSource: cfg.AddSource,
 			Format:    filelog.Format(cfg.File.Format),
+
+			LevelStyle: filelog.LevelStyle(cfg.LevelStyle),
 		})
 		sinks = append(sinks, &sink{name: SinkFile, handler: h, diagnostics: true})
 	}

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/logbridge/logbridge/internal/stacktrace"
 )
 
 // maxDepth bounds how deep convertAny follows nested values (slices, maps, pointers) and how
@@ -348,3 +350,8 @@ func exceptionType(err error) (s string) {
 	}
 	return t.String()
 }
+
+// exceptionStacktrace returns the exception.stacktrace of err: the stack its chain carries (a
+// pkg/errors-style StackTrace method, a panic recovered by httplog) in Go's traceback layout,
+// or "".
+func exceptionStacktrace(err error) string { return stacktrace.Format(stacktrace.FromError(err)) }

@@ -45,7 +45,10 @@
 // in a group value) becomes the record's exception, as otelslog does: exception.message and
 // exception.type (the type exactly as the SDK derives it for Record.SetErr), unless the
 // record already carries those attributes. Unlike otelslog, the error attribute itself stays
-// too, as a string under its own key, so that a second error, or the key, is not lost.
+// too, as a string under its own key, so that a second error, or the key, is not lost. An
+// error that carries a stack (a StackTrace method of the github.com/pkg/errors or
+// cockroachdb/errors shape, or httplog's PanicError) also gives exception.stacktrace, in Go's
+// traceback layout (of the innermost stack in the error chain, innermost call first).
 //
 // Keys are unique in every record and map value: for a repeated key the first position and
 // the last value are kept, as the SDK's deduplication does. This is why a Pipeline's

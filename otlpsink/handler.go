@@ -236,6 +236,9 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 		if typ := exceptionType(c.err); typ != "" {
 			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionTypeKey, Value: attribute.StringValue(typ)})
 		}
+		if st := exceptionStacktrace(c.err); st != "" {
+			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionStacktraceKey, Value: str(st)})
+		}
 	}
 	if h.source && r.PC != 0 {
 		kvs = addSource(kvs, &idx, r.PC)

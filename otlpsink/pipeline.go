@@ -73,6 +73,7 @@ type pipelineConfig struct {
 	grpcOpts    []otlploggrpc.Option
 	console     io.Writer
 	serviceName string
+	pre         []sdklog.Processor
 }
 
 // WithLoggerProvider makes the Pipeline hand out lp instead of building a provider: the env
@@ -105,6 +106,17 @@ func WithServiceName(name string) PipelineOption {
 // secrets redacted from their text.
 func WithProcessorOptions(opts ...ProcessorOption) PipelineOption {
 	return func(c *pipelineConfig) { c.procOpts = append(c.procOpts, opts...) }
+}
+
+// WithProcessors puts sdk/log Processors in front of the Pipeline's own: every record goes
+// through their OnEmit, in order, before it is queued for export, and what they change (added
+// attributes such as contrib's baggagecopy adds, redacted values) is what is exported. The
+// handlers keep their fast path: they call these OnEmit methods themselves instead of going
+// through the SDK's Logger. The Pipeline's Shutdown and ForceFlush reach them too. A processor
+// cannot stop a record from reaching the next (the SDK's rule for processors); one that
+// filters should wrap a processor of its own, not stand in front.
+func WithProcessors(ps ...sdklog.Processor) PipelineOption {
+	return func(c *pipelineConfig) { c.pre = append(c.pre, ps...) }
 }
 
 // WithHTTPOptions passes options to the otlploghttp exporter; they win over env vars and the
@@ -187,6 +199,9 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 		}
 	}
 	popts := []sdklog.LoggerProviderOption{sdklog.WithResource(res), sdklog.WithAllowKeyDuplication()}
+	for _, pre := range c.pre {
+		popts = append(popts, sdklog.WithProcessor(skipCapture{pre}))
+	}
 	var descs []string
 	for _, e := range exps {
 		o := []ProcessorOption{withRedactor(p.red)}
@@ -201,7 +216,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 	p.diags = append(p.diags, p.procs[0].Diagnostics()...)
 	p.sdk = sdklog.NewLoggerProvider(popts...)
 	if len(p.procs) == 1 {
-		p.lp = &provider{sdk: p.sdk, proc: p.procs[0]}
+		p.lp = &provider{sdk: p.sdk, proc: p.procs[0], pre: c.pre}
 	} else {
 		p.lp = p.sdk
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/log/embedded"
@@ -21,6 +22,7 @@ type provider struct {
 
 	sdk  *sdklog.LoggerProvider
 	proc *Processor
+	pre  []sdklog.Processor // WithProcessors, run before proc
 
 	mu   sync.Mutex
 	fast map[string]*fastLogger
@@ -45,7 +47,7 @@ func (p *provider) fastLogger(name string) *fastLogger {
 	if !ok {
 		return nil
 	}
-	f := &fastLogger{tmpl: tmpl, proc: p.proc}
+	f := &fastLogger{tmpl: tmpl, proc: p.proc, pre: p.pre}
 	if p.fast == nil {
 		p.fast = map[string]*fastLogger{}
 	}
@@ -65,6 +67,7 @@ func (p *provider) fastLogger(name string) *fastLogger {
 type fastLogger struct {
 	tmpl sdklog.Record
 	proc *Processor
+	pre  []sdklog.Processor // called before proc, as the SDK calls processors in order
 }
 
 // capture returns the record the SDK builds when logger emits an empty record: the template
@@ -149,5 +152,24 @@ func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.V
 	rec.SetSpanID(sc.SpanID())
 	rec.SetTraceFlags(sc.TraceFlags())
 	rec.AddAttributes(kvs...)
+	for _, p := range f.pre {
+		if err := p.OnEmit(ctx, &rec); err != nil {
+			otel.Handle(err) // as the SDK's Logger.Emit does
+		}
+	}
 	_ = f.proc.OnEmit(ctx, &rec)
+}
+
+// skipCapture is a WithProcessors processor as the SDK's provider holds it: it does not see
+// the empty record a Processor's capture emits to learn a logger's template (which would
+// otherwise carry what the processor adds, and every fast record get it twice).
+type skipCapture struct{ sdklog.Processor }
+
+func (s skipCapture) OnEmit(ctx context.Context, r *sdklog.Record) error {
+	if ctx != nil {
+		if _, ok := ctx.Value(captureKey{}).(*captureSlot); ok {
+			return nil
+		}
+	}
+	return s.Processor.OnEmit(ctx, r)
 }

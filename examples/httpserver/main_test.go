@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/httplog"
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/otellog"
 )
@@ -242,9 +243,13 @@ func checkLogs(t *testing.T, logs []collectortest.LogRecord, spans []collectorte
 
 	// The error path: an ERROR of the server category with the error value as exception.
 	errorName := config.LevelName(slog.LevelError)
-	var errs int
+	var errs, failedRequests int
 	for _, r := range logs {
 		if r.Scope != loggerHTTP || r.SeverityText != errorName {
+			continue
+		}
+		if r.Body == httplog.MsgRequest { // the access line of the failed request: 5xx is ERROR
+			failedRequests++
 			continue
 		}
 		errs++
@@ -258,8 +263,8 @@ func checkLogs(t *testing.T, logs []collectortest.LogRecord, spans []collectorte
 			t.Errorf("error record's trace %s has no server span with error status", r.TraceID)
 		}
 	}
-	if errs != rounds {
-		t.Errorf("%d ERROR records of %s, want %d", errs, loggerHTTP, rounds)
+	if errs != rounds || failedRequests != rounds {
+		t.Errorf("%d ERROR records of %s and %d ERROR access lines, want %d of each", errs, loggerHTTP, failedRequests, rounds)
 	}
 
 	// Streaming: one "stream chunk sent" line per chunk, in the stream's trace.

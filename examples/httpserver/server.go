@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/logbridge/logbridge/httplog"
 	"github.com/logbridge/logbridge/otellog"
 )
 
@@ -125,38 +126,14 @@ func (s *service) handler(levels http.Handler) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.Handle(routeLevels, levels)
-	return otelhttp.NewHandler(s.accessLog(mux), "httpserver",
+	// The access log and panic recovery, in the server category; health checks are not logged.
+	logged := httplog.Handler(s.http, mux, &httplog.Options{Skip: func(r *http.Request) bool { return r.URL.Path == routeHealth }})
+	return otelhttp.NewHandler(logged, "httpserver",
 		otelhttp.WithTracerProvider(s.tp),
 		otelhttp.WithPropagators(propagator),
 		// Health checks (Docker's, every few seconds) would drown the traces.
 		otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != routeHealth }),
 	)
-}
-
-// accessLog logs one line per request, in the server category, with the request's context:
-// the line carries the trace id of the server span otelhttp started.
-func (s *service) accessLog(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == routeHealth {
-			next.ServeHTTP(w, r)
-			return
-		}
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		level := slog.LevelInfo
-		if sw.code() >= 400 {
-			level = slog.LevelWarn
-		}
-		s.http.Log(r.Context(), level, "request served",
-			"http.request.method", r.Method,
-			"http.route", r.Pattern,
-			"url.path", r.URL.Path,
-			"http.response.status_code", sw.code(),
-			"http.response.body.size", sw.bytes,
-			"duration", time.Since(start),
-		)
-	})
 }
 
 // handleChat answers a prompt in one JSON response.
@@ -355,39 +332,6 @@ func (s *service) generate(ctx context.Context, prompt, toolResult string) (stri
 	s.inference.InfoContext(ctx, "generation [green]done[/green]", "model", genAIModel,
 		"input_tokens", in, "output_tokens", out, "duration", time.Since(start))
 	return reply, nil
-}
-
-// statusWriter records the status code and body size of a response. It unwraps, so that
-// http.ResponseController reaches the Flusher underneath.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) code() int {
-	if w.status == 0 {
-		return http.StatusOK
-	}
-	return w.status
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,66 @@
+package console
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// stackErr has the shape of a github.com/pkg/errors error: StackTrace() returns a slice of a
+// uintptr type holding the program counters runtime.Callers returned.
+type stackErr struct{ pcs []uintptr }
+
+type pkgFrame uintptr
+
+func (e *stackErr) Error() string { return "disk full" }
+func (e *stackErr) StackTrace() []pkgFrame {
+	out := make([]pkgFrame, len(e.pcs))
+	for i, pc := range e.pcs {
+		out[i] = pkgFrame(pc)
+	}
+	return out
+}
+
+//go:noinline
+func failingWrite() error {
+	pcs := make([]uintptr, 32)
+	return &stackErr{pcs[:runtime.Callers(1, pcs)]}
+}
+
+func TestErrorStack(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		color ColorMode
+	}{{"plain", ColorNever}, {"color", ColorAlways}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			l := slog.New(NewHandler(&buf, &Options{Color: tc.color}))
+			l.Error("save failed", "err", fmt.Errorf("save: %w", failingWrite()))
+			lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+			if len(lines) < 3 {
+				t.Fatalf("want the record, its cause and stack frames; got:\n%s", buf.String())
+			}
+			var frames []string
+			for _, line := range lines[1:] {
+				if i := strings.Index(line, "at "); i >= 0 {
+					frames = append(frames, line)
+				}
+			}
+			if len(frames) == 0 || !strings.Contains(frames[0], "at github.com/logbridge/logbridge/console.failingWrite (console/stack_test.go:") {
+				t.Fatalf("first frame line: want failingWrite at its file:line; got:\n%s", buf.String())
+			}
+			if strings.Contains(buf.String(), "runtime.") || strings.Contains(buf.String(), "testing.tRunner") {
+				t.Fatalf("standard-library frames shown:\n%s", buf.String())
+			}
+			if tc.color == ColorAlways && !strings.Contains(frames[0], sgrDim+"at ") {
+				t.Fatalf("frame not dimmed: %q", frames[0])
+			}
+			if !strings.HasPrefix(frames[0], strings.Repeat(" ", 10)) {
+				t.Fatalf("frame not indented under the message: %q", frames[0])
+			}
+		})
+	}
+}
