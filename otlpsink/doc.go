@@ -38,7 +38,8 @@
 // slices, maps to maps, pointers followed, []byte as bytes, complex numbers as {r, i} maps,
 // errors to their text, and only what is left (structs, enums with a String method) through
 // fmt's %+v. Nesting deeper than 100 levels, and cyclic values, end in "<max-depth-exceeded>"
-// rather than recursing forever; a panicking Error or String method gives "!PANIC in ...".
+// rather than recursing forever (inside a value printed with %+v, a repeat shows "<cycle>", as
+// on the console and in the file); a panicking Error or String method gives "!PANIC in ...".
 // An attribute without a key is dropped (OTLP has no key-less attributes).
 //
 // Errors: the last error-valued attribute of the record or handler (any key, not one nested
