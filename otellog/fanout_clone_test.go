@@ -16,8 +16,8 @@ type addingSink struct {
 }
 
 func (s *addingSink) Enabled(context.Context, slog.Level) bool { return true }
-func (s *addingSink) WithAttrs([]slog.Attr) slog.Handler      { return s }
-func (s *addingSink) WithGroup(string) slog.Handler           { return s }
+func (s *addingSink) WithAttrs([]slog.Attr) slog.Handler       { return s }
+func (s *addingSink) WithGroup(string) slog.Handler            { return s }
 func (s *addingSink) Handle(_ context.Context, r slog.Record) error {
 	r.AddAttrs(slog.Int("added", 1))
 	var keys []string
