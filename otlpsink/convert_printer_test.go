@@ -3,6 +3,8 @@ package otlpsink
 import (
 	"log/slog"
 	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
 )
 
 type cyclicHolder struct{ M map[string]any }
@@ -16,5 +18,34 @@ func TestConvertStructWithCycle(t *testing.T) {
 	got := convertValue(slog.AnyValue(cyclicHolder{M: m})).AsString()
 	if want := "{M:map[k:1 self:<cycle>]}"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+type (
+	namedInt    int
+	namedString string
+	namedBool   bool
+	namedFloat  float64
+	enum        int
+)
+
+func (e enum) String() string { return "enum-" + string(rune('a'+e)) }
+
+// Named scalar types convert by their kind (otelslog writes them as "unhandled: ..."), and an
+// integer type with a String method to its text: what the package documentation says.
+func TestConvertNamedScalars(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want attribute.Value
+	}{
+		{namedInt(7), attribute.Int64Value(7)},
+		{namedString("x"), attribute.StringValue("x")},
+		{namedBool(true), attribute.BoolValue(true)},
+		{namedFloat(1.5), attribute.Float64Value(1.5)},
+		{enum(1), attribute.StringValue("enum-b")},
+	} {
+		if got := convertValue(slog.AnyValue(tc.v)); got != tc.want {
+			t.Errorf("%T(%v): got %v (%v), want %v", tc.v, tc.v, got.Emit(), got.Type(), tc.want.Emit())
+		}
 	}
 }
