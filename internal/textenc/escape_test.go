@@ -19,6 +19,10 @@ func TestUnsafeRune(t *testing.T) {
 		if !UnsafeRune(r) {
 			t.Errorf("%U: not unsafe", r)
 		}
+		// Quoted text (strconv.Quote's rule) escapes every unsafe rune too.
+		if strconv.IsPrint(r) {
+			t.Errorf("%U: unsafe but left as it is in quoted text", r)
+		}
 	}
 	for _, r := range safe {
 		if UnsafeRune(r) {
