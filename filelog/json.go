@@ -25,11 +25,17 @@ func appendJSONString(b []byte, s string) []byte {
 // that no reader sees a line break, a terminal control or reordered text in a line; invalid
 // UTF-8 becomes U+FFFD, as with encoding/json.
 func appendJSONEscaped(b []byte, s string) []byte {
+	return appendJSONBytes(b, s, textenc.Literal)
+}
+
+// appendJSONBytes appends s with every ASCII byte not in plain and every rune jsonRuneEscaped
+// names escaped as in a JSON string.
+func appendJSONBytes(b []byte, s string, plain *textenc.ByteSet) []byte {
 	start := 0
-	for i := textenc.Literal.Span(s, 0); i < len(s); {
+	for i := plain.Span(s, 0); i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if textenc.Literal.Has(c) {
+			if plain.Has(c) {
 				i++
 				continue
 			}
@@ -196,33 +202,10 @@ func appendJSONRuneEscape(b []byte, r rune, size int) []byte {
 }
 
 // appendJSONSanitized appends valid JSON src, escaping DEL, C1 controls, U+2028, U+2029,
-// bidirectional controls and invalid UTF-8 (as U+FFFD). Those can only occur inside strings, where the escapes are valid.
+// bidirectional controls and invalid UTF-8 (as U+FFFD). Those can only occur inside strings,
+// where the escapes are valid; the rest of src is left as the encoder wrote it.
 func appendJSONSanitized(b, src []byte) []byte {
-	start := 0
-	for i := 0; i < len(src); {
-		c := src[i]
-		if c < 0x7f {
-			i++
-			continue
-		}
-		if c == 0x7f {
-			b = append(b, src[start:i]...)
-			b = append(b, `\u007f`...)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(src[i:])
-		if !jsonRuneEscaped(r, size) {
-			i += size
-			continue
-		}
-		b = append(b, src[start:i]...)
-		b = appendJSONRuneEscape(b, r, size)
-		i += size
-		start = i
-	}
-	return append(b, src[start:]...)
+	return appendJSONBytes(b, textenc.String(src), textenc.BelowDEL)
 }
 
 // appendJSONMessage appends the message's markup-stripped text, escaped, without quotes.

@@ -68,6 +68,7 @@ func TestByteSets(t *testing.T) {
 		{"Literal", Literal, func(c int) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' }},
 		{"Unquoted", Unquoted, func(c int) bool { return c > 0x20 && c < 0x7f && c != '"' && c != '=' }},
 		{"UnquotedSpaced", UnquotedSpaced, func(c int) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '=' }},
+		{"BelowDEL", BelowDEL, func(c int) bool { return c < 0x7f }},
 	}
 	for _, st := range sets {
 		for c := range 256 {

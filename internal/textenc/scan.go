@@ -25,8 +25,7 @@ func load8(s string, i int) uint64 {
 // when some byte of y is zero.
 func zeroHigh(y uint64) uint64 { return (y - lsb) &^ y }
 
-// ByteSet is a set of printable ASCII bytes: every byte from a lower bound to '~' except
-// two. Its runs are found a word at a time.
+// ByteSet is a set of ASCII bytes: every byte from a lower bound to '~' except two. Its runs are found a word at a time.
 type ByteSet struct {
 	from uint64 // the lowest byte in the set
 	not1 uint64 // two bytes left out
@@ -54,6 +53,8 @@ var (
 	Unquoted = newByteSet('!', '"', '=')
 	// UnquotedSpaced is Unquoted with the space: a bare message of the file sink.
 	UnquotedSpaced = newByteSet(' ', '"', '=')
+	// BelowDEL is every ASCII byte but DEL: what stands as it is in encoding/json's output.
+	BelowDEL = newByteSet(0, '~'+1, '~'+1)
 )
 
 // Has reports whether c is in the set.
