@@ -45,7 +45,7 @@ func TestConvertNamedScalars(t *testing.T) {
 		{enum(1), attribute.StringValue("enum-b")},
 	} {
 		if got := convertValue(slog.AnyValue(tc.v)); got != tc.want {
-			t.Errorf("%T(%v): got %v (%v), want %v", tc.v, tc.v, got.Emit(), got.Type(), tc.want.Emit())
+			t.Errorf("%T(%v): got %v (%v), want %v", tc.v, tc.v, got.String(), got.Type(), tc.want.String())
 		}
 	}
 }
