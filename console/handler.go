@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"sync"
@@ -367,7 +368,7 @@ func (s *state) appendTrace(b []byte, bodyStart int, id trace.TraceID) []byte {
 		b = append(b, sgrDim...)
 	}
 	b = append(b, "trace="...)
-	b = textenc.AppendHex(b, id[:4])
+	b = hex.AppendEncode(b, id[:4])
 	if s.h.color {
 		b = append(b, sgrReset...)
 	}

@@ -2,6 +2,7 @@ package filelog
 
 import (
 	"context"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"slices"
@@ -271,9 +272,9 @@ func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
 	if sc.IsValid() {
 		tid, sid := sc.TraceID(), sc.SpanID()
 		s.buf = append(s.buf, " trace_id="...)
-		s.buf = textenc.AppendHex(s.buf, tid[:])
+		s.buf = hex.AppendEncode(s.buf, tid[:])
 		s.buf = append(s.buf, " span_id="...)
-		s.buf = textenc.AppendHex(s.buf, sid[:])
+		s.buf = hex.AppendEncode(s.buf, sid[:])
 	}
 	s.buf = append(s.buf, '\n')
 }
@@ -349,9 +350,9 @@ func (s *state) formatJSON(r *slog.Record, sc trace.SpanContext) {
 		}
 		tid, sid := sc.TraceID(), sc.SpanID()
 		s.buf = append(s.buf, `"trace_id":"`...)
-		s.buf = textenc.AppendHex(s.buf, tid[:])
+		s.buf = hex.AppendEncode(s.buf, tid[:])
 		s.buf = append(s.buf, `","span_id":"`...)
-		s.buf = textenc.AppendHex(s.buf, sid[:])
+		s.buf = hex.AppendEncode(s.buf, sid[:])
 		s.buf = append(s.buf, '"')
 	}
 	s.buf = append(s.buf, '}', '\n')

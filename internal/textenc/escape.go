@@ -9,14 +9,6 @@ import (
 // HexDigits are the lower-case hexadecimal digits.
 const HexDigits = "0123456789abcdef"
 
-// AppendHex appends the bytes of p in lower-case hexadecimal.
-func AppendHex(b, p []byte) []byte {
-	for _, c := range p {
-		b = append(b, HexDigits[c>>4], HexDigits[c&0xf])
-	}
-	return b
-}
-
 // String views b as a string without copying; b must not change while the string is used.
 func String(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
