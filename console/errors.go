@@ -49,11 +49,11 @@ func causes(err error, one *[1]error) (kids []error) {
 	return nil
 }
 
-// errorText returns err.Error(), or the panic it raised.
+// errorText returns err.Error(), or the panic it raised as a panicking value shows it.
 func errorText(err error) (text string) {
 	defer func() {
 		if p := recover(); p != nil {
-			text = "!PANIC in Error()"
+			text = textenc.PanicText(p)
 		}
 	}()
 	return err.Error()
