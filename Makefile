@@ -20,10 +20,12 @@ quickstart:
 
 ## test: the full suite: lint, deploy/ validation, unit + e2e tests under -race against a real
 ## collector (and, for deploy/'s metrics path, a real Prometheus: Debian's package, installed
-## if missing), short fuzzing.
+## if missing), the allocation tests without -race (the race detector allocates, so they do not
+## build under it), short fuzzing.
 test: lint otelcol validate-deploy
 	@bash scripts/install-prometheus.sh
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -run Allocs ./...
 	$(MAKE) fuzz FUZZTIME=5s
 
 ## unit: tests without the race detector, for a quick loop.

@@ -135,8 +135,8 @@ type LevelSettings struct {
 	Categories map[string]LevelPair
 }
 
-// DefaultLevelSettings are the code defaults: categories at info, the root at warn (as in the
-// original Python module, third-party noise stays quiet unless asked for).
+// DefaultLevelSettings are the code defaults: categories at info, the root at warn (third-party
+// noise stays quiet unless asked for).
 func DefaultLevelSettings() LevelSettings {
 	return LevelSettings{Default: slog.LevelInfo, Root: slog.LevelWarn}
 }

@@ -1,5 +1,7 @@
 package console
 
+import "github.com/logbridge/logbridge/internal/textenc"
+
 // keyedErr is an error attribute value whose causes are shown below the record.
 type keyedErr struct {
 	key string
@@ -47,11 +49,11 @@ func causes(err error, one *[1]error) (kids []error) {
 	return nil
 }
 
-// errorText returns err.Error(), or the panic it raised.
+// errorText returns err.Error(), or the panic it raised as a panicking value shows it.
 func errorText(err error) (text string) {
 	defer func() {
 		if p := recover(); p != nil {
-			text = "!PANIC in Error()"
+			text = textenc.PanicText(p)
 		}
 	}()
 	return err.Error()
@@ -69,7 +71,7 @@ func (s *state) appendCauses(b []byte) []byte {
 		s.keyWidth = 0
 		if multi {
 			// The key and ": " go on the tree's first line, spaces of the same width below.
-			s.tmp = append(appendSafe(s.tmp[:0], ke.key), ": "...)
+			s.tmp = append(textenc.AppendSafe(s.tmp[:0], ke.key), ": "...)
 			s.keyWidth = len(s.tmp)
 			s.tree = appendSpaces(s.tree, displayWidth(s.tmp))
 		}
@@ -140,7 +142,7 @@ func (s *state) appendTree(b []byte, parentText string, err error, depth int, li
 		if color {
 			b = append(b, sgrErr...)
 		}
-		b = appendSafe(b, text)
+		b = textenc.AppendSafe(b, text)
 		if color {
 			b = append(b, sgrReset...)
 		}

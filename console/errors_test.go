@@ -88,7 +88,7 @@ func TestErrorChains(t *testing.T) {
 			f:    func(l *slog.Logger) { l.Error("m", "err", fmt.Errorf("w: %w", panicErr{})) },
 			// fmt.Errorf itself catches the panic when it formats; the chain calls Error again.
 			want: "14:05:06.789 ERROR    m err=\"w: %!v(PANIC=Error method: bad Error)\"\n" +
-				"                      └─ !PANIC in Error()\n" +
+				"                      └─ !PANIC: bad Error\n" +
 				"                         └─ EOF\n",
 		},
 	})

@@ -2,17 +2,16 @@ package console
 
 import (
 	"context"
+	"encoding/hex"
 	"io"
 	"log/slog"
-	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/clipperhouse/displaywidth"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // loggerColumnWidth is the width the category and logger-name column is padded to, so the
@@ -105,7 +104,7 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 	width := 0
 	if category != "" {
 		start := len(b)
-		b = appendSafe(b, category)
+		b = textenc.AppendSafe(b, category)
 		width += displaywidth.Bytes(b[start:])
 		b = wrapStyle(b, start, sgrCategory, h.color)
 	}
@@ -115,7 +114,7 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 			width++
 		}
 		start := len(b)
-		b = appendSafe(b, name)
+		b = textenc.AppendSafe(b, name)
 		width += displaywidth.Bytes(b[start:])
 		b = wrapStyle(b, start, sgrName, h.color)
 	}
@@ -173,7 +172,7 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	}
 	h2 := h.clone()
 	h2.groupPrefix = h.groupPrefix + name + "."
-	h2.groupQuote = h.groupQuote || needsQuoting(name)
+	h2.groupQuote = h.groupQuote || textenc.NeedsQuoting(name)
 	h2.groups = append(h.groups[:len(h.groups):len(h.groups)], name)
 	return h2
 }
@@ -204,7 +203,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 				b = append(b, sgrTime...)
 			}
 			if h.defaultTime {
-				b = appendClockMillis(b, r.Time)
+				b = textenc.AppendClockMillis(b, r.Time)
 				col += len(DefaultTimeFormat) + 1
 			} else {
 				start := len(b)
@@ -303,7 +302,7 @@ func (s *state) appendBuiltinsReplaced(b []byte, r slog.Record) ([]byte, int) {
 			start := len(b)
 			if a.Value.Kind() == slog.KindTime {
 				if h.defaultTime {
-					b = appendClockMillis(b, a.Value.Time())
+					b = textenc.AppendClockMillis(b, a.Value.Time())
 				} else {
 					b = a.Value.Time().AppendFormat(b, h.opts.TimeFormat)
 				}
@@ -339,12 +338,12 @@ func (s *state) appendBuiltinsReplaced(b []byte, r slog.Record) ([]byte, int) {
 // appendValueText appends a value's text, escaped or quoted as needed, unstyled.
 func (s *state) appendValueText(b []byte, v slog.Value) []byte {
 	if v.Kind() == slog.KindString {
-		return appendSafe(b, v.String())
+		return textenc.AppendSafe(b, v.String())
 	}
 	start := len(b)
 	b, _ = s.appendValueRaw(b, v)
 	s.scratch = append(s.scratch[:0], b[start:]...)
-	return appendSafe(b[:start], string(s.scratch))
+	return textenc.AppendSafe(b[:start], string(s.scratch))
 }
 
 // appendMessageReplaced appends the message through Options.ReplaceAttr.
@@ -369,9 +368,7 @@ func (s *state) appendTrace(b []byte, bodyStart int, id trace.TraceID) []byte {
 		b = append(b, sgrDim...)
 	}
 	b = append(b, "trace="...)
-	for _, c := range id[:4] {
-		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
-	}
+	b = hex.AppendEncode(b, id[:4])
 	if s.h.color {
 		b = append(b, sgrReset...)
 	}
@@ -381,11 +378,10 @@ func (s *state) appendTrace(b []byte, bodyStart int, id trace.TraceID) []byte {
 // appendSource appends the record's source location: after the body, or right-aligned at
 // the wrap width when there is one.
 func (s *state) appendSource(b []byte, r slog.Record, bodyStart, col, width int) []byte {
-	src := sourceOf(r.PC)
+	pos := textenc.SourceOf(r.PC)
+	src := pos.Short
 	if rep := s.h.opts.ReplaceAttr; rep != nil {
-		fs := runtime.CallersFrames([]uintptr{r.PC})
-		f, _ := fs.Next()
-		a := rep(nil, slog.Any(slog.SourceKey, &slog.Source{Function: f.Function, File: f.File, Line: f.Line}))
+		a := rep(nil, slog.Any(slog.SourceKey, &slog.Source{Function: pos.Function, File: pos.File, Line: pos.Line}))
 		a.Value = a.Value.Resolve()
 		if a.Key == "" {
 			return b
@@ -394,7 +390,7 @@ func (s *state) appendSource(b []byte, r slog.Record, bodyStart, col, width int)
 			if ss == nil || ss.File == "" {
 				return b
 			}
-			src = string(appendSourceText(nil, ss))
+			src = string(textenc.AppendShortSource(nil, ss.File, ss.Line))
 		} else {
 			src = string(s.appendValueText(nil, a.Value))
 		}
@@ -413,59 +409,8 @@ func (s *state) appendSource(b []byte, r slog.Record, bodyStart, col, width int)
 		b = append(b, ' ')
 	}
 	start := len(b)
-	b = appendSafe(b, src)
+	b = textenc.AppendSafe(b, src)
 	return wrapStyle(b, start, sgrDim, s.h.color)
-}
-
-// appendSourceText appends "dir/file.go:line".
-func appendSourceText(b []byte, src *slog.Source) []byte {
-	b = append(b, shortFile(src.File)...)
-	b = append(b, ':')
-	return strconv.AppendInt(b, int64(src.Line), 10)
-}
-
-// shortFile returns the last directory and the file name of path.
-func shortFile(path string) string {
-	i := strings.LastIndexByte(path, '/')
-	if i < 0 {
-		return path
-	}
-	if j := strings.LastIndexByte(path[:i], '/'); j >= 0 {
-		return path[j+1:]
-	}
-	return path
-}
-
-// sourceCache maps program counters to "dir/file.go:line": a program has few logging
-// call sites, and resolving one costs allocations.
-var sourceCache struct {
-	sync.RWMutex
-	m map[uintptr]string
-}
-
-const sourceCacheMax = 1 << 14
-
-func sourceOf(pc uintptr) string {
-	sourceCache.RLock()
-	src, ok := sourceCache.m[pc]
-	sourceCache.RUnlock()
-	if ok {
-		return src
-	}
-	fs := runtime.CallersFrames([]uintptr{pc})
-	f, _ := fs.Next()
-	if f.File != "" {
-		src = string(appendSourceText(nil, &slog.Source{File: f.File, Line: f.Line}))
-	}
-	sourceCache.Lock()
-	if sourceCache.m == nil {
-		sourceCache.m = make(map[uintptr]string)
-	}
-	if len(sourceCache.m) < sourceCacheMax {
-		sourceCache.m[pc] = src
-	}
-	sourceCache.Unlock()
-	return src
 }
 
 const spaces = "                                                                                "

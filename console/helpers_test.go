@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // t0 is the time of every record in layout tests: its time column is "14:05:06.789".
@@ -165,7 +167,7 @@ func checkTerminalSafe(out string) string {
 			if r == utf8.RuneError && size == 1 {
 				return fmt.Sprintf("invalid UTF-8 at %d", i)
 			}
-			if unsafeRune(r) {
+			if textenc.UnsafeRune(r) {
 				return fmt.Sprintf("unsafe rune %U at %d", r, i)
 			}
 			i += size

@@ -3,7 +3,10 @@ package console
 import (
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
+
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // DefaultTimeFormat is the time layout used when [Options].TimeFormat is empty: a short
@@ -112,9 +115,9 @@ func (m *ColorMode) UnmarshalText(b []byte) error {
 
 func itoa(n int) string {
 	var b [20]byte
-	return string(appendInt(b[:0], int64(n)))
+	return string(strconv.AppendInt(b[:0], int64(n), 10))
 }
 
 func quoteForError(s string) string {
-	return string(appendQuoted(nil, s))
+	return string(textenc.AppendQuoted(nil, s))
 }

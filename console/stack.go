@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/logbridge/logbridge/internal/stacktrace"
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // maxStackFrames is how many frames of an error's stack the console shows.
@@ -17,11 +18,9 @@ func (s *state) appendStack(b []byte, err error) []byte {
 	for _, f := range frames {
 		b = s.stackLine(b)
 		b = append(b, "at "...)
-		b = appendSafe(b, f.Function)
+		b = textenc.AppendSafe(b, f.Function)
 		b = append(b, " ("...)
-		b = appendSafe(b, shortFile(f.File))
-		b = append(b, ':')
-		b = strconv.AppendInt(b, int64(f.Line), 10)
+		b = textenc.AppendShortSource(b, f.File, f.Line) // compiled-in paths: nothing to escape
 		b = append(b, ')')
 		b = s.endStackLine(b)
 	}

@@ -5,10 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
-	"unsafe"
 
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
@@ -71,11 +70,6 @@ func (s *state) free() {
 	statePool.Put(s)
 }
 
-// bytesString views b as a string for a call that does not keep it.
-func bytesString(b []byte) string {
-	return unsafe.String(unsafe.SliceData(b), len(b))
-}
-
 // appendAttr appends " key=value" for a (and its members, for a group). quote says the
 // group prefix needs quoting.
 func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
@@ -109,7 +103,7 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		if rep != nil {
 			s.groups = append(s.groups, a.Key)
 		}
-		q := quote || needsQuoting(a.Key)
+		q := quote || textenc.NeedsQuoting(a.Key)
 		for _, ga := range attrs {
 			b = s.appendAttr(b, ga, q)
 		}
@@ -128,10 +122,10 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		b = append(b, sgrKey...)
 	}
 	prefix := s.keyPrefix
-	if quote || (a.Key == "" && len(prefix) == 0) || (a.Key != "" && needsQuoting(a.Key)) {
+	if quote || (a.Key == "" && len(prefix) == 0) || (a.Key != "" && textenc.NeedsQuoting(a.Key)) {
 		b = append(b, '"')
-		b = appendQuotedInner(b, bytesString(prefix))
-		b = appendQuotedInner(b, a.Key)
+		b, _ = textenc.AppendEscaped(b, textenc.String(prefix), textenc.Quoted)
+		b, _ = textenc.AppendEscaped(b, a.Key, textenc.Quoted)
 		b = append(b, '"')
 	} else {
 		b = append(b, prefix...)
@@ -195,11 +189,11 @@ func (s *state) appendKindValue(b []byte, v slog.Value, kind slog.Kind, keyed bo
 		}
 		var sgr string
 		s.valBuf, sgr = s.appendAnyText(s.valBuf[:0], v.Any())
-		return appendStyledValue(b, sgr, bytesString(s.valBuf), color)
+		return appendStyledValue(b, sgr, textenc.String(s.valBuf), color)
 	}
 	switch kind {
 	case slog.KindString:
-		b = appendMaybeQuoted(b, v.String())
+		b = textenc.AppendMaybeQuoted(b, v.String())
 	case slog.KindInt64:
 		b = strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
@@ -209,7 +203,7 @@ func (s *state) appendKindValue(b []byte, v slog.Value, kind slog.Kind, keyed bo
 	case slog.KindDuration:
 		b = valuefmt.AppendDuration(b, v.Duration())
 	case slog.KindTime:
-		b = appendRFC3339Millis(b, v.Time())
+		b = textenc.AppendRFC3339Millis(b, v.Time())
 	}
 	if color {
 		b = append(b, sgrReset...)
@@ -224,7 +218,7 @@ func (s *state) appendValueRaw(b []byte, v slog.Value) ([]byte, string) {
 	case slog.KindString:
 		return append(b, v.String()...), sgrString
 	case slog.KindTime:
-		return appendRFC3339Millis(b, v.Time()), sgrTimeVal
+		return textenc.AppendRFC3339Millis(b, v.Time()), sgrTimeVal
 	case slog.KindDuration:
 		return valuefmt.AppendDuration(b, v.Duration()), sgrDuration
 	case slog.KindAny, slog.KindLogValuer:
@@ -238,10 +232,10 @@ func (s *state) appendValueRaw(b []byte, v slog.Value) ([]byte, string) {
 // appendStyledValue appends text, quoted when needed, in style sgr.
 func appendStyledValue(b []byte, sgr, text string, color bool) []byte {
 	if !color || sgr == "" {
-		return appendMaybeQuoted(b, text)
+		return textenc.AppendMaybeQuoted(b, text)
 	}
 	b = append(b, sgr...)
-	b = appendMaybeQuoted(b, text)
+	b = textenc.AppendMaybeQuoted(b, text)
 	return append(b, sgrReset...)
 }
 
@@ -290,30 +284,19 @@ func (s *state) renderMessage(b []byte, msg string) []byte {
 // appendText appends message text t with control characters, escape sequences, invalid
 // bytes and unsafe runes escaped; '\n' starts a continuation line, a tab is four spaces.
 func (s *state) appendText(b []byte, t string) []byte {
-	for i := 0; i < len(t); {
-		j := plainPrefix(t, i)
-		b = append(b, t[i:j]...)
-		if j == len(t) {
-			break
+	for {
+		var n int
+		b, n = textenc.AppendEscaped(b, t, textenc.ShownLines)
+		if n == len(t) {
+			return b
 		}
-		c := t[j]
-		if c < utf8.RuneSelf {
-			switch c {
-			case '\n':
-				b = s.newline(b)
-			case '\t':
-				b = append(b, "    "...)
-			default:
-				b = appendEscapedByte(b, c)
-			}
-			i = j + 1
-			continue
+		if t[n] == '\n' {
+			b = s.newline(b)
+		} else {
+			b = append(b, "    "...) // a tab
 		}
-		var size int
-		b, size = appendRuneSafe(b, t, j)
-		i = j + size
+		t = t[n+1:]
 	}
-	return b
 }
 
 // newline starts a continuation line of the message: the style in force is closed before

@@ -11,8 +11,8 @@
 //
 // # Text format
 //
-// The default format follows the Python logging format it replaces,
-// "%(asctime)s %(name)s:%(lineno)d %(category)s: %(message)s", followed by the attributes:
+// The default format is the classic "time level name:lineno category: message" layout of a
+// logging library's file handler, followed by the attributes:
 //
 //	2026-11-23T18:57:02.123Z WARNING server:42 http: slow request path=/api status=200 trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7
 //

@@ -2,6 +2,7 @@ package filelog
 
 import (
 	"context"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"slices"
@@ -9,6 +10,9 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // Format selects the layout of the lines a [Handler] writes. Its values are the same strings as
@@ -192,9 +196,9 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 		b = appendJSONString(b, category)
 		h2.loggerTok, h2.categoryTok = b, nil
 	} else {
-		h2.loggerTok = appendTextString(nil, name)
+		h2.loggerTok = textenc.AppendMaybeQuoted(nil, name)
 		c := append([]byte(nil), ' ')
-		c = appendTextString(c, category)
+		c = textenc.AppendMaybeQuoted(c, category)
 		h2.categoryTok = append(c, ':')
 	}
 	return h2
@@ -241,7 +245,7 @@ func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
 			s.buf = s.appendStamp(s.buf, r.Time)
 			s.buf = append(s.buf, ' ')
 		}
-		s.buf = appendLevel(s.buf, r.Level)
+		s.buf = append(s.buf, config.LevelName(r.Level)...)
 	} else {
 		s.textBuiltins(r)
 	}
@@ -251,7 +255,7 @@ func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
 		s.buf = append(s.buf, ':')
 		line := 0
 		if r.PC != 0 {
-			line = sourceOf(r.PC).line
+			line = textenc.SourceOf(r.PC).Line
 		}
 		s.buf = strconv.AppendInt(s.buf, int64(line), 10)
 		s.buf = append(s.buf, h.categoryTok...)
@@ -274,10 +278,11 @@ func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
 		})
 	}
 	if sc.IsValid() {
+		tid, sid := sc.TraceID(), sc.SpanID()
 		s.buf = append(s.buf, " trace_id="...)
-		s.buf = appendTraceID(s.buf, sc)
+		s.buf = hex.AppendEncode(s.buf, tid[:])
 		s.buf = append(s.buf, " span_id="...)
-		s.buf = appendSpanID(s.buf, sc)
+		s.buf = hex.AppendEncode(s.buf, sid[:])
 	}
 	s.buf = append(s.buf, '\n')
 }
@@ -351,10 +356,11 @@ func (s *state) formatJSON(r *slog.Record, sc trace.SpanContext) {
 		if s.sep || open > 0 {
 			s.buf = append(s.buf, ',')
 		}
+		tid, sid := sc.TraceID(), sc.SpanID()
 		s.buf = append(s.buf, `"trace_id":"`...)
-		s.buf = appendTraceID(s.buf, sc)
+		s.buf = hex.AppendEncode(s.buf, tid[:])
 		s.buf = append(s.buf, `","span_id":"`...)
-		s.buf = appendSpanID(s.buf, sc)
+		s.buf = hex.AppendEncode(s.buf, sid[:])
 		s.buf = append(s.buf, '"')
 	}
 	s.buf = append(s.buf, '}', '\n')
@@ -365,22 +371,4 @@ func (s *state) space() {
 	if len(s.buf) > 0 {
 		s.buf = append(s.buf, ' ')
 	}
-}
-
-const hexDigits = "0123456789abcdef"
-
-func appendTraceID(b []byte, sc trace.SpanContext) []byte {
-	id := sc.TraceID()
-	for _, c := range id {
-		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
-	}
-	return b
-}
-
-func appendSpanID(b []byte, sc trace.SpanContext) []byte {
-	id := sc.SpanID()
-	for _, c := range id {
-		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
-	}
-	return b
 }

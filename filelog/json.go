@@ -8,16 +8,9 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
-)
 
-// jsonSafe marks the ASCII bytes written as they are inside a JSON string: the printable ones
-// except '"' and '\'. Controls and DEL are escaped.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
-	for b := 0x20; b < 0x7f; b++ {
-		t[b] = b != '"' && b != '\\'
-	}
-	return t
-}()
+	"github.com/logbridge/logbridge/internal/textenc"
+)
 
 // appendJSONString appends s as a quoted JSON string.
 func appendJSONString(b []byte, s string) []byte {
@@ -31,11 +24,17 @@ func appendJSONString(b []byte, s string) []byte {
 // that no reader sees a line break, a terminal control or reordered text in a line; invalid
 // UTF-8 becomes U+FFFD, as with encoding/json.
 func appendJSONEscaped(b []byte, s string) []byte {
+	return appendJSONBytes(b, s, textenc.Literal)
+}
+
+// appendJSONBytes appends s with every ASCII byte not in plain and every rune jsonRuneEscaped
+// names escaped as in a JSON string.
+func appendJSONBytes(b []byte, s string, plain *textenc.ByteSet) []byte {
 	start := 0
-	for i := jsonPlain8(s); i < len(s); {
+	for i := plain.Span(s, 0); i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
+			if plain.Has(c) {
 				i++
 				continue
 			}
@@ -50,7 +49,7 @@ func appendJSONEscaped(b []byte, s string) []byte {
 			case '\t':
 				b = append(b, '\\', 't')
 			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+				b = append(b, '\\', 'u', '0', '0', textenc.HexDigits[c>>4], textenc.HexDigits[c&0xf])
 			}
 			i++
 			start = i
@@ -99,7 +98,7 @@ func (s *state) appendJSONValue(v slog.Value, k slog.Kind) {
 		t := v.Time()
 		_, off := t.Zone()
 		s.buf = append(s.buf, '"')
-		s.buf = appendTime(s.buf, t, off, true)
+		s.buf = textenc.AppendRFC3339(s.buf, t, off, textenc.Nano)
 		s.buf = append(s.buf, '"')
 	case slog.KindAny, slog.KindLogValuer:
 		s.appendJSONAny(v.Any())
@@ -137,7 +136,7 @@ func (s *state) appendJSONAny(x any) {
 	pos := len(s.buf)
 	defer func() {
 		if r := recover(); r != nil {
-			s.buf = appendJSONString(s.buf[:pos], panicValue(x, r))
+			s.buf = appendJSONString(s.buf[:pos], textenc.PanicValue(x, r))
 		}
 	}()
 	switch x := x.(type) {
@@ -184,17 +183,10 @@ func appendJSONMarshal(dst *[]byte, x any) error {
 	return nil
 }
 
-// isBidiControl reports whether r is a bidirectional control character (the marks, embeddings,
-// overrides and isolates): raw in a line, they reorder how a terminal or viewer shows the rest
-// of it ("Trojan Source"), so they are escaped, as the text format and the console do.
-func isBidiControl(r rune) bool {
-	return r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
-}
-
 // jsonRuneEscaped reports whether the non-ASCII rune r (size bytes long in the input) is
-// escaped in a line: invalid UTF-8, a C1 control, U+2028/U+2029 or a bidirectional control.
+// escaped in a line: invalid UTF-8 or a rune textenc.UnsafeRune names.
 func jsonRuneEscaped(r rune, size int) bool {
-	return r == utf8.RuneError && size == 1 || r < 0xa0 || r == '\u2028' || r == '\u2029' || isBidiControl(r)
+	return r == utf8.RuneError && size == 1 || textenc.UnsafeRune(r)
 }
 
 // appendJSONRuneEscape appends the escape of a rune jsonRuneEscaped says is escaped.
@@ -203,44 +195,16 @@ func appendJSONRuneEscape(b []byte, r rune, size int) []byte {
 	case r == utf8.RuneError && size == 1:
 		return append(b, `\ufffd`...)
 	case r < 0xa0: // C1 controls
-		return append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+		return append(b, '\\', 'u', '0', '0', textenc.HexDigits[r>>4], textenc.HexDigits[r&0xf])
 	}
-	return appendU4(b, r)
-}
-
-// appendU4 appends the JSON escape \uXXXX of r, a rune of the Basic Multilingual Plane.
-func appendU4(b []byte, r rune) []byte {
-	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+	return textenc.AppendU4(append(b, '\\', 'u'), r) // in the BMP: U+2028, U+2029, bidi controls
 }
 
 // appendJSONSanitized appends valid JSON src, escaping DEL, C1 controls, U+2028, U+2029,
-// bidirectional controls and invalid UTF-8 (as U+FFFD). Those can only occur inside strings, where the escapes are valid.
+// bidirectional controls and invalid UTF-8 (as U+FFFD). Those can only occur inside strings,
+// where the escapes are valid; the rest of src is left as the encoder wrote it.
 func appendJSONSanitized(b, src []byte) []byte {
-	start := 0
-	for i := 0; i < len(src); {
-		c := src[i]
-		if c < 0x7f {
-			i++
-			continue
-		}
-		if c == 0x7f {
-			b = append(b, src[start:i]...)
-			b = append(b, `\u007f`...)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(src[i:])
-		if !jsonRuneEscaped(r, size) {
-			i += size
-			continue
-		}
-		b = append(b, src[start:i]...)
-		b = appendJSONRuneEscape(b, r, size)
-		i += size
-		start = i
-	}
-	return append(b, src[start:]...)
+	return appendJSONBytes(b, textenc.String(src), textenc.BelowDEL)
 }
 
 // appendJSONMessage appends the message's markup-stripped text, escaped, without quotes.
@@ -308,16 +272,16 @@ func (s *state) jsonSource(pc uintptr) {
 		if pc == 0 {
 			return
 		}
-		e := sourceOf(pc)
+		e := textenc.SourceOf(pc)
 		if s.sep {
 			s.buf = append(s.buf, ',')
 		}
 		s.buf = append(s.buf, `"source":{"function":`...)
-		s.buf = appendJSONString(s.buf, e.function)
+		s.buf = appendJSONString(s.buf, e.Function)
 		s.buf = append(s.buf, `,"file":`...)
-		s.buf = appendJSONString(s.buf, e.file)
+		s.buf = appendJSONString(s.buf, e.File)
 		s.buf = append(s.buf, `,"line":`...)
-		s.buf = strconv.AppendInt(s.buf, int64(e.line), 10)
+		s.buf = strconv.AppendInt(s.buf, int64(e.Line), 10)
 		s.buf = append(s.buf, '}')
 		s.sep = true
 		return

@@ -52,5 +52,5 @@ func (st LevelStyle) appendLevel(b []byte, l slog.Level) []byte {
 	case LevelStyleECS:
 		return append(b, config.LevelKey(l)...)
 	}
-	return appendLevel(b, l)
+	return append(b, config.LevelName(l)...)
 }

@@ -3,6 +3,8 @@ package filelog
 import (
 	"log/slog"
 	"sync"
+
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // state is the scratch space of one Handle (or WithAttrs) call. States are pooled.
@@ -179,7 +181,7 @@ func (s *state) appendKind(a slog.Attr, k slog.Kind) bool {
 func (s *state) replace(groups []string, a slog.Attr) (out slog.Attr) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = slog.String(a.Key, panicText(r))
+			out = slog.String(a.Key, textenc.PanicText(r))
 		}
 	}()
 	return s.h.rep(groups, a)

@@ -314,32 +314,43 @@ func TestFanoutSlogtest(t *testing.T) {
 }
 
 // TestConcurrentLevelChanges: 32 goroutines log through cloned loggers while levels change; run
-// with -race. Every record that reaches the sink was allowed by the level in force at some
-// point, and none is torn.
+// with -race. A record reaches the sink only if a level in force allowed it: debug records of
+// the "server" category, which no spec used allows, never arrive, while every error record
+// (allowed under every spec) does; none is torn.
 func TestConcurrentLevelChanges(t *testing.T) {
 	var buf buffer
-	c := testCore(t, "all=debug", jsonSink("json", &buf, slog.LevelDebug, true))
+	c := testCore(t, "core=debug", jsonSink("json", &buf, slog.LevelDebug, true))
 	base := mustLogger(t, c, "x", "core")
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	var sent atomic.Int64
+	var sent, serverDebugSent atomic.Int64
 	for g := range 32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			l := base.With("g", g).WithGroup("grp")
-			if g%2 == 0 {
+			server := g%4 == 3
+			switch {
+			case server:
+				l = mustLogger(t, c, fmt.Sprint("srv", g), "server").With("server", true)
+			case g%2 == 0:
 				l = mustLogger(t, c, fmt.Sprint("sub", g), "core::sub")
 			}
 			for i := 0; i < 200; i++ {
 				l.Debug("debug", "i", i)
 				l.Error("error", "i", i)
 				sent.Add(1)
+				if server {
+					serverDebugSent.Add(1)
+				}
 			}
 		}()
 	}
+	done := make(chan struct{})
 	go func() {
-		specs := []string{"core=error", "core=debug", "all=warn", "core::sub=debug", "all=debug"}
+		defer close(done)
+		// server is at info (the default) or warn under each of these.
+		specs := []string{"core=error", "core=debug", "all=warn", "core::sub=debug", "core=debug,all=info"}
 		for i := 0; ; i++ {
 			select {
 			case <-stop:
@@ -351,13 +362,20 @@ func TestConcurrentLevelChanges(t *testing.T) {
 	}()
 	wg.Wait()
 	close(stop)
+	<-done
 	errorsSeen := 0
 	for _, r := range buf.records(t) {
 		if r["msg"] == "error" {
 			errorsSeen++
 		}
+		if r["msg"] == "debug" && r["server"] == true {
+			t.Fatalf("a server debug record arrived, which no level in force allowed: %v", r)
+		}
 	}
 	if int64(errorsSeen) != sent.Load() {
 		t.Errorf("error records = %d, want %d (error is enabled under every spec used)", errorsSeen, sent.Load())
+	}
+	if serverDebugSent.Load() == 0 {
+		t.Error("no server logger ran")
 	}
 }

@@ -329,9 +329,8 @@ func (b *Bridge) reportUndelivered(shutdownErr error) {
 // defaultBridge is the bridge Get uses.
 var defaultBridge atomic.Pointer[Bridge]
 
-// Get returns a logger from the default bridge (the last one Setup installed), mirroring the
-// original module's get_logger(name, category). Before Setup, or with an undeclared category, it
-// returns an error.
+// Get returns a logger from the default bridge (the last one Setup installed), for code that
+// has no *Bridge at hand. Before Setup, or with an undeclared category, it returns an error.
 func Get(name, category string) (*slog.Logger, error) {
 	b := defaultBridge.Load()
 	if b == nil {

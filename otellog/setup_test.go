@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -121,7 +123,8 @@ func TestInstallDefault(t *testing.T) {
 
 	slog.Info("third-party info", "k", 1)
 	slog.Debug("third-party debug")
-	log.Printf("std log line %d", 7)
+	_, _, stdLine, _ := runtime.Caller(0)
+	log.Printf("std log line %d", 7) // must be the line after runtime.Caller's
 	l, err := Get("pkg", "server")
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +139,12 @@ func TestInstallDefault(t *testing.T) {
 	for _, want := range []string{"third-party info", "std log line 7", "setup_test.go", "via Get", "exporter exploded"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console lacks %q:\n%s", want, out)
+		}
+	}
+	// The standard log's record carries its caller's position: the log.Printf line.
+	for line := range strings.SplitSeq(out, "\n") {
+		if strings.Contains(line, "std log line 7") && !strings.Contains(line, "setup_test.go:"+strconv.Itoa(stdLine+1)) {
+			t.Errorf("std log record without its caller setup_test.go:%d: %q", stdLine+1, line)
 		}
 	}
 	if strings.Contains(out, "third-party debug") {

@@ -15,14 +15,15 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/logbridge/logbridge/internal/stacktrace"
+	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
-// maxDepth bounds how deep convertAny follows nested values (slices, maps, pointers) and how
-// deep a value handed to fmt may nest. Cyclic values end there instead of recursing forever.
-const maxDepth = 100
+// maxDepth bounds how deep convertAny follows nested values (slices, maps, pointers): the
+// printer's limit, so that there is one. Cyclic values end there instead of recursing forever.
+const maxDepth = valuefmt.MaxDepth
 
 // maxDepthExceeded is the value of an attribute nested deeper than maxDepth (as otelslog).
-const maxDepthExceeded = "<max-depth-exceeded>"
+const maxDepthExceeded = valuefmt.MaxDepthExceeded
 
 // convertValue converts a resolved slog.Value that is not a group. It mirrors otelslog's
 // mapping (see the package documentation).
@@ -225,87 +226,28 @@ func panicText(m string, p any) string {
 	return "!PANIC in " + m + ": " + safeSprint(p)
 }
 
-// safeSprint formats v with fmt, bounded: values nesting deeper than maxDepth (cyclic maps,
-// slices or interfaces that fmt would follow forever) give maxDepthExceeded, and a panic in a
-// String or Error method is caught (fmt already catches it; this is the belt to its braces).
+// safeSprint formats v as fmt's %+v, with valuefmt (cycles and nesting deeper than maxDepth
+// end in its markers), a panic in a String or Error method caught.
 func safeSprint(v any) string {
 	return safeSprintReflect(reflect.ValueOf(v), maxDepth)
 }
 
+// safeSprintReflect is safeSprint of rv, found depth levels above the limit.
 func safeSprintReflect(rv reflect.Value, depth int) (s string) {
-	if !rv.IsValid() {
+	switch {
+	case !rv.IsValid():
 		return "<nil>"
-	}
-	if !fmtBounded(rv, depth, true) {
+	case depth < 0:
 		return maxDepthExceeded
+	case !rv.CanInterface(): // not reached: convertAny descends only into exported values
+		return "<" + rv.Type().String() + ">"
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			s = panicText("fmt", p)
 		}
 	}()
-	if rv.CanInterface() {
-		return validUTF8(fmt.Sprintf("%+v", rv.Interface()))
-	}
-	return validUTF8(fmt.Sprintf("%+v", rv))
-}
-
-var (
-	stringerType  = reflect.TypeFor[fmt.Stringer]()
-	errorType     = reflect.TypeFor[error]()
-	formatterType = reflect.TypeFor[fmt.Formatter]()
-)
-
-// fmtBounded reports whether fmt's %+v walk over rv stays within depth levels. It follows
-// what fmt follows: struct fields, array, slice and map elements, interfaces, and a pointer
-// only at the top level (deeper pointers are printed as addresses). It stops at values whose
-// type has a String, Error or Format method, as fmt hands those to the method.
-func fmtBounded(rv reflect.Value, depth int, top bool) bool {
-	if depth < 0 {
-		return false
-	}
-	if !rv.IsValid() {
-		return true
-	}
-	t := rv.Type()
-	if rv.CanInterface() && (t.Implements(stringerType) || t.Implements(errorType) || t.Implements(formatterType)) {
-		return true
-	}
-	switch rv.Kind() {
-	case reflect.Pointer:
-		if !top || rv.IsNil() {
-			return true
-		}
-		return fmtBounded(rv.Elem(), depth-1, false)
-	case reflect.Interface:
-		if rv.IsNil() {
-			return true
-		}
-		return fmtBounded(rv.Elem(), depth-1, false)
-	case reflect.Struct:
-		for i := range rv.NumField() {
-			if !fmtBounded(rv.Field(i), depth-1, false) {
-				return false
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return true
-		}
-		for i := range rv.Len() {
-			if !fmtBounded(rv.Index(i), depth-1, false) {
-				return false
-			}
-		}
-	case reflect.Map:
-		iter := rv.MapRange()
-		for iter.Next() {
-			if !fmtBounded(iter.Key(), depth-1, false) || !fmtBounded(iter.Value(), depth-1, false) {
-				return false
-			}
-		}
-	}
-	return true
+	return validUTF8(string(valuefmt.AppendPlusV(nil, rv.Interface())))
 }
 
 // fmtWrapErrorType is the type fmt.Errorf returns for a single %w.

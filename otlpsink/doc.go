@@ -31,14 +31,18 @@
 //   - With Options.AddSource, code.file.path, code.function.name and code.line.number.
 //   - The instrumentation scope is the logger's name (WithLogger), or DefaultScopeName.
 //
-// Attribute values convert as otelslog v0.21 converts them: strings, booleans, int64 and
+// Attribute values convert as otelslog v0.21 converts them, but for values of named scalar
+// types (type Port int, type Mode string), which otelslog writes as "unhandled: (T) v": here
+// they convert by their kind, to the underlying number, string or boolean, or to their text
+// for an integer type with a String method (an enum). Otherwise: strings, booleans, int64 and
 // float64 directly; durations to int64 nanoseconds; times to int64 nanoseconds since the Unix
 // epoch; uint64 to int64 (or float64 above MaxInt64); groups (slog.Group, WithGroup) to map
 // values; LogValuer values resolved first; and KindAny values by type: slices and arrays to
 // slices, maps to maps, pointers followed, []byte as bytes, complex numbers as {r, i} maps,
 // errors to their text, and only what is left (structs, enums with a String method) through
 // fmt's %+v. Nesting deeper than 100 levels, and cyclic values, end in "<max-depth-exceeded>"
-// rather than recursing forever; a panicking Error or String method gives "!PANIC in ...".
+// rather than recursing forever (inside a value printed with %+v, a repeat shows "<cycle>", as
+// on the console and in the file); a panicking Error or String method gives "!PANIC in ...".
 // An attribute without a key is dropped (OTLP has no key-less attributes).
 //
 // Errors: the last error-valued attribute of the record or handler (any key, not one nested
@@ -90,9 +94,10 @@
 //
 //   - Memory: the processor holds at most OTEL_BLRP_MAX_QUEUE_SIZE records (default
 //     DefaultMaxQueueSize, 16384), queued and being exported together, plus the empty batch
-//     buffers kept for reuse (at most a full queue's worth). A record slot is about 600 bytes (5 attributes inline), plus
-//     what the record's strings and overflow attributes use: measured, 1,000,000 records
-//     emitted to a dead collector grow the heap by about 10 MiB, however many are emitted.
+//     buffers kept for reuse (at most a full queue's worth): a record slot (5 attributes
+//     inline) plus what the record's strings and overflow attributes use. The heap therefore
+//     stays flat however many records go to a dead collector; the measured figures are in
+//     the README ("Memory is bounded by the queue"), from internal/reliability's load test.
 //   - Latency of a log call: when the queue is full and exports are succeeding, OnEmit waits
 //     for room, at most WithMaxBlock (DefaultMaxBlock, 1 s). A wait that times out with no
 //     export finishing during it marks the exporter as stalled; while it is stalled, or while

@@ -218,10 +218,13 @@ func TestE2ECollectorDown(t *testing.T) {
 			for i := range n {
 				logger.Info("nobody listens", "i", i)
 			}
-			took, err := shutdownWithin(t, p, 2*time.Second)
+			// By its deadline: what a loaded machine under -race adds to it is a few seconds at
+			// most (a hang guard, not a timing figure); an export or retry waited for is more.
+			const deadline, margin = 2 * time.Second, 5 * time.Second
+			took, err := shutdownWithin(t, p, deadline)
 			t.Logf("%s: Shutdown returned after %v: %v", pr.name, took.Round(time.Millisecond), err)
-			if took > 30*time.Second {
-				t.Errorf("Shutdown took %v with a 2s deadline", took)
+			if took > deadline+margin {
+				t.Errorf("Shutdown took %v with a %v deadline", took, deadline)
 			}
 			var de *otlpsink.DeliveryError
 			st := p.Stats()

@@ -109,25 +109,56 @@ func TestProcessorSlowExporterNoLoss(t *testing.T) {
 	}
 }
 
-// TestProcessorFailingExporter: with an exporter that always fails, a log call never waits
-// and every record is counted as lost once the processor is shut down.
+// TestProcessorFailingExporter: with an exporter that fails, a log call never waits for room,
+// even with a full queue and a long MaxBlock, and every record is counted as lost once the
+// processor is shut down. After its first failure the exporter hangs until cancelled, so a
+// call that waited would wait for the whole MaxBlock (hangGuard), where the test sees it.
 func TestProcessorFailingExporter(t *testing.T) {
 	boom := errors.New("collector down")
-	exp := &funcExporter{export: func(context.Context, int) error { return boom }}
+	var hang atomic.Bool
+	exp := &funcExporter{export: func(ctx context.Context, _ int) error {
+		if hang.Load() {
+			<-ctx.Done()
+		}
+		return boom
+	}}
 	var handled sync.Map
 	p := otlpsink.NewProcessor(exp, otlpsink.WithMaxQueueSize(500), otlpsink.WithMaxExportBatchSize(100),
-		otlpsink.WithRetryMaxElapsed(50*time.Millisecond),
+		otlpsink.WithRetryMaxElapsed(50*time.Millisecond), otlpsink.WithMaxBlock(hangGuard),
 		otlpsink.WithErrorHandler(func(err error) { handled.Store(fmt.Sprintf("%T", err), err) }))
 	l := emitter(t, p)
-	const n = 50000
-	var slowest time.Duration
-	for i := range n {
-		start := time.Now()
+	// A first batch fails for good: the processor now knows the exporter is failing.
+	for i := range 100 {
 		l.Emit(context.Background(), record(i))
-		slowest = max(slowest, time.Since(start))
 	}
-	if slowest > hangGuard {
-		t.Errorf("a log call blocked %v", slowest)
+	for deadline := time.Now().Add(hangGuard); p.Stats().FailedExport == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first batch never failed: %+v", p.Stats())
+		}
+	}
+	hang.Store(true)
+	const n = 50000
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range n {
+			l.Emit(context.Background(), record(100+i))
+		}
+	}()
+	for deadline := time.Now().Add(hangGuard); ; time.Sleep(time.Millisecond) {
+		select {
+		case <-done:
+		default:
+			if st := p.Stats(); st.Waiting > 0 {
+				t.Errorf("a log call waits for room from a failing exporter: %+v", st)
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d log calls still running after %v", n, hangGuard)
+			}
+			continue
+		}
+		break
 	}
 	st := p.Stats()
 	checkInvariant(t, st)
@@ -136,20 +167,21 @@ func TestProcessorFailingExporter(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	err := p.Shutdown(ctx)
+	err := p.Shutdown(ctx) // cuts the hanging export off: its records are lost at shutdown
+	<-done                 // woken by Shutdown, had one waited
 	st = p.Stats()
 	checkInvariant(t, st)
-	if st.Exported != 0 || st.Undelivered() != n || st.Pending != 0 {
-		t.Errorf("stats %+v, want all %d undelivered", st, n)
+	if st.Exported != 0 || st.Undelivered() != n+100 || st.Pending != 0 {
+		t.Errorf("stats %+v, want all %d undelivered", st, n+100)
 	}
-	if st.DroppedQueueFull == 0 || st.FailedExport+st.FailedShutdown == 0 {
-		t.Errorf("stats %+v, want drops and failed exports", st)
+	if st.DroppedQueueFull == 0 || st.FailedExport == 0 || st.FailedShutdown == 0 {
+		t.Errorf("stats %+v, want drops, failed exports and records lost at shutdown", st)
 	}
 	if st.LastError != boom.Error() {
 		t.Errorf("LastError %q", st.LastError)
 	}
 	var de *otlpsink.DeliveryError
-	if st.FailedShutdown > 0 && (!errors.As(err, &de) || de.Records != st.FailedShutdown) {
+	if !errors.As(err, &de) || de.Records != st.FailedShutdown {
 		t.Errorf("Shutdown error %v, want a DeliveryError for %d records", err, st.FailedShutdown)
 	}
 	if _, ok := handled.Load("*otlpsink.ExportError"); !ok {
@@ -185,9 +217,10 @@ func TestProcessorHangingExporter(t *testing.T) {
 		if time.Since(s) >= maxBlock {
 			waits++
 		}
-	}
-	if elapsed := time.Since(start); elapsed > hangGuard {
-		t.Errorf("emitting took %v", elapsed)
+		// Checked in the loop: were every call to wait its MaxBlock, the loop would take 83 min.
+		if elapsed := time.Since(start); elapsed > hangGuard {
+			t.Fatalf("emitting %d records took %v, %d calls waited", i+1, elapsed, waits)
+		}
 	}
 	if waits > 1 {
 		t.Errorf("%d log calls waited for room; want at most 1: a stalled exporter makes later calls drop at once", waits)
@@ -451,14 +484,20 @@ func TestProcessorShutdownWakesWaiters(t *testing.T) {
 	for range 10 {
 		logger.Info("fills the queue")
 	}
-	<-started // the batch is being exported (and hangs): the queue is full
+	select {
+	case <-started: // the batch is being exported (and hangs): the queue is full
+	case <-time.After(hangGuard):
+		t.Fatal("the export never started")
+	}
 	waiting := make(chan struct{})
 	go func() {
 		defer close(waiting)
 		logger.Info("waits for room")
 	}()
-	for p.Stats().Waiting < 1 {
-		runtime.Gosched()
+	for deadline := time.Now().Add(hangGuard); p.Stats().Waiting < 1; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log call never waited for room: %+v", p.Stats())
+		}
 	}
 	sctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()

@@ -36,9 +36,8 @@ type step struct {
 	stream bool
 }
 
-// scenario is one round of traffic, as the original project's test driver sent it: plain
-// requests, one with a tool call, a streaming one, one the safety check refuses and one that
-// fails inside the service.
+// scenario is one round of traffic: plain requests, one with a tool call, a streaming one, one
+// the safety check refuses and one that fails inside the service.
 var scenario = []step{
 	{name: "chat", route: routeChat, body: chatRequest{Prompt: "What does logbridge do with my slog records?"}, want: http.StatusOK},
 	{name: "chat with tool", route: routeChat, body: chatRequest{Prompt: "Search the docs for rotating log files", Tool: "search"}, want: http.StatusOK},

@@ -1,7 +1,7 @@
 // Package markup parses Rich console markup ("[bold red]failed[/] after [dim]3[/dim] tries"),
 // renders it to ANSI escape sequences for a color profile, and strips it to plain text. The
-// console sink renders with it (Parse, AppendTransition, AppendReset) and the file and OTLP
-// sinks strip with it (Strip, AppendStrip).
+// console sink renders with it (Parse, then AppendSGR and AppendReset per segment), the file
+// sink strips with AppendStrip and the OTLP sink with Strip.
 //
 // # Grammar
 //

@@ -25,6 +25,13 @@ func fuzzSeeds() []string {
 		"\\\\\\[b]\\\\[/b]\\[",
 		"[K\u212aa]",
 		"[b]\xff\xfe[/b]",
+		// Styles laid over others: an attribute switched off then on again and back, colors
+		// and links replaced (the cases that tell Style.Combine from refCombine).
+		"[not bold][bold]x[/bold]y[/not bold]z",
+		"[bold][not bold]x[/not bold]y[/bold]",
+		"[i not u][u]x[not i]y[/not i][/u]z",
+		"[red on blue][green]x[on white]y[/on white][/green]z",
+		"[link=https://a.example/][link=https://b.example/]x[/link]y",
 	)
 	return seeds
 }

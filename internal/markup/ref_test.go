@@ -309,16 +309,30 @@ func refRender(markup string) refResult {
 	return res
 }
 
-// refCombine is Style.__add__: other's set attributes, colors and link win.
+// refCombine is Style.__add__ (rich/style.py), written from Rich's representation rather
+// than from Style.Combine, which it checks: Rich keeps per attribute whether the style sets it
+// (_set_attributes) and its value (_attributes); the sum takes, attribute by attribute, other's
+// value where other sets it and base's otherwise, and each of color, bgcolor and link from
+// other when other has one ("style.color or self.color").
 func refCombine(base, other Style) Style {
-	set := other.On | other.Off
-	out := base
-	out.On = base.On&^set | other.On
-	out.Off = base.Off&^set | other.Off
-	if other.FG.Kind != ColorUnset {
+	var out Style
+	for bit := Attr(1); bit != 0 && bit <= Encircle; bit <<= 1 {
+		from := base
+		if other.On&bit != 0 || other.Off&bit != 0 {
+			from = other
+		}
+		switch {
+		case from.On&bit != 0:
+			out.On |= bit
+		case from.Off&bit != 0:
+			out.Off |= bit
+		}
+	}
+	out.FG, out.BG, out.Link = base.FG, base.BG, base.Link
+	if other.FG != (Color{}) {
 		out.FG = other.FG
 	}
-	if other.BG.Kind != ColorUnset {
+	if other.BG != (Color{}) {
 		out.BG = other.BG
 	}
 	if other.Link != "" {

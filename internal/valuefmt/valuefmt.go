@@ -1,13 +1,14 @@
-// Package valuefmt formats arbitrary values as fmt's %+v does, for the console and file sinks,
-// without fmt's one way to crash a program from a log call: fmt follows maps, slices and
-// interfaces without looking for cycles, so a map that contains itself (m["self"] = m) or a
-// slice of any that contains itself overflows the stack, a fatal error no recover catches.
+// Package valuefmt formats arbitrary values as fmt's %+v does, for the console, file and OTLP
+// sinks (their one cycle-safe printer), without fmt's one way to crash a program from a log
+// call: fmt follows maps, slices and interfaces without looking for cycles, so a map that
+// contains itself (m["self"] = m) or a slice of any that contains itself overflows the stack,
+// a fatal error no recover catches.
 //
 // AppendPlusV first walks the value the way fmt would print it. When the walk finds neither a
 // cycle nor nesting deeper than MaxDepth (the usual case), the result is exactly fmt's. Otherwise
 // the value is printed in the same layout by this package, with "<cycle>" where fmt would
 // print a map or slice again that it is already inside, and "<max-depth-exceeded>" below
-// MaxDepth levels (the marker logbridge's OTLP sink uses too).
+// MaxDepth levels (the OTLP sink's marker and depth limit for nested values too).
 //
 // AppendDuration writes a time.Duration as its String method does, without allocating.
 package valuefmt
