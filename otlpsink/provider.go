@@ -152,6 +152,17 @@ func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.V
 	rec.SetSpanID(sc.SpanID())
 	rec.SetTraceFlags(sc.TraceFlags())
 	rec.AddAttributes(kvs...)
+	if len(f.pre) > 0 {
+		f.emitThrough(ctx, rec)
+		return
+	}
+	_ = f.proc.OnEmit(ctx, &rec)
+}
+
+// emitThrough hands rec to the WithProcessors processors, then to ours. It takes the record
+// by value so that only pipelines with processors pay for it escaping to the heap (an
+// interface's OnEmit may keep the pointer); emit's own record stays on the stack.
+func (f *fastHandler) emitThrough(ctx context.Context, rec sdklog.Record) {
 	for _, p := range f.pre {
 		if err := p.OnEmit(ctx, &rec); err != nil {
 			otel.Handle(err) // as the SDK's Logger.Emit does
