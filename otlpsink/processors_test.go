@@ -85,8 +85,9 @@ func TestWithProcessors(t *testing.T) {
 	}
 }
 
-// TestWithProcessorsKeepsFastPath: a processor in front costs the handler no allocation of
-// the SDK's path (which copies each record to the heap).
+// TestWithProcessorsKeepsFastPath: a processor in front costs the handler one allocation (the
+// record escapes to the processor's OnEmit), not the SDK path's several (the SDK copies each
+// record to the heap and converts every attribute again).
 func TestWithProcessorsKeepsFastPath(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocations differ under -race")
@@ -105,7 +106,7 @@ func TestWithProcessorsKeepsFastPath(t *testing.T) {
 	}
 	without := allocs()
 	with := allocs(otlpsink.WithProcessors(baggagecopy.NewLogProcessor(nil)))
-	if with > without {
+	if with > without+1 {
 		t.Errorf("%v allocations per record with a processor, %v without: the fast path was lost", with, without)
 	}
 }
