@@ -25,7 +25,9 @@ type state struct {
 	segs      []markup.Segment
 	errs      []keyedErr
 	tree      []byte
-	keyWidth  int    // bytes of tmp holding the key that starts the current cause tree
+	cont      []byte // what a line made by wrap starts with
+	keyText   []byte // "key: " of the current cause tree
+	keyWidth  int    // bytes of keyText still to write, on the tree's first line
 	key       string // the key of the KindAny value being written (when keyed), for its causes
 	keyed     bool
 
@@ -57,7 +59,7 @@ func newState(h *Handler) *state {
 }
 
 func (s *state) free() {
-	if cap(s.buf) > bufMax || cap(s.scratch) > bufMax || cap(s.valBuf) > bufMax || cap(s.wrapBuf) > bufMax || cap(s.tmp) > bufMax {
+	if cap(s.buf) > bufMax || cap(s.scratch) > bufMax || cap(s.valBuf) > bufMax || cap(s.wrapBuf) > bufMax || cap(s.tmp) > bufMax || cap(s.cont) > bufMax {
 		return // let the GC have the big ones
 	}
 	s.h = nil

@@ -53,35 +53,47 @@ func isLinkClose(seq []byte) bool {
 }
 func isLinkOpen(seq []byte) bool { return len(seq) > 4 && string(seq[:4]) == "\x1b]8;" }
 
-// wrap re-flows b[start:], the record's body written by this handler (text, its own escape
-// sequences, and '\n' + indentation for the message's own lines), so that no line is wider
-// than width: a line too long breaks at its last space, or where it is when it has none,
-// and goes on after s.indent spaces. The style in force at a break is closed before it and
-// opened again after the indentation. col is the column at start. It returns b and the
-// column at its end.
-func (s *state) wrap(b []byte, start, col, width int) ([]byte, int) {
+// wrap re-flows b[start:], text written by this handler (text, its own escape sequences,
+// and '\n' + indentation for a message's own lines) that starts at column col, so that no
+// line goes past column width: a line too long breaks at its last space (the spaces there
+// are dropped), and only a word wider than the whole line breaks where it is. A line made
+// here starts with cont (contWidth columns wide); the style in force at a break is closed
+// before it and opened again after cont. It returns b, the offset in b of the end of the
+// first line and that line's end column.
+func (s *state) wrap(b []byte, start, col, width int, cont []byte, contWidth int) ([]byte, int, int) {
 	src := b[start:]
 	out := s.wrapBuf[:0]
-	indent := s.indent
-	lineStart := 0
-	brk, brkCol := -1, 0 // the last space of the line that can take a break, in out
+	firstEnd, firstCol := -1, 0
+	lineMin := col       // a space after this column can take a break
+	brk, brkCol := -1, 0 // the last such space on the line, in out
 	var brkA, brkB int   // the style in force at brk: src[brkA:brkB]
 	brkLink := false
 	styA, styB := 0, 0 // the style in force: src[styA:styB] (none when equal)
 	link := false
 
-	// breakLine appends a line break and the indentation, closing and reopening the style
-	// src[a:b].
-	breakLine := func(out []byte, a, b int, link bool) []byte {
+	// breakLine ends the line at out[:at] (its trailing spaces dropped) and starts the next
+	// with cont, closing and reopening the style src[a:b].
+	lineStart := 0 // where the line's text starts in out
+	breakLine := func(out []byte, at, a, b int, link bool) []byte {
+		s.tmp = append(s.tmp[:0], out[at:]...)
+		for at > lineStart && out[at-1] == ' ' {
+			at--
+		}
+		out = out[:at]
 		if b > a {
 			out = append(out, sgrReset...)
 			if link {
 				out = append(out, sgrLinkClose...)
 			}
 		}
+		if firstEnd < 0 {
+			firstEnd = len(out) // firstCol is set by the caller
+		}
 		out = append(out, '\n')
-		out = appendSpaces(out, indent)
-		return append(out, src[a:b]...)
+		out = append(out, cont...)
+		lineStart = len(out)
+		out = append(out, src[a:b]...)
+		return append(out, s.tmp...)
 	}
 
 	for i := 0; i < len(src); {
@@ -109,12 +121,30 @@ func (s *state) wrap(b []byte, start, col, width int) ([]byte, int) {
 			i = j
 			continue
 		case '\n':
+			if firstEnd < 0 {
+				firstEnd, firstCol = len(out), col
+			}
 			out = append(out, c)
-			col, brk, lineStart = 0, -1, len(out)
+			col, brk, lineMin, lineStart = 0, -1, contWidth, len(out)
+			i++
+			continue
+		case nbsp:
+			out = append(out, ' ')
+			col++
 			i++
 			continue
 		case ' ':
-			if col > indent {
+			if col > lineMin {
+				if col >= width {
+					// The space would end past the line: break here.
+					if firstEnd < 0 {
+						firstCol = col
+					}
+					out = breakLine(out, len(out), styA, styB, link)
+					col, brk, lineMin = contWidth, -1, contWidth
+					i++
+					continue
+				}
 				brk, brkCol, brkA, brkB, brkLink = len(out), col, styA, styB, link
 			}
 			out = append(out, c)
@@ -128,28 +158,44 @@ func (s *state) wrap(b []byte, start, col, width int) ([]byte, int) {
 			r, size = utf8.DecodeRune(src[i:])
 			w = runeWidth(r)
 		}
-		if col+w > width && col > indent {
-			if brk >= lineStart {
-				// Break at the last space: the text after it moves to the next line.
-				s.tmp = append(s.tmp[:0], out[brk+1:]...)
-				out = breakLine(out[:brk], brkA, brkB, brkLink)
-				lineStart = len(out) - (brkB - brkA) - indent
-				out = append(out, s.tmp...)
-				col = indent + col - brkCol - 1
-				brk = -1
+		if col+w > width && col > lineMin {
+			if brk >= 0 {
+				// Break at the last space: the word after it moves to the next line.
+				if firstEnd < 0 {
+					firstCol = brkCol - trailingSpaces(out[:brk])
+				}
+				out = breakLine(out, brk+1, brkA, brkB, brkLink)
+				col = contWidth + col - brkCol - 1
+			} else {
+				// A word wider than the line: break it where it is.
+				if firstEnd < 0 {
+					firstCol = col
+				}
+				out = breakLine(out, len(out), styA, styB, link)
+				col = contWidth
 			}
-			if col+w > width && col > indent {
-				// No space to break at, or the word is longer than a line: break here.
-				out = breakLine(out, styA, styB, link)
-				lineStart = len(out) - (styB - styA) - indent
-				col = indent
-				brk = -1
-			}
+			brk, lineMin = -1, contWidth
 		}
 		out = append(out, src[i:i+size]...)
 		col += w
 		i += size
 	}
 	s.wrapBuf = out
-	return append(b[:start], out...), col
+	if firstEnd < 0 {
+		firstEnd, firstCol = len(out), col
+	}
+	return append(b[:start], out...), start + firstEnd, firstCol
+}
+
+// nbsp is a space wrap does not break at, written as ' '. Only the handler writes it (text
+// from a record has every control byte escaped), and only into text that wrap then reads.
+const nbsp = 0
+
+// trailingSpaces counts the spaces at the end of b.
+func trailingSpaces(b []byte) int {
+	n := 0
+	for n < len(b) && b[len(b)-1-n] == ' ' {
+		n++
+	}
+	return n
 }
