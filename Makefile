@@ -21,6 +21,7 @@ quickstart:
 ## test: the full suite: lint, deploy/ validation, unit + e2e tests under -race against a real
 ## collector, short fuzzing.
 test: lint otelcol validate-deploy
+	@bash scripts/install-python3-rich.sh # the console tests compare with Rich itself
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(MAKE) fuzz FUZZTIME=5s
 
