@@ -44,7 +44,6 @@ func TestColorRules(t *testing.T) {
 		{"ColorAlways with TERM=dumb", ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
 		{"ColorAlways at the TERM's depth", ColorAlways, []string{"TERM=xterm-256color"}, markup.ANSI256},
 		{"ColorAlways at COLORTERM's depth", ColorAlways, []string{"TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
-
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
