@@ -185,6 +185,13 @@ func TestLayoutPlain(t *testing.T) {
 			want: "14:05:06.789 WARNING  failed after 3 tries [admin] [x] v=[bold]data[/]\n",
 		},
 		{
+			name: "emoji codes replaced as Rich replaces them",
+			f: func(l *slog.Logger) {
+				l.Info("launch :rocket: now :no_such: [bold]:tada:[/] 12:30:45", "v", ":rocket:")
+			},
+			want: "14:05:06.789 INFO     launch \U0001f680 now :no_such: \U0001f389 12:30:45 v=:rocket:\n",
+		},
+		{
 			name: "level filter",
 			opts: Options{Level: slog.LevelWarn},
 			f: func(l *slog.Logger) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/richtest"
 )
 
 // TestColorSystemLikeRich checks, environment by environment, that the handler picks the
@@ -17,7 +18,7 @@ import (
 // (a terminal, a pipe, a forced color mode on a pipe), asking Rich itself
 // (testdata/rich_color.py).
 func TestColorSystemLikeRich(t *testing.T) {
-	py := richPython(t)
+	py := richtest.Python(t)
 	envs := [][]string{
 		{},
 		{"TERM=xterm"},

@@ -256,8 +256,8 @@ func (s *state) highlight() bool { return s.h.color && !s.h.opts.NoHighlight }
 func (s *state) renderMessage(b []byte, msg string) []byte {
 	color := s.h.color
 	highlight := s.highlight()
-	if strings.IndexByte(msg, '[') < 0 {
-		// No tag, hence no markup (a backslash escapes only a '[').
+	if strings.IndexByte(msg, '[') < 0 && strings.IndexByte(msg, ':') < 0 {
+		// No tag, hence no markup (a backslash escapes only a '['), and no emoji code.
 		if highlight {
 			return s.appendHighlighted(b, msg)
 		}
