@@ -180,7 +180,10 @@ func (s *state) appendNode(b []byte, text string, last, top, cut bool, lay layou
 		b = append(b, sgrReset...)
 	}
 	if lay.end > 0 {
-		col := s.indent + treeWidth + len(contGlyph)
+		col := s.indent + treeWidth
+		if contGlyph != "" {
+			col += 3 // every glyph is three columns wide
+		}
 		if col+textWidth > lay.end {
 			s.cont = appendSpaces(s.cont[:0], s.indent)
 			if color {

@@ -27,6 +27,25 @@ func (panicErr) Unwrap() error { return io.EOF }
 func TestErrorChains(t *testing.T) {
 	runLayout(t, []layoutCase{
 		{
+			name: "a chain shows what each error adds, not its causes' text again",
+			f: func(l *slog.Logger) {
+				l.Error("m", "err", fmt.Errorf("outer: %w", fmt.Errorf("middle: %w", errors.New("root"))))
+			},
+			want: `14:05:06.789 ERROR    m err="outer: middle: root"` + "\n" +
+				"                      err: outer\n" +
+				"                           └─ middle\n" +
+				"                              └─ root\n",
+		},
+		{
+			name: "a wrapper that writes its cause elsewhere is shown whole",
+			f: func(l *slog.Logger) {
+				l.Error("m", "err", fmt.Errorf("%w (after 3 tries)", io.EOF))
+			},
+			want: `14:05:06.789 ERROR    m err="EOF (after 3 tries)"` + "\n" +
+				"                      err: EOF (after 3 tries)\n" +
+				"                           └─ EOF\n",
+		},
+		{
 			name: "no causes: no extra line",
 			f:    func(l *slog.Logger) { l.Error("failed", "err", io.EOF) },
 			want: "14:05:06.789 ERROR    failed err=EOF\n",

@@ -19,7 +19,8 @@ import (
 // there too. The category, the logger name and the source location go in a right-hand
 // column beside the first line, as Rich puts its source path: they can never push the
 // message around, however long a logger name is, and the record keeps its first line for
-// its message. The column is as wide as its text, but never more than what leaves the
+// its message. Unlike Rich's table, only the first line gives up that room: the lines below
+// it take the full width, so a long URL or value is cut in as few pieces as possible. The column is as wide as its text, but never more than what leaves the
 // message its share of the width (minMessageBeside columns, and half the space); a longer text
 // loses its start, behind an ellipsis ("…ts.reconciliation server.go:228"), the most
 // specific part of a dotted name and the source location staying in view.
@@ -44,6 +45,7 @@ const (
 type layout struct {
 	msgCol int  // the message column: the body's first line and every continuation line
 	end    int  // the column the body's lines end at (0: no wrapping)
+	first  int  // the column the body's first line ends at: end, or before the right-hand column
 	right  int  // the right-hand column's width beside the first line; 0 when it has none
 	narrow bool // the message goes below the head line
 }
@@ -56,14 +58,14 @@ func layoutFor(width, headCol, rightWidth int) layout {
 	}
 	avail := width - headCol
 	if avail < minMessageWidth {
-		return layout{msgCol: minIndent, end: width, narrow: true}
+		return layout{msgCol: minIndent, end: width, first: width, narrow: true}
 	}
-	lay := layout{msgCol: max(headCol, minIndent), end: width}
+	lay := layout{msgCol: max(headCol, minIndent), end: width, first: width}
 	if rightWidth > 0 {
 		room := avail - 1 - max(minMessageBeside, (avail-1)/2)
 		if room >= minRightWidth {
 			lay.right = min(rightWidth, room)
-			lay.end = width - lay.right - 1
+			lay.first = width - lay.right - 1
 		}
 	}
 	return lay
@@ -226,7 +228,7 @@ func (s *state) appendNarrowHead(b []byte, headCol int, src string, lay layout, 
 // end of its first line and that line's width in columns.
 func (s *state) wrapBody(b []byte, start int, lay layout) ([]byte, int, int) {
 	s.cont = appendSpaces(s.cont[:0], lay.msgCol)
-	return s.wrap(b, start, lay.msgCol, lay.end, s.cont, lay.msgCol)
+	return s.wrapFirst(b, start, lay.msgCol, lay.first, lay.end, s.cont, lay.msgCol)
 }
 
 // insertRight puts the right-hand text, pad columns after the first line of the body (which

@@ -61,7 +61,15 @@ func isLinkOpen(seq []byte) bool { return len(seq) > 4 && string(seq[:4]) == "\x
 // before it and opened again after cont. It returns b, the offset in b of the end of the
 // first line and that line's end column.
 func (s *state) wrap(b []byte, start, col, width int, cont []byte, contWidth int) ([]byte, int, int) {
+	return s.wrapFirst(b, start, col, width, width, cont, contWidth)
+}
+
+// wrapFirst is wrap with a first line that ends at firstWidth (beside the right-hand
+// column) and the others at width.
+func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []byte, contWidth int) ([]byte, int, int) {
 	src := b[start:]
+	limit := firstWidth // where the current line ends
+	fresh := false      // the line was started here: spaces at its start are dropped
 	out := s.wrapBuf[:0]
 	firstEnd, firstCol := -1, 0
 	lineMin := col       // a space after this column can take a break
@@ -89,6 +97,7 @@ func (s *state) wrap(b []byte, start, col, width int, cont []byte, contWidth int
 		if firstEnd < 0 {
 			firstEnd = len(out) // firstCol is set by the caller
 		}
+		limit, fresh = width, len(s.tmp) == 0
 		out = append(out, '\n')
 		out = append(out, cont...)
 		lineStart = len(out)
@@ -125,7 +134,7 @@ func (s *state) wrap(b []byte, start, col, width int, cont []byte, contWidth int
 				firstEnd, firstCol = len(out), col
 			}
 			out = append(out, c)
-			col, brk, lineMin, lineStart = 0, -1, contWidth, len(out)
+			col, brk, lineMin, lineStart, limit, fresh = 0, -1, contWidth, len(out), width, false
 			i++
 			continue
 		case nbsp:
@@ -134,8 +143,12 @@ func (s *state) wrap(b []byte, start, col, width int, cont []byte, contWidth int
 			i++
 			continue
 		case ' ':
+			if fresh {
+				i++ // a break here already ends the line
+				continue
+			}
 			if col > lineMin {
-				if col >= width {
+				if col >= limit {
 					// The space would end past the line: break here.
 					if firstEnd < 0 {
 						firstCol = col
@@ -158,7 +171,8 @@ func (s *state) wrap(b []byte, start, col, width int, cont []byte, contWidth int
 			r, size = utf8.DecodeRune(src[i:])
 			w = runeWidth(r)
 		}
-		if col+w > width && col > lineMin {
+		fresh = false
+		if col+w > limit && col > lineMin {
 			if brk >= 0 {
 				// Break at the last space: the word after it moves to the next line.
 				if firstEnd < 0 {
