@@ -2,7 +2,6 @@ package console
 
 import (
 	"time"
-	"unicode/utf8"
 
 	"github.com/clipperhouse/displaywidth"
 )
@@ -178,13 +177,14 @@ func (s *state) appendClipped(b []byte, t string, w, width int, sgr string) []by
 	return appendStyled(b, sgr, t, s.h.color)
 }
 
-// skipColumns returns t without its first n columns (a wide rune cut in two goes whole).
+// skipColumns returns t without its first n columns (a wide character cut in two goes
+// whole).
 func skipColumns(t string, n int) string {
+	g := displaywidth.StringGraphemes(t)
 	i := 0
-	for n > 0 && i < len(t) {
-		r, size := utf8.DecodeRuneInString(t[i:])
-		n -= runeWidth(r)
-		i += size
+	for n > 0 && g.Next() {
+		n -= g.Width()
+		i += len(g.Value())
 	}
 	return t[i:]
 }
@@ -195,14 +195,12 @@ func clipColumns(b []byte, start, width int) []byte {
 		return b
 	}
 	col, i := 0, start
-	for i < len(b) {
-		r, size := utf8.DecodeRune(b[i:])
-		w := runeWidth(r)
-		if col+w > width-1 {
+	for g := displaywidth.BytesGraphemes(b[start:]); g.Next(); {
+		if col+g.Width() > width-1 {
 			break
 		}
-		col += w
-		i += size
+		col += g.Width()
+		i += len(g.Value())
 	}
 	return append(b[:i], "…"...)
 }

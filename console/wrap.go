@@ -12,9 +12,13 @@ func displayWidth(b []byte) int {
 	return displaywidth.Bytes(b)
 }
 
-// runeWidth is the number of columns r takes.
-func runeWidth(r rune) int {
-	return displaywidth.Rune(r)
+// graphemeAt returns the size in bytes of the grapheme cluster that starts b, and its width.
+func graphemeAt(b []byte) (size, width int) {
+	g := displaywidth.BytesGraphemes(b)
+	if !g.Next() {
+		return 1, 0
+	}
+	return len(g.Value()), g.Width()
 }
 
 // seqEnd returns the end of the escape sequence that starts at b[i] (an ESC): a CSI
@@ -107,7 +111,13 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 
 	for i := 0; i < len(src); {
 		c := src[i]
-		switch c {
+		kind := c
+		if c == ' ' && i+1 < len(src) && src[i+1] >= utf8.RuneSelf {
+			if n, _ := graphemeAt(src[i:]); n > 1 {
+				kind = 'x' // a space that a combining mark or U+FE0F joins: no place to break
+			}
+		}
+		switch kind {
 		case 0x1b:
 			j := seqEnd(src, i)
 			seq := src[i:j]
@@ -166,10 +176,9 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 			continue
 		}
 		size, w := 1, 1
-		if c >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRune(src[i:])
-			w = runeWidth(r)
+		if c >= utf8.RuneSelf || i+1 < len(src) && src[i+1] >= utf8.RuneSelf {
+			// A grapheme cluster, measured whole ("0" + U+FE0F is two columns wide).
+			size, w = graphemeAt(src[i:])
 		}
 		fresh = false
 		if col+w > limit && col > lineMin {
