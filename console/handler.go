@@ -293,7 +293,7 @@ func (s *state) appendBody(ctx context.Context, b []byte, r slog.Record, bodySta
 }
 
 // appendBuiltinsReplaced appends the time and level columns through Options.ReplaceAttr. A
-// time the function drops takes no column; a level it drops leaves a blank one.
+// time or level the function drops takes no column.
 func (s *state) appendBuiltinsReplaced(b []byte, r slog.Record) ([]byte, int) {
 	h, rep := s.h, s.h.opts.ReplaceAttr
 	col := 0
@@ -320,7 +320,7 @@ func (s *state) appendBuiltinsReplaced(b []byte, r slog.Record) ([]byte, int) {
 	a := rep(nil, slog.Any(slog.LevelKey, r.Level))
 	a.Value = a.Value.Resolve()
 	if a.Key == "" {
-		return appendSpaces(b, levelWidth+1), col + levelWidth + 1
+		return b, col // no level column: the line still starts with text
 	}
 	if l, ok := a.Value.Any().(slog.Level); ok && a.Value.Kind() == slog.KindAny {
 		return appendLevel(b, l, h.color), col + levelWidth + 1

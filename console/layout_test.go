@@ -394,6 +394,18 @@ func TestReplaceAttr(t *testing.T) {
 			want: "LVL      m! secret=*** g.h.x=g/h\n",
 		},
 		{
+			name: "time and level dropped: the line starts with the message",
+			opts: Options{Width: 40, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if (a.Key == slog.TimeKey || a.Key == slog.LevelKey) && groups == nil {
+					return slog.Attr{}
+				}
+				return a
+			}},
+			f: func(l *slog.Logger) { l.Info("a message long enough to wrap at forty columns", "k", 1) },
+			want: "a message long enough to wrap at forty\n" +
+				"  columns k=1\n",
+		},
+		{
 			name: "time kept and reformatted",
 			opts: Options{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 				if a.Key == slog.TimeKey {
