@@ -24,6 +24,7 @@ quickstart:
 ## build under it), short fuzzing.
 test: lint otelcol validate-deploy
 	@bash scripts/install-prometheus.sh
+	@bash scripts/install-python3-rich.sh # the console tests compare with Rich itself
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -count=1 -run Allocs ./...
 	$(MAKE) fuzz FUZZTIME=5s

@@ -24,14 +24,16 @@ func TestColorRules(t *testing.T) {
 		{"FORCE_COLOR=true", ColorAuto, []string{"FORCE_COLOR=true"}, markup.ANSI16},
 		{"FORCE_COLOR with 256-color TERM", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm-256color"}, markup.ANSI256},
 		{"FORCE_COLOR with COLORTERM", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
-		{"FORCE_COLOR=2", ColorAuto, []string{"FORCE_COLOR=2"}, markup.ANSI256},
-		{"FORCE_COLOR=3", ColorAuto, []string{"FORCE_COLOR=3", "TERM=xterm"}, markup.TrueColor},
-		{"FORCE_COLOR=0", ColorAuto, []string{"FORCE_COLOR=0", "CLICOLOR_FORCE=1"}, markup.NoColor},
+		{"FORCE_COLOR's value does not set the depth", ColorAuto, []string{"FORCE_COLOR=3", "TERM=xterm"}, markup.ANSI16},
+		{"FORCE_COLOR=0 forces too, as in Rich", ColorAuto, []string{"FORCE_COLOR=0"}, markup.ANSI16},
+		{"FORCE_COLOR with TERM=dumb", ColorAuto, []string{"FORCE_COLOR=1", "TERM=dumb"}, markup.NoColor},
+		{"FORCE_COLOR with TERM=xterm-kitty", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm-kitty"}, markup.ANSI256},
+		{"FORCE_COLOR with COLORTERM=24bit", ColorAuto, []string{"FORCE_COLOR=1", "COLORTERM=24bit"}, markup.TrueColor},
 		{"FORCE_COLOR empty is unset", ColorAuto, []string{"FORCE_COLOR="}, markup.NoColor},
 		{"CLICOLOR_FORCE", ColorAuto, []string{"CLICOLOR_FORCE=1"}, markup.ANSI16},
 		{"CLICOLOR_FORCE=0", ColorAuto, []string{"CLICOLOR_FORCE=0"}, markup.NoColor},
 		{"CLICOLOR alone needs a terminal", ColorAuto, []string{"CLICOLOR=1", "TERM=xterm"}, markup.NoColor},
-		{"CLICOLOR_FORCE with TERM=dumb", ColorAuto, []string{"CLICOLOR_FORCE=1", "TERM=dumb"}, markup.ANSI16},
+		{"CLICOLOR_FORCE with TERM=dumb", ColorAuto, []string{"CLICOLOR_FORCE=1", "TERM=dumb"}, markup.NoColor},
 		{"NO_COLOR", ColorAuto, []string{"NO_COLOR=1"}, markup.NoColor},
 		{"NO_COLOR wins over FORCE_COLOR", ColorAuto, []string{"NO_COLOR=1", "FORCE_COLOR=3"}, markup.NoColor},
 		{"NO_COLOR wins over CLICOLOR_FORCE", ColorAuto, []string{"NO_COLOR=yes", "CLICOLOR_FORCE=1"}, markup.NoColor},
@@ -42,7 +44,6 @@ func TestColorRules(t *testing.T) {
 		{"ColorAlways with TERM=dumb", ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
 		{"ColorAlways at the TERM's depth", ColorAlways, []string{"TERM=xterm-256color"}, markup.ANSI256},
 		{"ColorAlways at COLORTERM's depth", ColorAlways, []string{"TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
-		{"ColorAlways at FORCE_COLOR's depth", ColorAlways, []string{"FORCE_COLOR=2"}, markup.ANSI256},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/charmbracelet/colorprofile"
 	"golang.org/x/term"
 
 	"github.com/logbridge/logbridge/internal/markup"
@@ -28,8 +27,8 @@ func terminalFd(w io.Writer) (int, bool) {
 	return fd, term.IsTerminal(fd)
 }
 
-// envLookup returns the value of key in env ("KEY=value" strings; the last one wins, as
-// colorprofile reads it).
+// envLookup returns the value of key in env ("KEY=value" strings; the last one wins, as in a
+// process environment built by appending).
 func envLookup(env []string, key string) (string, bool) {
 	val, found := "", false
 	for _, kv := range env {
@@ -42,102 +41,68 @@ func envLookup(env []string, key string) (string, bool) {
 	return val, found
 }
 
-// envWithout returns env without the given keys (a copy).
-func envWithout(env []string, keys ...string) []string {
-	out := make([]string, 0, len(env))
-next:
-	for _, kv := range env {
-		for _, k := range keys {
-			if kv == k || strings.HasPrefix(kv, k+"=") {
-				continue next
-			}
-		}
-		out = append(out, kv)
-	}
-	return out
+// nonEmpty reports whether key is set in env to something other than "" (no-color.org and
+// force-color.org both say an empty value counts as unset).
+func nonEmpty(env []string, key string) bool {
+	v, _ := envLookup(env, key)
+	return v != ""
 }
 
-// forceColor reads FORCE_COLOR (https://force-color.org, with the levels Node's
-// supports-color gives it): set means forced, "0"/"false" means color off, "1"/"2"/"3" ask
-// for at least 16/256/16M colors. Unset or empty: not set.
-func forceColor(env []string) (set, off bool, floor markup.Profile) {
-	v, ok := envLookup(env, "FORCE_COLOR")
-	if !ok || v == "" {
-		return false, false, markup.NoColor
-	}
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "0", "false", "no", "off":
-		return true, true, markup.NoColor
-	case "2":
-		return true, false, markup.ANSI256
-	case "3":
-		return true, false, markup.TrueColor
-	}
-	return true, false, markup.ANSI16
-}
-
-// fromColorprofile maps a colorprofile.Profile to a markup.Profile; NoColor means "no
-// depth known" (NoTTY, ASCII, Unknown).
-func fromColorprofile(p colorprofile.Profile) markup.Profile {
-	switch p {
-	case colorprofile.TrueColor:
-		return markup.TrueColor
-	case colorprofile.ANSI256:
-		return markup.ANSI256
-	case colorprofile.ANSI:
-		return markup.ANSI16
-	}
-	return markup.NoColor
-}
-
-// detectColor decides the color profile of a handler writing to w.
+// detectColor decides the color profile of a handler writing to w, as Rich's Console decides
+// its color system for the same environment (rich/console.py: Console.__init__,
+// is_terminal, is_dumb_terminal and _detect_color_system):
 //
-// Rules (ColorAuto): NO_COLOR (non-empty) off; FORCE_COLOR=0/false off; FORCE_COLOR or
-// CLICOLOR_FORCE (non-empty, not "0") on, at the depth the environment tells, at least 16
-// colors or FORCE_COLOR's level; otherwise on only for a terminal whose TERM is set and not
-// "dumb", at the depth colorprofile detects (COLORTERM, TERM, terminfo, tmux).
-// ColorAlways: on at the detected depth (or FORCE_COLOR's level), 16 colors when unknown.
-// ColorNever: off.
+//   - NO_COLOR set: no color. (Rich then still writes bold, italic and the like; logbridge
+//     writes no escape sequence at all.)
+//   - FORCE_COLOR set, whatever its value (Rich sets force_terminal), or CLICOLOR_FORCE set
+//     and not "0" (not Rich's; the same meaning), or ColorAlways: the writer counts as a
+//     terminal.
+//   - Not a terminal: no color. A terminal whose TERM is "dumb" or "unknown": no color.
+//   - Otherwise COLORTERM "truecolor" or "24bit" gives 24-bit color; else the part of TERM
+//     after its last '-' gives 256 colors when it is "256color" or "kitty", and 16 colors
+//     for anything else, an unset TERM included.
+//
+// Where the standards and Rich 13.3 differ, the standards win: an empty NO_COLOR or
+// FORCE_COLOR counts as unset (as in later Rich releases). ColorAlways is an explicit choice
+// and keeps color under NO_COLOR and TERM=dumb (16 colors there). ColorNever: no color.
 func detectColor(w io.Writer, mode ColorMode, env []string) markup.Profile {
-	if mode == ColorNever {
+	switch mode {
+	case ColorNever:
+		return markup.NoColor
+	case ColorAlways:
+		return max(richColorSystem(env), markup.ANSI16)
+	}
+	if nonEmpty(env, "NO_COLOR") {
 		return markup.NoColor
 	}
-	_, tty := terminalFd(w)
-	// The depth: what the terminal (or, for a non-terminal, the environment alone) supports.
-	// NO_COLOR is handled here, not by colorprofile (which keeps text decoration under it and
-	// lets CLICOLOR_FORCE win over it); the force variables are applied below.
-	depthEnv := envWithout(env, "NO_COLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "CLICOLOR")
-	depth := func() markup.Profile {
-		if tty {
-			return fromColorprofile(colorprofile.Detect(w, depthEnv))
-		}
-		return fromColorprofile(colorprofile.Env(depthEnv))
-	}
-
-	forced, off, floor := forceColor(env)
-	if mode == ColorAlways {
-		return max(depth(), floor, markup.ANSI16)
-	}
-
-	if v, _ := envLookup(env, "NO_COLOR"); v != "" {
-		return markup.NoColor
-	}
-	if off {
-		return markup.NoColor
-	}
+	forced := nonEmpty(env, "FORCE_COLOR")
 	if v, _ := envLookup(env, "CLICOLOR_FORCE"); v != "" && v != "0" {
 		forced = true
 	}
-	if forced {
-		return max(depth(), floor, markup.ANSI16)
-	}
-	if !tty {
+	if _, tty := terminalFd(w); !tty && !forced {
 		return markup.NoColor
 	}
-	if t, ok := envLookup(env, "TERM"); !ok || t == "" || t == "dumb" {
+	if t, _ := envLookup(env, "TERM"); strings.EqualFold(t, "dumb") || strings.EqualFold(t, "unknown") {
 		return markup.NoColor
 	}
-	return depth() // a terminal whose depth is unknown stays uncolored
+	return richColorSystem(env)
+}
+
+// richColorSystem is the color depth Rich's _detect_color_system reads from COLORTERM and
+// TERM, for a terminal that is not dumb.
+func richColorSystem(env []string) markup.Profile {
+	ct, _ := envLookup(env, "COLORTERM")
+	switch strings.ToLower(strings.TrimSpace(ct)) {
+	case "truecolor", "24bit":
+		return markup.TrueColor
+	}
+	t, _ := envLookup(env, "TERM")
+	t = strings.ToLower(strings.TrimSpace(t))
+	switch t[strings.LastIndexByte(t, '-')+1:] {
+	case "256color", "kitty":
+		return markup.ANSI256
+	}
+	return markup.ANSI16
 }
 
 // termWidth tracks the width of a terminal, re-reading it at most once a second so a

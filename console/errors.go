@@ -49,7 +49,7 @@ func causes(err error, one *[1]error) (kids []error) {
 	return nil
 }
 
-// errorText returns err.Error(), or the panic it raised as a panicking value shows it.
+// errorText returns err.Error(), or the panic it raised.
 func errorText(err error) (text string) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -59,23 +59,25 @@ func errorText(err error) (text string) {
 	return err.Error()
 }
 
-// appendCauses appends, after the record's line, the causes of its error values: one per
-// line, indented under the message, as a tree ("└─ " for a wrapped error, "├─ " for all
-// but the last of joined errors). When several values have causes, each tree starts with
-// the attribute's key. A wrapper whose text equals its cause's is skipped.
-func (s *state) appendCauses(b []byte) []byte {
+// appendCauses appends, after the record's lines, the chains of its error values that wrap
+// or join others, as trees in the message column (lay), each labelled with the attribute's
+// key: one node per error, "└─ " before a wrapped error and the last of joined errors, "├─ "
+// before the others, each node showing only what it adds to its cause (see ownText):
+//
+//	err: outer
+//	     └─ middle
+//	        └─ root
+//
+// for fmt.Errorf("outer: %w", fmt.Errorf("middle: %w", root)), not the suffixes of the text
+// again. Node texts wrap within the column, under their own start.
+func (s *state) appendCauses(b []byte, lay layout) []byte {
 	lines := 0
-	multi := len(s.errs) > 1
 	for _, ke := range s.errs {
-		s.tree = s.tree[:0]
-		s.keyWidth = 0
-		if multi {
-			// The key and ": " go on the tree's first line, spaces of the same width below.
-			s.tmp = append(textenc.AppendSafe(s.tmp[:0], ke.key), ": "...)
-			s.keyWidth = len(s.tmp)
-			s.tree = appendSpaces(s.tree, displayWidth(s.tmp))
-		}
-		b = s.appendTree(b, errorText(ke.err), ke.err, 0, &lines)
+		// The key and ": " go on the tree's first line, spaces of the same width below.
+		s.keyText = append(textenc.AppendSafe(s.keyText[:0], ke.key), ": "...)
+		s.keyWidth = len(s.keyText)
+		s.tree = appendSpaces(s.tree[:0], displayWidth(s.keyText))
+		b = s.appendErr(b, ke.err, true, 0, &lines, lay)
 		b = s.appendStack(b, ke.err)
 		if lines >= maxCauseLines {
 			break
@@ -84,7 +86,8 @@ func (s *state) appendCauses(b []byte) []byte {
 	return b
 }
 
-func (s *state) appendTree(b []byte, parentText string, err error, depth int, lines *int) []byte {
+// appendErr appends the node of err (the last of its siblings or not) and those of its causes.
+func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int, lay layout) []byte {
 	var one [1]error
 	kids := causes(err, &one)
 	n := 0
@@ -93,69 +96,167 @@ func (s *state) appendTree(b []byte, parentText string, err error, depth int, li
 			n++
 		}
 	}
-	color := s.h.color
+	own := ownText(errorText(err), kids)
+	if own == "" {
+		// An error that adds nothing to its causes (errors.Join, a wrapper with its cause's
+		// text): its causes stand in its place.
+		for _, k := range kids {
+			if k == nil || depth >= maxCauseDepth {
+				continue
+			}
+			n--
+			b = s.appendErr(b, k, last && n == 0, depth+1, lines, lay)
+		}
+		return b
+	}
+	if *lines >= maxCauseLines {
+		return b
+	}
+	*lines++
+	top := depth == 0 // the error itself, right after its key, without a glyph
+	b = s.appendNode(b, own, last, top, *lines == maxCauseLines, lay)
+	if *lines == maxCauseLines || depth >= maxCauseDepth {
+		return b
+	}
+	mark := len(s.tree)
+	switch {
+	case top:
+	case last:
+		s.tree = append(s.tree, "   "...)
+	default:
+		s.tree = append(s.tree, "│  "...)
+	}
 	for _, k := range kids {
 		if k == nil {
 			continue
 		}
 		n--
-		last := n == 0
-		text := errorText(k)
-		if text == parentText && len(kids) == 1 {
-			// A wrapper that adds nothing to the text: show what it wraps instead.
-			if depth < maxCauseDepth {
-				b = s.appendTree(b, text, k, depth+1, lines)
+		b = s.appendErr(b, k, n == 0, depth+1, lines, lay)
+	}
+	s.tree = s.tree[:mark]
+	return b
+}
+
+// appendNode appends one line of a tree (more when its text wraps): the indentation, the
+// tree's lines and glyph (none for the top node), dim, and the node's text. cut says the
+// tree stops here ("└─ …").
+func (s *state) appendNode(b []byte, text string, last, top, cut bool, lay layout) []byte {
+	color := s.h.color
+	b = append(b, '\n')
+	b = appendSpaces(b, s.indent)
+	if color {
+		b = append(b, sgrDim...)
+	}
+	treeWidth := displayWidth(s.tree)
+	if s.keyWidth > 0 {
+		// First line of a keyed tree: the key instead of the spaces that stand for it.
+		b = append(b, s.keyText[:s.keyWidth]...)
+		b = append(b, s.tree[displayWidth(s.keyText[:s.keyWidth]):]...)
+		s.keyWidth = 0
+	} else {
+		b = append(b, s.tree...)
+	}
+	glyph, contGlyph := "├─ ", "│  "
+	switch {
+	case cut:
+		glyph = "└─ …"
+	case top:
+		glyph, contGlyph = "", ""
+	case last:
+		glyph, contGlyph = "└─ ", "   "
+	}
+	b = append(b, glyph...)
+	if color {
+		b = append(b, sgrReset...)
+	}
+	if cut {
+		return b
+	}
+	start := len(b)
+	if color {
+		b = append(b, sgrErr...)
+	}
+	textStart := len(b)
+	b = textenc.AppendSafe(b, text)
+	textWidth := displayWidth(b[textStart:])
+	if color {
+		b = append(b, sgrReset...)
+	}
+	if lay.end > 0 {
+		col := s.indent + treeWidth
+		if contGlyph != "" {
+			col += 3 // every glyph is three columns wide
+		}
+		if col+textWidth > lay.end {
+			s.cont = appendSpaces(s.cont[:0], s.indent)
+			if color {
+				s.cont = append(s.cont, sgrDim...)
 			}
-			continue
-		}
-		if *lines >= maxCauseLines {
-			return b
-		}
-		*lines++
-		b = append(b, '\n')
-		b = appendSpaces(b, s.indent)
-		if color {
-			b = append(b, sgrDim...)
-		}
-		if s.keyWidth > 0 {
-			// First line of a keyed tree: the key instead of the spaces that stand for it.
-			b = append(b, s.tmp[:s.keyWidth]...)
-			b = append(b, s.tree[displayWidth(s.tmp[:s.keyWidth]):]...)
-			s.keyWidth = 0
-		} else {
-			b = append(b, s.tree...)
-		}
-		glyph := "├─ "
-		if last {
-			glyph = "└─ "
-		}
-		if *lines == maxCauseLines {
-			glyph = "└─ …"
-		}
-		b = append(b, glyph...)
-		if color {
-			b = append(b, sgrReset...)
-		}
-		if *lines == maxCauseLines {
-			return b
-		}
-		if color {
-			b = append(b, sgrErr...)
-		}
-		b = textenc.AppendSafe(b, text)
-		if color {
-			b = append(b, sgrReset...)
-		}
-		if depth < maxCauseDepth {
-			top := len(s.tree)
-			if last {
-				s.tree = append(s.tree, "   "...)
-			} else {
-				s.tree = append(s.tree, "│  "...)
+			s.cont = append(append(s.cont, s.tree...), contGlyph...)
+			if color {
+				s.cont = append(s.cont, sgrReset...)
 			}
-			b = s.appendTree(b, text, k, depth+1, lines)
-			s.tree = s.tree[:top]
+			b, _, _ = s.wrap(b, start, col, lay.end, s.cont, col)
 		}
 	}
 	return b
+}
+
+// ownText returns what an error whose text is text adds to its causes kids: "" when nothing
+// (its text is its single cause's, or its causes' joined by newlines as errors.Join writes
+// them), the part before ": " + cause (or before the cause) when its text ends with its
+// single cause's text, and its whole text otherwise.
+func ownText(text string, kids []error) string {
+	var only error
+	n := 0
+	for _, k := range kids {
+		if k != nil {
+			only = k
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return text
+	case n == 1:
+		kt := errorText(only)
+		if text == kt {
+			return ""
+		}
+		if len(text) > len(kt) && text[len(text)-len(kt):] == kt {
+			own := text[:len(text)-len(kt)]
+			for len(own) > 0 && (own[len(own)-1] == ' ' || own[len(own)-1] == ':') {
+				own = own[:len(own)-1]
+			}
+			if own != "" {
+				return own
+			}
+			return ""
+		}
+		return text
+	}
+	// Several causes: errors.Join's text is theirs, one per line.
+	rest := text
+	first := true
+	for _, k := range kids {
+		if k == nil {
+			continue
+		}
+		if !first {
+			if len(rest) == 0 || rest[0] != '\n' {
+				return text
+			}
+			rest = rest[1:]
+		}
+		first = false
+		kt := errorText(k)
+		if len(rest) < len(kt) || rest[:len(kt)] != kt {
+			return text
+		}
+		rest = rest[len(kt):]
+	}
+	if rest == "" {
+		return ""
+	}
+	return text
 }

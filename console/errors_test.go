@@ -27,6 +27,25 @@ func (panicErr) Unwrap() error { return io.EOF }
 func TestErrorChains(t *testing.T) {
 	runLayout(t, []layoutCase{
 		{
+			name: "a chain shows what each error adds, not its causes' text again",
+			f: func(l *slog.Logger) {
+				l.Error("m", "err", fmt.Errorf("outer: %w", fmt.Errorf("middle: %w", errors.New("root"))))
+			},
+			want: `14:05:06.789 ERROR    m err="outer: middle: root"` + "\n" +
+				"                      err: outer\n" +
+				"                           └─ middle\n" +
+				"                              └─ root\n",
+		},
+		{
+			name: "a wrapper that writes its cause elsewhere is shown whole",
+			f: func(l *slog.Logger) {
+				l.Error("m", "err", fmt.Errorf("%w (after 3 tries)", io.EOF))
+			},
+			want: `14:05:06.789 ERROR    m err="EOF (after 3 tries)"` + "\n" +
+				"                      err: EOF (after 3 tries)\n" +
+				"                           └─ EOF\n",
+		},
+		{
 			name: "no causes: no extra line",
 			f:    func(l *slog.Logger) { l.Error("failed", "err", io.EOF) },
 			want: "14:05:06.789 ERROR    failed err=EOF\n",
@@ -37,8 +56,9 @@ func TestErrorChains(t *testing.T) {
 				l.Error("query failed", "err", fmt.Errorf("query users: %w", fmt.Errorf("dial tcp: %w", io.EOF)))
 			},
 			want: `14:05:06.789 ERROR    query failed err="query users: dial tcp: EOF"` + "\n" +
-				"                      └─ dial tcp: EOF\n" +
-				"                         └─ EOF\n",
+				"                      err: query users\n" +
+				"                           └─ dial tcp\n" +
+				"                              └─ EOF\n",
 		},
 		{
 			name: "joined errors as a tree",
@@ -46,9 +66,9 @@ func TestErrorChains(t *testing.T) {
 				l.Error("batch", "err", errors.Join(errors.New("a failed"), fmt.Errorf("b failed: %w", io.ErrUnexpectedEOF)))
 			},
 			want: `14:05:06.789 ERROR    batch err="a failed\nb failed: unexpected EOF"` + "\n" +
-				"                      ├─ a failed\n" +
-				"                      └─ b failed: unexpected EOF\n" +
-				"                         └─ unexpected EOF\n",
+				"                      err: ├─ a failed\n" +
+				"                           └─ b failed\n" +
+				"                              └─ unexpected EOF\n",
 		},
 		{
 			name: "join inside a wrap",
@@ -56,18 +76,20 @@ func TestErrorChains(t *testing.T) {
 				l.Error("m", "err", fmt.Errorf("top: %w", errors.Join(io.EOF, io.ErrClosedPipe)))
 			},
 			want: `14:05:06.789 ERROR    m err="top: EOF\nio: read/write on closed pipe"` + "\n" +
-				`                      └─ EOF\nio: read/write on closed pipe` + "\n" +
-				"                         ├─ EOF\n" +
-				"                         └─ io: read/write on closed pipe\n",
+				"                      err: top\n" +
+				"                           ├─ EOF\n" +
+				"                           └─ io: read/write on closed pipe\n",
 		},
 		{
-			name: "several errors with causes: each tree starts with its key",
+			name: "several errors with causes: a tree for each, under its key",
 			f: func(l *slog.Logger) {
 				l.With("first", fmt.Errorf("x: %w", io.EOF)).Error("m", "second", fmt.Errorf("y: %w", io.ErrShortWrite), "plain", io.EOF)
 			},
 			want: `14:05:06.789 ERROR    m first="x: EOF" second="y: short write" plain=EOF` + "\n" +
-				"                      first: └─ EOF\n" +
-				"                      second: └─ short write\n",
+				"                      first: x\n" +
+				"                             └─ EOF\n" +
+				"                      second: y\n" +
+				"                              └─ short write\n",
 		},
 		{
 			name: "a wrapper with the same text is skipped",
@@ -75,8 +97,9 @@ func TestErrorChains(t *testing.T) {
 				l.Error("m", "err", fmt.Errorf("ctx: %w", sameText{fmt.Errorf("inner: %w", io.EOF)}))
 			},
 			want: `14:05:06.789 ERROR    m err="ctx: inner: EOF"` + "\n" +
-				"                      └─ inner: EOF\n" +
-				"                         └─ EOF\n",
+				"                      err: ctx\n" +
+				"                           └─ inner\n" +
+				"                              └─ EOF\n",
 		},
 		{
 			name: "a panicking Error as the value",
@@ -88,8 +111,9 @@ func TestErrorChains(t *testing.T) {
 			f:    func(l *slog.Logger) { l.Error("m", "err", fmt.Errorf("w: %w", panicErr{})) },
 			// fmt.Errorf itself catches the panic when it formats; the chain calls Error again.
 			want: "14:05:06.789 ERROR    m err=\"w: %!v(PANIC=Error method: bad Error)\"\n" +
-				"                      └─ !PANIC: bad Error\n" +
-				"                         └─ EOF\n",
+				"                      err: w: %!v(PANIC=Error method: bad Error)\n" +
+				"                           └─ !PANIC: bad Error\n" +
+				"                              └─ EOF\n",
 		},
 	})
 }

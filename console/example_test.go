@@ -23,6 +23,7 @@ func Example() {
 	h := console.NewHandler(os.Stdout, &console.Options{
 		Level:       slog.LevelDebug,
 		Color:       console.ColorNever, // a terminal would get color; this output is checked
+		Width:       72,                 // a terminal's own width is followed; a pipe gets none
 		ReplaceAttr: noTime,
 	})
 	logger := slog.New(h.WithLogger("myapp.db", "core"))
@@ -31,10 +32,11 @@ func Example() {
 	logger.With("query", "SELECT 1").Warn("slow query", "took", 1500*time.Millisecond)
 	logger.Error("query failed", "err", fmt.Errorf("query users: %w", io.ErrUnexpectedEOF))
 	// Output:
-	// DEBUG    core myapp.db    connected to primary in 3ms host=db-1 pool=8
-	// WARNING  core myapp.db    slow query query="SELECT 1" took=1.5s
-	// ERROR    core myapp.db    query failed err="query users: unexpected EOF"
-	//                           └─ unexpected EOF
+	// DEBUG    connected to primary in 3ms host=db-1 pool=8      core myapp.db
+	// WARNING  slow query query="SELECT 1" took=1.5s             core myapp.db
+	// ERROR    query failed err="query users: unexpected EOF"    core myapp.db
+	//          err: query users
+	//               └─ unexpected EOF
 }
 
 // With a width, long messages wrap under the message column.
@@ -50,6 +52,8 @@ func ExampleOptions_width() {
 	//          one line at fifty columns attempt=3
 }
 
+// The category and logger name go in the right-hand column when there is a width, after the
+// body when there is none (here).
 func ExampleHandler_WithLogger() {
 	h := console.NewHandler(os.Stdout, &console.Options{Color: console.ColorNever, ReplaceAttr: noTime})
 	db := slog.New(h.WithLogger("myapp.db", "core"))
@@ -57,8 +61,8 @@ func ExampleHandler_WithLogger() {
 	db.Info("pool ready")
 	web.InfoContext(context.Background(), "listening", "addr", ":8080")
 	// Output:
-	// INFO     core myapp.db    pool ready
-	// INFO     server myapp.http listening addr=:8080
+	// INFO     pool ready  core myapp.db
+	// INFO     listening addr=:8080  server myapp.http
 }
 
 func ExampleParseColorMode() {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/clipperhouse/displaywidth"
 )
 
 // FuzzHandle logs arbitrary message, key and value text with color on and off, with and
@@ -40,7 +42,10 @@ func FuzzHandle(f *testing.F) {
 				}
 				lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 				if width == 0 {
-					want := 1 + strings.Count(strings.TrimRight(msg, "\n"), "\n") + 1 // + the cause line
+					want := 1 + strings.Count(strings.TrimRight(msg, "\n"), "\n") + 1 // + the tree: "w"
+					if val != "" {
+						want++ // and its cause (an empty one adds nothing)
+					}
 					if len(lines) != want {
 						t.Fatalf("%d lines, want %d: %q", len(lines), want, out)
 					}
@@ -48,6 +53,11 @@ func FuzzHandle(f *testing.F) {
 				for _, line := range lines[1:] {
 					if !strings.HasPrefix(line, "  ") {
 						t.Fatalf("continuation line not indented: %q in %q", line, out)
+					}
+				}
+				for _, line := range lines {
+					if w := displaywidth.String(stripSGR(line)); width > 0 && w > width {
+						t.Fatalf("line %d columns wide, past the width %d: %q in %q", w, width, line, out)
 					}
 				}
 			}

@@ -14,12 +14,8 @@ import (
 	"github.com/logbridge/logbridge/internal/textenc"
 )
 
-// loggerColumnWidth is the width the category and logger-name column is padded to, so the
-// messages of most loggers start in the same column.
-const loggerColumnWidth = 16
-
 // minIndent is the smallest indentation of continuation lines, so that they can never be
-// taken for the start of a record even when the time and level columns are removed.
+// taken for the start of a record even when the message goes on a line of its own.
 const minIndent = 2
 
 // Handler is a slog.Handler that writes records for a person at a terminal: time, level,
@@ -39,8 +35,12 @@ type Handler struct {
 
 	defaultTime bool // TimeFormat is DefaultTimeFormat: hand-formatted
 
-	logger      string // pre-rendered category and name column, with its trailing space
-	loggerWidth int
+	timeWidth int // display width of the time column, its trailing space excluded
+
+	// The category and logger name shown in the right-hand column (see layout.go), escaped,
+	// and their display widths.
+	category, name           string
+	categoryWidth, nameWidth int
 
 	attrs       []byte     // pre-rendered WithAttrs attributes, each with a leading space
 	attrErrs    []keyedErr // errors among them that have causes to show
@@ -68,6 +68,7 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		h.opts.TimeFormat = DefaultTimeFormat
 	}
 	h.defaultTime = h.opts.TimeFormat == DefaultTimeFormat
+	h.timeWidth = timeColumnWidth(h.opts.TimeFormat)
 	var env []string
 	if opts != nil {
 		env = opts.Env
@@ -97,35 +98,13 @@ func (h *Handler) Enabled(_ context.Context, l slog.Level) bool {
 }
 
 // WithLogger returns a handler that shows name and category (either may be empty) in the
-// column after the level, as the otellog fan-out asks for each logger it hands out.
+// right-hand column, as the otellog fan-out asks for each logger it hands out.
 func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2 := h.clone()
-	var b []byte
-	width := 0
-	if category != "" {
-		start := len(b)
-		b = textenc.AppendSafe(b, category)
-		width += displaywidth.Bytes(b[start:])
-		b = wrapStyle(b, start, sgrCategory, h.color)
-	}
-	if name != "" {
-		if category != "" {
-			b = append(b, ' ')
-			width++
-		}
-		start := len(b)
-		b = textenc.AppendSafe(b, name)
-		width += displaywidth.Bytes(b[start:])
-		b = wrapStyle(b, start, sgrName, h.color)
-	}
-	if len(b) > 0 {
-		for ; width < loggerColumnWidth; width++ {
-			b = append(b, ' ')
-		}
-		b = append(b, ' ')
-		width++
-	}
-	h2.logger, h2.loggerWidth = string(b), width
+	h2.category = string(textenc.AppendSafe(nil, category))
+	h2.name = string(textenc.AppendSafe(nil, name))
+	h2.categoryWidth = displaywidth.String(h2.category)
+	h2.nameWidth = displaywidth.String(h2.name)
 	return h2
 }
 
@@ -178,105 +157,47 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 }
 
 // Handle writes r as one line (more when the message has newlines, wraps, or an error
-// value has causes). It never modifies r nor keeps it, and returns only the writer's error.
+// value has causes), laid out in the columns described in layout.go. It never modifies r nor
+// keeps it, and returns only the writer's error.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	s := newState(h)
 	defer s.free()
-	b := s.buf[:0]
-	rep := h.opts.ReplaceAttr
+	width := h.widthNow(r)
 
-	// Width in force for this record.
-	width := h.width
-	if h.tw != nil {
-		var now int64
-		if !r.Time.IsZero() {
-			now = r.Time.UnixNano()
-		}
-		width = h.tw.get(now)
+	// The head: time and level columns. It fixes the message column.
+	b, headCol := s.appendHead(s.buf[:0], r)
+	src := s.sourceText(r)
+	rightWidth := h.rightWidth(src)
+	lay := layoutFor(width, headCol, rightWidth)
+	if lay.narrow {
+		b = s.appendNarrowHead(b, headCol, src, lay, width)
 	}
+	s.indent = lay.msgCol
 
-	// Time, level and logger columns.
-	col := 0
-	if rep == nil {
-		if !r.Time.IsZero() {
-			if h.color {
-				b = append(b, sgrTime...)
-			}
-			if h.defaultTime {
-				b = textenc.AppendClockMillis(b, r.Time)
-				col += len(DefaultTimeFormat) + 1
-			} else {
-				start := len(b)
-				b = r.Time.AppendFormat(b, h.opts.TimeFormat)
-				col += displaywidth.Bytes(b[start:]) + 1
-			}
-			if h.color {
-				b = append(b, sgrReset...)
-			}
-			b = append(b, ' ')
-		}
-		b = appendLevel(b, r.Level, h.color)
-		col += levelColumnWidth(r.Level)
-	} else {
-		b, col = s.appendBuiltinsReplaced(b, r)
-	}
-	b = append(b, h.logger...)
-	col += h.loggerWidth
-
-	s.indent = max(col, minIndent)
-	if width > 0 && width-s.indent < minWrapColumn {
-		s.indent = max(width-minWrapColumn, minIndent)
-	}
+	// The body: message, attributes, trace id, and the right-hand text when it has no column.
 	bodyStart := len(b)
-	s.bodyStart = bodyStart
-
-	// Message.
-	if rep == nil {
-		b = s.appendMessage(b, r.Message)
-	} else {
-		b = s.appendMessageReplaced(b, r.Message)
-	}
-
-	// Attributes: those added with WithAttrs, then the record's.
-	s.errs = append(s.errs[:0], h.attrErrs...)
-	if len(h.attrs) > 0 {
-		if len(b) == bodyStart {
-			b = append(b, h.attrs[1:]...)
-		} else {
-			b = append(b, h.attrs...)
+	b = s.appendBody(ctx, b, r, bodyStart)
+	if rightWidth > 0 && lay.right == 0 && !lay.narrow {
+		b = append(b, "  "...)
+		sep, w := byte(' '), rightWidth
+		if width > 0 {
+			sep, w = nbsp, min(w, lay.end-lay.msgCol) // wrapped whole, on a line of its own at worst
 		}
-	}
-	if r.NumAttrs() > 0 {
-		s.keyPrefix = append(s.keyPrefix[:0], h.groupPrefix...)
-		if rep != nil {
-			s.groups = append(s.groups[:0], h.groups...)
-		}
-		s.buf = b
-		r.Attrs(func(a slog.Attr) bool {
-			s.buf = s.appendAttr(s.buf, a, h.groupQuote)
-			return true
-		})
-		b = s.buf
+		b = s.appendRight(b, src, w, sep)
 	}
 
-	// Trace id. context.Background (what slog.Info and friends pass) never holds a span.
-	if ctx != nil && ctx != context.Background() {
-		if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
-			b = s.appendTrace(b, bodyStart, sc.TraceID())
-		}
-	}
-
-	// Wrap, then the source, right-aligned when a width is in force.
+	// Wrapped into the message column; the right-hand column beside its first line.
 	if width > 0 {
-		b, col = s.wrap(b, bodyStart, col, width)
-	}
-	if h.opts.AddSource && r.PC != 0 {
-		b = s.appendSource(b, r, bodyStart, col, width)
+		var firstEnd, firstCol int
+		b, firstEnd, firstCol = s.wrapBody(b, bodyStart, lay)
+		if lay.right > 0 {
+			b = s.insertRight(b, firstEnd, width-lay.right-firstCol, src, lay.right)
+		}
 	}
 
-	// Causes of error values, one per line.
+	// Causes of error values, as trees under the message.
 	if len(s.errs) > 0 {
-		b = s.appendCauses(b)
+		b = s.appendCauses(b, lay)
 	}
 	b = append(b, '\n')
 	s.buf = b
@@ -287,11 +208,91 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	return err
 }
 
-// minWrapColumn is the narrowest message column wrapping keeps: on a terminal narrower than
-// the prefix plus this, continuation lines start further left.
-const minWrapColumn = 20
+// widthNow returns the wrap width in force for r: the fixed one, or the terminal's.
+func (h *Handler) widthNow(r slog.Record) int {
+	if h.tw == nil {
+		return h.width
+	}
+	var now int64
+	if !r.Time.IsZero() {
+		now = r.Time.UnixNano()
+	}
+	return h.tw.get(now)
+}
 
-// appendBuiltinsReplaced appends the time and level columns through Options.ReplaceAttr.
+// appendHead appends the time and level columns and returns the column after them.
+func (s *state) appendHead(b []byte, r slog.Record) ([]byte, int) {
+	h := s.h
+	if h.opts.ReplaceAttr != nil {
+		return s.appendBuiltinsReplaced(b, r)
+	}
+	col := 0
+	switch {
+	case r.Time.IsZero():
+		// No time: a blank column, as Rich shows a repeated time, so the message stays put.
+		b = appendSpaces(b, h.timeWidth+1)
+	case h.defaultTime:
+		if h.color {
+			b = append(b, sgrTime...)
+		}
+		b = textenc.AppendClockMillis(b, r.Time)
+		if h.color {
+			b = append(b, sgrReset...)
+		}
+		b = append(b, ' ')
+	default:
+		start := len(b)
+		b = r.Time.AppendFormat(b, h.opts.TimeFormat)
+		w := displaywidth.Bytes(b[start:])
+		b = wrapStyle(b, start, sgrTime, h.color)
+		b = appendSpaces(b, h.timeWidth-w+1)
+	}
+	col += h.timeWidth + 1
+	b = appendLevel(b, r.Level, h.color)
+	return b, col + levelWidth + 1
+}
+
+// appendBody appends the message, the attributes (those added with WithAttrs, then the
+// record's) and the trace id. The error values among the attributes are noted in s.errs.
+func (s *state) appendBody(ctx context.Context, b []byte, r slog.Record, bodyStart int) []byte {
+	h := s.h
+	s.bodyStart = bodyStart
+	if h.opts.ReplaceAttr == nil {
+		b = s.appendMessage(b, r.Message)
+	} else {
+		b = s.appendMessageReplaced(b, r.Message)
+	}
+	s.errs = append(s.errs[:0], h.attrErrs...)
+	if len(h.attrs) > 0 {
+		if len(b) == bodyStart {
+			b = append(b, h.attrs[1:]...)
+		} else {
+			b = append(b, h.attrs...)
+		}
+	}
+	if r.NumAttrs() > 0 {
+		s.keyPrefix = append(s.keyPrefix[:0], h.groupPrefix...)
+		if h.opts.ReplaceAttr != nil {
+			s.groups = append(s.groups[:0], h.groups...)
+		}
+		s.buf = b
+		r.Attrs(func(a slog.Attr) bool {
+			s.buf = s.appendAttr(s.buf, a, h.groupQuote)
+			return true
+		})
+		b = s.buf
+	}
+	// context.Background (what slog.Info and friends pass) never holds a span.
+	if ctx != nil && ctx != context.Background() {
+		if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+			b = s.appendTrace(b, bodyStart, sc.TraceID())
+		}
+	}
+	return b
+}
+
+// appendBuiltinsReplaced appends the time and level columns through Options.ReplaceAttr. A
+// time or level the function drops takes no column.
 func (s *state) appendBuiltinsReplaced(b []byte, r slog.Record) ([]byte, int) {
 	h, rep := s.h, s.h.opts.ReplaceAttr
 	col := 0
@@ -309,30 +310,26 @@ func (s *state) appendBuiltinsReplaced(b []byte, r slog.Record) ([]byte, int) {
 			} else {
 				b = s.appendValueText(b, a.Value)
 			}
-			col += displaywidth.Bytes(b[start:]) + 1
+			w := displaywidth.Bytes(b[start:])
 			b = wrapStyle(b, start, sgrTime, h.color)
-			b = append(b, ' ')
+			b = appendSpaces(b, max(h.timeWidth-w, 0)+1)
+			col += max(w, h.timeWidth) + 1
 		}
 	}
 	a := rep(nil, slog.Any(slog.LevelKey, r.Level))
 	a.Value = a.Value.Resolve()
-	if a.Key != "" {
-		if l, ok := a.Value.Any().(slog.Level); ok && a.Value.Kind() == slog.KindAny {
-			b = appendLevel(b, l, h.color)
-			col += levelColumnWidth(l)
-		} else {
-			start := len(b)
-			b = s.appendValueText(b, a.Value)
-			w := displaywidth.Bytes(b[start:])
-			b = wrapStyle(b, start, levelSGR(r.Level), h.color)
-			for ; w < levelWidth; w++ {
-				b = append(b, ' ')
-			}
-			b = append(b, ' ')
-			col += w + 1
-		}
+	if a.Key == "" {
+		return b, col // no level column: the line still starts with text
 	}
-	return b, col
+	if l, ok := a.Value.Any().(slog.Level); ok && a.Value.Kind() == slog.KindAny {
+		return appendLevel(b, l, h.color), col + levelWidth + 1
+	}
+	start := len(b)
+	b = s.appendValueText(b, a.Value)
+	b = clipColumns(b, start, levelWidth)
+	w := displaywidth.Bytes(b[start:])
+	b = wrapStyle(b, start, levelSGR(r.Level), h.color)
+	return appendSpaces(b, levelWidth-w+1), col + levelWidth + 1
 }
 
 // appendValueText appends a value's text, escaped or quoted as needed, unstyled.
@@ -375,42 +372,33 @@ func (s *state) appendTrace(b []byte, bodyStart int, id trace.TraceID) []byte {
 	return b
 }
 
-// appendSource appends the record's source location: after the body, or right-aligned at
-// the wrap width when there is one.
-func (s *state) appendSource(b []byte, r slog.Record, bodyStart, col, width int) []byte {
+// sourceText returns the record's source location "dir/file.go:line" when Options.AddSource
+// is set ("" otherwise, or when ReplaceAttr drops it), escaped. The text lives in the state's
+// buffer: valid until the state is freed.
+func (s *state) sourceText(r slog.Record) string {
+	if !s.h.opts.AddSource || r.PC == 0 {
+		return ""
+	}
 	pos := textenc.SourceOf(r.PC)
-	src := pos.Short
-	if rep := s.h.opts.ReplaceAttr; rep != nil {
-		a := rep(nil, slog.Any(slog.SourceKey, &slog.Source{Function: pos.Function, File: pos.File, Line: pos.Line}))
-		a.Value = a.Value.Resolve()
-		if a.Key == "" {
-			return b
+	rep := s.h.opts.ReplaceAttr
+	if rep == nil {
+		s.srcText = textenc.AppendSafe(s.srcText[:0], pos.Short)
+		return textenc.String(s.srcText)
+	}
+	a := rep(nil, slog.Any(slog.SourceKey, &slog.Source{Function: pos.Function, File: pos.File, Line: pos.Line}))
+	a.Value = a.Value.Resolve()
+	if a.Key == "" {
+		return ""
+	}
+	if ss, ok := a.Value.Any().(*slog.Source); ok {
+		if ss == nil || ss.File == "" {
+			return ""
 		}
-		if ss, ok := a.Value.Any().(*slog.Source); ok {
-			if ss == nil || ss.File == "" {
-				return b
-			}
-			src = string(textenc.AppendShortSource(nil, ss.File, ss.Line))
-		} else {
-			src = string(s.appendValueText(nil, a.Value))
-		}
+		s.scratch = textenc.AppendShortSource(s.scratch[:0], ss.File, ss.Line)
+		s.srcText = textenc.AppendSafe(s.srcText[:0], textenc.String(s.scratch))
+		return textenc.String(s.srcText)
 	}
-	if src == "" {
-		return b
-	}
-	srcWidth := displaywidth.String(src)
-	switch {
-	case width > 0 && col+1+srcWidth <= width:
-		b = appendSpaces(b, width-col-srcWidth)
-	case width > 0:
-		b = append(b, '\n')
-		b = appendSpaces(b, max(width-srcWidth, s.indent))
-	case len(b) > bodyStart:
-		b = append(b, ' ')
-	}
-	start := len(b)
-	b = textenc.AppendSafe(b, src)
-	return wrapStyle(b, start, sgrDim, s.h.color)
+	return string(s.appendValueText(nil, a.Value))
 }
 
 const spaces = "                                                                                "

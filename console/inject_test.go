@@ -72,7 +72,7 @@ func TestInjection(t *testing.T) {
 					{"inline group", func() { l.Info("m", slog.Group(s, "k", 1)) }, 1},
 					{"logger", func() { slog.New(h.WithLogger(s, s)).Info("m") }, 1},
 					{"error", func() { l.Info("m", "err", errors.New(s)) }, 1},
-					{"error causes", func() { l.Info("m", "err", fmt.Errorf("w: %w", errors.New(s))) }, 2},
+					{"error causes", func() { l.Info("m", "err", fmt.Errorf("w: %w", errors.New(s))) }, 3},
 					{"joined errors", func() { l.Info("m", "err", errors.Join(errors.New(s), errors.New(s+"2"))) }, 3},
 					{"Stringer", func() { l.Info("m", "k", textStringer(s)) }, 1},
 					{"struct", func() { l.Info("m", "k", struct{ A string }{s}) }, 1},

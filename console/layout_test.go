@@ -96,7 +96,7 @@ func TestLayoutPlain(t *testing.T) {
 				"14:05:06.789 ERROR    e\n" +
 				"14:05:06.789 CRITICAL c\n" +
 				"14:05:06.789 INFO+2   i2\n" +
-				"14:05:06.789 CRITICAL+4 c4\n",
+				"14:05:06.789 CRIT+4   c4\n", // the column keeps its width
 		},
 		{
 			name: "value kinds",
@@ -159,10 +159,11 @@ func TestLayoutPlain(t *testing.T) {
 				withLogger("name", "")(l).Info("m")
 				withLogger("", "")(l).Info("m")
 			},
-			want: "14:05:06.789 INFO     core myapp.db    m k=1\n" +
-				"14:05:06.789 INFO     server myapp.http.server m\n" +
-				"14:05:06.789 INFO     core             m\n" +
-				"14:05:06.789 INFO     name             m\n" +
+			// No width: the right-hand text follows the body (see layout.go).
+			want: "14:05:06.789 INFO     m k=1  core myapp.db\n" +
+				"14:05:06.789 INFO     m  server myapp.http.server\n" +
+				"14:05:06.789 INFO     m  core\n" +
+				"14:05:06.789 INFO     m  name\n" +
 				"14:05:06.789 INFO     m\n",
 		},
 		{
@@ -184,6 +185,13 @@ func TestLayoutPlain(t *testing.T) {
 			want: "14:05:06.789 WARNING  failed after 3 tries [admin] [x] v=[bold]data[/]\n",
 		},
 		{
+			name: "emoji codes replaced as Rich replaces them",
+			f: func(l *slog.Logger) {
+				l.Info("launch :rocket: now :no_such: [bold]:tada:[/] 12:30:45", "v", ":rocket:")
+			},
+			want: "14:05:06.789 INFO     launch \U0001f680 now :no_such: \U0001f389 12:30:45 v=:rocket:\n",
+		},
+		{
 			name: "level filter",
 			opts: Options{Level: slog.LevelWarn},
 			f: func(l *slog.Logger) {
@@ -203,8 +211,8 @@ func TestLayoutPlain(t *testing.T) {
 			f: func(l *slog.Logger) {
 				withLogger("db", "core")(l).Info("first\nsecond\n", "k", 1)
 			},
-			want: "14:05:06.789 INFO     core db          first\n" +
-				"                                       second k=1\n",
+			want: "14:05:06.789 INFO     first\n" +
+				"                      second k=1  core db\n",
 		},
 	})
 }
@@ -217,7 +225,8 @@ func TestLayoutZeroTime(t *testing.T) {
 	if err := h.Handle(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := buf.String(), "INFO     m k=1\n"; got != want {
+	// A blank time column, as Rich writes a repeated time: the message keeps its column.
+	if got, want := buf.String(), "             INFO     m k=1\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -312,7 +321,7 @@ func TestLayoutColor(t *testing.T) {
 			f: func(l *slog.Logger) {
 				withLogger("myapp.db", "core")(l).InfoContext(spanCtx, "m")
 			},
-			want: tm + info + "\x1b[35mcore" + reset + " \x1b[94mmyapp.db" + reset + "    m \x1b[2mtrace=4bf92f35" + reset + "\n",
+			want: tm + info + "m \x1b[2mtrace=4bf92f35" + reset + "  \x1b[35mcore" + reset + " \x1b[94mmyapp.db" + reset + "\n",
 		},
 		{
 			name: "styled message newline",
@@ -328,7 +337,7 @@ func TestAddSource(t *testing.T) {
 	l := slog.New(NewHandler(&buf, &Options{Env: noColorEnv, AddSource: true}))
 	l.Info("m", "k", 1)
 	got := buf.String()
-	if !strings.HasSuffix(got, " k=1 console/layout_test.go:"+lineOf(t, "l.Info(\"m\", \"k\", 1)")+"\n") {
+	if !strings.HasSuffix(got, " k=1  console/layout_test.go:"+lineOf(t, "l.Info(\"m\", \"k\", 1)")+"\n") {
 		t.Errorf("got %q", got)
 	}
 
@@ -383,6 +392,18 @@ func TestReplaceAttr(t *testing.T) {
 				l.With("secret", "pw").WithGroup("g").Info("m", "drop", 1, slog.Group("h", "x", 1))
 			},
 			want: "LVL      m! secret=*** g.h.x=g/h\n",
+		},
+		{
+			name: "time and level dropped: the line starts with the message",
+			opts: Options{Width: 40, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if (a.Key == slog.TimeKey || a.Key == slog.LevelKey) && groups == nil {
+					return slog.Attr{}
+				}
+				return a
+			}},
+			f: func(l *slog.Logger) { l.Info("a message long enough to wrap at forty columns", "k", 1) },
+			want: "a message long enough to wrap at forty\n" +
+				"  columns k=1\n",
 		},
 		{
 			name: "time kept and reformatted",

@@ -42,7 +42,7 @@ func (s *state) appendMessage(b []byte, msg string) []byte {
 		msg = msg[:len(msg)-1]
 	}
 	c := s.h.cache
-	if c == nil || len(msg) > maxCachedMsg || (!s.highlight() && strings.IndexByte(msg, '[') < 0) {
+	if c == nil || len(msg) > maxCachedMsg || (!s.highlight() && strings.IndexByte(msg, '[') < 0 && strings.IndexByte(msg, ':') < 0) {
 		return s.renderMessage(b, msg)
 	}
 	hash := maphash.String(c.seed, msg)

@@ -57,16 +57,16 @@ type ColorMode uint8
 
 // Color modes. In every mode, markup in messages is rendered or stripped, never shown raw.
 const (
-	// ColorAuto colors only what a person will see: a writer that is a terminal whose TERM is
-	// not "dumb", unless NO_COLOR is set (to anything but ""), or whenever FORCE_COLOR or
-	// CLICOLOR_FORCE asks for color (e.g. CI logs, screenshots). NO_COLOR wins over both, and
-	// FORCE_COLOR=0 (or false) turns color off. The color depth comes from the terminal
-	// (COLORTERM, TERM, terminfo); FORCE_COLOR=1/2/3 sets at least 16/256/16M colors.
+	// ColorAuto decides as Rich's Console does for the same environment: color for a
+	// writer that is a terminal whose TERM is not "dumb" or "unknown", or whenever
+	// FORCE_COLOR (any value but "") or CLICOLOR_FORCE (not "0") asks for it (CI logs,
+	// screenshots); never when NO_COLOR is set (to anything but ""). The depth is Rich's:
+	// COLORTERM=truecolor or 24bit gives 24-bit color, a TERM ending in -256color or -kitty
+	// 256 colors, any other TERM 16 colors.
 	ColorAuto ColorMode = iota
 	// ColorAlways writes color whatever the writer and NO_COLOR say (an explicit choice, such
-	// as a --color=always flag, overrides NO_COLOR as no-color.org asks). The depth is the
-	// one detected from the terminal and the environment (or FORCE_COLOR's level), 16 colors
-	// when nothing is known.
+	// as a --color=always flag, overrides NO_COLOR as no-color.org asks), at the depth
+	// COLORTERM and TERM give as for ColorAuto, 16 colors under TERM=dumb.
 	ColorAlways
 	// ColorNever writes no escape sequence at all.
 	ColorNever

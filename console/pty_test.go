@@ -76,9 +76,10 @@ func TestTerminalColorRules(t *testing.T) {
 		{"256-color terminal", ColorAuto, []string{"TERM=xterm-256color"}, markup.ANSI256},
 		{"truecolor terminal", ColorAuto, []string{"TERM=xterm-256color", "COLORTERM=truecolor"}, markup.TrueColor},
 		{"TERM=dumb", ColorAuto, []string{"TERM=dumb"}, markup.NoColor},
-		{"no TERM", ColorAuto, []string{}, markup.NoColor},
+		{"no TERM", ColorAuto, []string{}, markup.ANSI16}, // as Rich: any TERM but dumb gets color
 		{"NO_COLOR", ColorAuto, []string{"TERM=xterm-256color", "NO_COLOR=1"}, markup.NoColor},
-		{"FORCE_COLOR=0", ColorAuto, []string{"TERM=xterm-256color", "FORCE_COLOR=0"}, markup.NoColor},
+		{"FORCE_COLOR=0 forces, as in Rich", ColorAuto, []string{"TERM=xterm-256color", "FORCE_COLOR=0"}, markup.ANSI256},
+		{"TERM=unknown", ColorAuto, []string{"TERM=unknown"}, markup.NoColor},
 		{"ColorNever", ColorNever, []string{"TERM=xterm-256color"}, markup.NoColor},
 		{"ColorAlways, TERM=dumb", ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
 	}
@@ -126,5 +127,20 @@ func TestTerminalWidth(t *testing.T) {
 	lines = readLines(t, rd, 3)
 	if len(lines[0]) > 70 || len(lines[0]) <= 50 {
 		t.Errorf("after resize to 70, first line is %d wide: %q", len(lines[0]), lines[0])
+	}
+}
+
+// TestTerminalTruecolor writes to a real terminal under COLORTERM=truecolor (and no color
+// option at all): a hex color in markup comes out as a 24-bit color, as Rich writes it there.
+func TestTerminalTruecolor(t *testing.T) {
+	ptm, pts := openPTY(t, 100)
+	h := NewHandler(pts, &Options{Env: []string{"TERM=xterm-256color", "COLORTERM=truecolor"}})
+	r := slog.NewRecord(t0, slog.LevelInfo, "cache [#ff8800]80% full[/]", 0)
+	if err := h.Handle(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	line := readLines(t, bufio.NewReader(ptm), 1)[0]
+	if !strings.Contains(line, "\x1b[38;2;255;136;0m80% full\x1b[0m") {
+		t.Errorf("no 24-bit color in %q", line)
 	}
 }

@@ -24,7 +24,10 @@ type state struct {
 	segs      []markup.Segment
 	errs      []keyedErr
 	tree      []byte
-	keyWidth  int    // bytes of tmp holding the key that starts the current cause tree
+	cont      []byte // what a line made by wrap starts with
+	keyText   []byte // "key: " of the current cause tree
+	srcText   []byte // the record's source location, escaped (sourceText)
+	keyWidth  int    // bytes of keyText still to write, on the tree's first line
 	key       string // the key of the KindAny value being written (when keyed), for its causes
 	keyed     bool
 
@@ -56,7 +59,7 @@ func newState(h *Handler) *state {
 }
 
 func (s *state) free() {
-	if cap(s.buf) > bufMax || cap(s.scratch) > bufMax || cap(s.valBuf) > bufMax || cap(s.wrapBuf) > bufMax || cap(s.tmp) > bufMax {
+	if cap(s.buf) > bufMax || cap(s.scratch) > bufMax || cap(s.valBuf) > bufMax || cap(s.wrapBuf) > bufMax || cap(s.tmp) > bufMax || cap(s.cont) > bufMax {
 		return // let the GC have the big ones
 	}
 	s.h = nil
@@ -248,8 +251,8 @@ func (s *state) highlight() bool { return s.h.color && !s.h.opts.NoHighlight }
 func (s *state) renderMessage(b []byte, msg string) []byte {
 	color := s.h.color
 	highlight := s.highlight()
-	if strings.IndexByte(msg, '[') < 0 {
-		// No tag, hence no markup (a backslash escapes only a '[').
+	if strings.IndexByte(msg, '[') < 0 && strings.IndexByte(msg, ':') < 0 {
+		// No tag, hence no markup (a backslash escapes only a '['), and no emoji code.
 		if highlight {
 			return s.appendHighlighted(b, msg)
 		}

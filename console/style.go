@@ -2,6 +2,7 @@ package console
 
 import (
 	"log/slog"
+	"strings"
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
@@ -98,27 +99,24 @@ func appendLevel(b []byte, l slog.Level, color bool) []byte {
 	case config.LevelCritical:
 		return append(b, levelColumns[c][4]...)
 	}
+	// Other levels keep the column's width: "CRITICAL+4" is written "CRIT+4", and a longer
+	// name loses its end behind "…".
 	name := config.LevelName(l)
 	if color {
 		b = append(b, levelSGR(l)...)
-		b = append(b, name...)
-		b = append(b, sgrReset...)
+	}
+	start := len(b)
+	if len(name) > levelWidth && strings.HasPrefix(name, "CRITICAL") {
+		b = append(append(b, "CRIT"...), name[len("CRITICAL"):]...)
 	} else {
 		b = append(b, name...)
 	}
-	for n := len(name); n < levelWidth; n++ {
-		b = append(b, ' ')
+	b = clipColumns(b, start, levelWidth)
+	w := displayWidth(b[start:])
+	if color {
+		b = append(b, sgrReset...)
 	}
-	return append(b, ' ')
-}
-
-// levelColumnWidth is the display width of the level column of l, its trailing space included.
-func levelColumnWidth(l slog.Level) int {
-	switch l {
-	case slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, config.LevelCritical:
-		return levelWidth + 1
-	}
-	return max(len(config.LevelName(l)), levelWidth) + 1
+	return appendSpaces(b, levelWidth-w+1)
 }
 
 // appendStyled appends s in style sgr (nothing when color is off or sgr is empty).

@@ -12,9 +12,13 @@ func displayWidth(b []byte) int {
 	return displaywidth.Bytes(b)
 }
 
-// runeWidth is the number of columns r takes.
-func runeWidth(r rune) int {
-	return displaywidth.Rune(r)
+// graphemeAt returns the size in bytes of the grapheme cluster that starts b, and its width.
+func graphemeAt(b []byte) (size, width int) {
+	g := displaywidth.BytesGraphemes(b)
+	if !g.Next() {
+		return 1, 0
+	}
+	return len(g.Value()), g.Width()
 }
 
 // seqEnd returns the end of the escape sequence that starts at b[i] (an ESC): a CSI
@@ -53,40 +57,67 @@ func isLinkClose(seq []byte) bool {
 }
 func isLinkOpen(seq []byte) bool { return len(seq) > 4 && string(seq[:4]) == "\x1b]8;" }
 
-// wrap re-flows b[start:], the record's body written by this handler (text, its own escape
-// sequences, and '\n' + indentation for the message's own lines), so that no line is wider
-// than width: a line too long breaks at its last space, or where it is when it has none,
-// and goes on after s.indent spaces. The style in force at a break is closed before it and
-// opened again after the indentation. col is the column at start. It returns b and the
-// column at its end.
-func (s *state) wrap(b []byte, start, col, width int) ([]byte, int) {
+// wrap re-flows b[start:], text written by this handler (text, its own escape sequences,
+// and '\n' + indentation for a message's own lines) that starts at column col, so that no
+// line goes past column width: a line too long breaks at its last space (the spaces there
+// are dropped), and only a word wider than the whole line breaks where it is. A line made
+// here starts with cont (contWidth columns wide); the style in force at a break is closed
+// before it and opened again after cont. It returns b, the offset in b of the end of the
+// first line and that line's end column.
+func (s *state) wrap(b []byte, start, col, width int, cont []byte, contWidth int) ([]byte, int, int) {
+	return s.wrapFirst(b, start, col, width, width, cont, contWidth)
+}
+
+// wrapFirst is wrap with a first line that ends at firstWidth (beside the right-hand
+// column) and the others at width.
+func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []byte, contWidth int) ([]byte, int, int) {
 	src := b[start:]
+	limit := firstWidth // where the current line ends
+	fresh := false      // the line was started here: spaces at its start are dropped
 	out := s.wrapBuf[:0]
-	indent := s.indent
-	lineStart := 0
-	brk, brkCol := -1, 0 // the last space of the line that can take a break, in out
+	firstEnd, firstCol := -1, 0
+	lineMin := col       // a space after this column can take a break
+	brk, brkCol := -1, 0 // the last such space on the line, in out
 	var brkA, brkB int   // the style in force at brk: src[brkA:brkB]
 	brkLink := false
 	styA, styB := 0, 0 // the style in force: src[styA:styB] (none when equal)
 	link := false
 
-	// breakLine appends a line break and the indentation, closing and reopening the style
-	// src[a:b].
-	breakLine := func(out []byte, a, b int, link bool) []byte {
+	// breakLine ends the line at out[:at] (its trailing spaces dropped) and starts the next
+	// with cont, closing and reopening the style src[a:b].
+	lineStart := 0 // where the line's text starts in out
+	breakLine := func(out []byte, at, a, b int, link bool) []byte {
+		s.tmp = append(s.tmp[:0], out[at:]...)
+		for at > lineStart && out[at-1] == ' ' {
+			at--
+		}
+		out = out[:at]
 		if b > a {
 			out = append(out, sgrReset...)
 			if link {
 				out = append(out, sgrLinkClose...)
 			}
 		}
+		if firstEnd < 0 {
+			firstEnd = len(out) // firstCol is set by the caller
+		}
+		limit, fresh = width, len(s.tmp) == 0
 		out = append(out, '\n')
-		out = appendSpaces(out, indent)
-		return append(out, src[a:b]...)
+		out = append(out, cont...)
+		lineStart = len(out)
+		out = append(out, src[a:b]...)
+		return append(out, s.tmp...)
 	}
 
 	for i := 0; i < len(src); {
 		c := src[i]
-		switch c {
+		kind := c
+		if c == ' ' && i+1 < len(src) && src[i+1] >= utf8.RuneSelf {
+			if n, _ := graphemeAt(src[i:]); n > 1 {
+				kind = 'x' // a space that a combining mark or U+FE0F joins: no place to break
+			}
+		}
+		switch kind {
 		case 0x1b:
 			j := seqEnd(src, i)
 			seq := src[i:j]
@@ -109,12 +140,34 @@ func (s *state) wrap(b []byte, start, col, width int) ([]byte, int) {
 			i = j
 			continue
 		case '\n':
+			if firstEnd < 0 {
+				firstEnd, firstCol = len(out), col
+			}
 			out = append(out, c)
-			col, brk, lineStart = 0, -1, len(out)
+			col, brk, lineMin, lineStart, limit, fresh = 0, -1, contWidth, len(out), width, false
+			i++
+			continue
+		case nbsp:
+			out = append(out, ' ')
+			col++
 			i++
 			continue
 		case ' ':
-			if col > indent {
+			if fresh {
+				i++ // a break here already ends the line
+				continue
+			}
+			if col > lineMin {
+				if col >= limit {
+					// The space would end past the line: break here.
+					if firstEnd < 0 {
+						firstCol = col
+					}
+					out = breakLine(out, len(out), styA, styB, link)
+					col, brk, lineMin = contWidth, -1, contWidth
+					i++
+					continue
+				}
 				brk, brkCol, brkA, brkB, brkLink = len(out), col, styA, styB, link
 			}
 			out = append(out, c)
@@ -123,33 +176,49 @@ func (s *state) wrap(b []byte, start, col, width int) ([]byte, int) {
 			continue
 		}
 		size, w := 1, 1
-		if c >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRune(src[i:])
-			w = runeWidth(r)
+		if c >= utf8.RuneSelf || i+1 < len(src) && src[i+1] >= utf8.RuneSelf {
+			// A grapheme cluster, measured whole ("0" + U+FE0F is two columns wide).
+			size, w = graphemeAt(src[i:])
 		}
-		if col+w > width && col > indent {
-			if brk >= lineStart {
-				// Break at the last space: the text after it moves to the next line.
-				s.tmp = append(s.tmp[:0], out[brk+1:]...)
-				out = breakLine(out[:brk], brkA, brkB, brkLink)
-				lineStart = len(out) - (brkB - brkA) - indent
-				out = append(out, s.tmp...)
-				col = indent + col - brkCol - 1
-				brk = -1
+		fresh = false
+		if col+w > limit && col > lineMin {
+			if brk >= 0 {
+				// Break at the last space: the word after it moves to the next line.
+				if firstEnd < 0 {
+					firstCol = brkCol - trailingSpaces(out[:brk])
+				}
+				out = breakLine(out, brk+1, brkA, brkB, brkLink)
+				col = contWidth + col - brkCol - 1
+			} else {
+				// A word wider than the line: break it where it is.
+				if firstEnd < 0 {
+					firstCol = col
+				}
+				out = breakLine(out, len(out), styA, styB, link)
+				col = contWidth
 			}
-			if col+w > width && col > indent {
-				// No space to break at, or the word is longer than a line: break here.
-				out = breakLine(out, styA, styB, link)
-				lineStart = len(out) - (styB - styA) - indent
-				col = indent
-				brk = -1
-			}
+			brk, lineMin = -1, contWidth
 		}
 		out = append(out, src[i:i+size]...)
 		col += w
 		i += size
 	}
 	s.wrapBuf = out
-	return append(b[:start], out...), col
+	if firstEnd < 0 {
+		firstEnd, firstCol = len(out), col
+	}
+	return append(b[:start], out...), start + firstEnd, firstCol
+}
+
+// nbsp is a space wrap does not break at, written as ' '. Only the handler writes it (text
+// from a record has every control byte escaped), and only into text that wrap then reads.
+const nbsp = 0
+
+// trailingSpaces counts the spaces at the end of b.
+func trailingSpaces(b []byte) int {
+	n := 0
+	for n < len(b) && b[len(b)-1-n] == ' ' {
+		n++
+	}
+	return n
 }

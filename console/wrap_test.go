@@ -69,14 +69,15 @@ func TestWrapLayout(t *testing.T) {
 				sp + "ten eleven twelve\n",
 		},
 		{
-			name: "narrow terminal: continuation lines move left",
+			name: "narrow terminal: the message on lines of its own",
 			opts: Options{Width: 36},
 			f: func(l *slog.Logger) {
 				l.Info("alpha beta gamma delta epsilon zeta eta theta")
 			},
-			want: "14:05:06.789 INFO     alpha beta\n" +
-				"                gamma delta epsilon\n" +
-				"                zeta eta theta\n",
+			// Too narrow for a message column: the message goes below the head line.
+			want: "14:05:06.789 INFO\n" +
+				"  alpha beta gamma delta epsilon\n" +
+				"  zeta eta theta\n",
 		},
 	})
 }

@@ -113,6 +113,7 @@ func TestHandlerText(t *testing.T) {
 		{"markup escaped bracket", nil, [2]string{}, func(l *slog.Logger) { l.Info(`\[bold] is literal`) }, "INFO [bold] is literal"},
 		{"markup with control", nil, [2]string{}, func(l *slog.Logger) { l.Info("[red]a\nb[/red]") }, `INFO "a\nb"`},
 		{"markup in values kept", nil, [2]string{}, func(l *slog.Logger) { l.Info("m", "v", "[bold]x[/]") }, "INFO m v=[bold]x[/]"},
+		{"markup emoji codes as Rich replaces them", nil, [2]string{}, func(l *slog.Logger) { l.Info("launch :rocket: [b]:tada:[/b] :nope: 12:30", "v", ":rocket:") }, "INFO launch \U0001f680 \U0001f389 :nope: 12:30 v=:rocket:"},
 
 		// Values.
 		{"values", nil, [2]string{}, func(l *slog.Logger) {

@@ -382,7 +382,7 @@ func TestHandlerRecordFields(t *testing.T) {
 		{config.LevelCritical, log.SeverityFatal, "CRITICAL"},
 		{config.LevelCritical + 20, log.SeverityFatal4, "CRITICAL+20"},
 	}
-	msg := "[bold red]failed[/] after [dim]3[/dim] tries [admin]"
+	msg := "[bold red]failed[/] after [dim]3[/dim] tries [admin] :x:"
 	for _, s := range sinks(t, &otlpsink.Options{Level: slog.Level(-100)}) {
 		for _, lv := range levels {
 			t.Run(s.name+"/"+lv.text, func(t *testing.T) {
@@ -394,7 +394,7 @@ func TestHandlerRecordFields(t *testing.T) {
 				if got := attrs(&r)["log.level"]; got != config.LevelKey(lv.level) {
 					t.Errorf("log.level %v, want %q", got, config.LevelKey(lv.level))
 				}
-				if got, want := r.Body().AsString(), "failed after 3 tries [admin]"; got != want || got != markup.Strip(msg) {
+				if got, want := r.Body().AsString(), "failed after 3 tries [admin] \u274c"; got != want || got != markup.Strip(msg) {
 					t.Errorf("body %q, want %q", got, want)
 				}
 				if r.TraceID() != sc.TraceID() || r.SpanID() != sc.SpanID() || r.TraceFlags() != sc.TraceFlags() {

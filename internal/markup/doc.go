@@ -51,6 +51,16 @@
 // emoji codes such as ":warning:" (its emoji=True default), which this package leaves as
 // they are.
 //
+// # Emoji codes
+//
+// As Rich's markup does (rich/_emoji_replace.py), the plain text has Rich's emoji codes
+// replaced: ":rocket:" is the rocket, ":rocket-text:" and ":rocket-emoji:" add a variant
+// selector, names match case-insensitively, and a code not in Rich's table stays as it is.
+// Codes are found in each run of text between tags, with Rich's pattern, so a code cut by a
+// tag is no code. The table (emoji_codes.go) is generated from Rich's own by
+// gen_emoji_codes.py (go generate); tests check it against the Rich installed, and Strip
+// against Rich's Text.from_markup(s).plain.
+//
 // # Styles
 //
 // The style over a run of text is the combination of the styles of all tags open there, in
@@ -72,8 +82,8 @@
 //
 // # Performance
 //
-// Strip returns its argument without allocating when it contains no '[' (or no markup and
-// no escape). Strip and AppendStrip keep the plain text of messages (up to 256 bytes) they
+// Strip returns its argument without allocating when it contains no '[' nor emoji code (or
+// no markup, escape or emoji code). Strip and AppendStrip keep the plain text of messages (up to 256 bytes) they
 // have seen twice in a small process-wide cache (512 slots, lock-free), so a message logged
 // again costs a hash and a compare instead of a parse, and Strip no allocation; a message
 // seen once (built with its data) costs what it would without the cache. Parse, AppendStrip, AppendSGR, AppendTransition and AppendANSI do not allocate

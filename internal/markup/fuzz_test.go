@@ -12,7 +12,11 @@ import (
 func fuzzSeeds() []string {
 	seeds := stripInputs()
 	seeds = append(seeds,
-		"[red][blue]X[/red]Y[/blue]",
+		// Emoji codes, across pieces and tags.
+		":rocket:", "go :rocket: now :ROCKET-text: :thumbs_up-emoji:", "a:b:rocket:", "::rocket:",
+		":x\\[y:rocket:", ":rocket\\[x]:", "[bold]:rocket:[/] :rock[i]et:[/i]", "\\[b :rocket:]",
+		"[x:rocket:]", ":rocket :tada:", ":rocket:tada:", ":piñata: :PIÑATA:", ":rocket\t:",
+		":a\x1c:rocket:", ":rocket\\:", "\\\\[b]:rocket:[/b]",
 		"[bold][red][blue]X[/bold]Y[/red]Z",
 		"[a][b][c]x[/a]y[/b]z[/c]w",
 		"[b][i]x[/b][u]y[/i]z",
@@ -69,7 +73,8 @@ func FuzzStrip(f *testing.F) {
 		if back := Strip(Escape(s)); back != s {
 			t.Fatalf("Strip(Escape(%q)) = %q", s, back)
 		}
-		// Every character outside the tags read as markup survives, in order.
+		// Every character outside the tags read as markup survives, in order (emoji codes
+		// aside: those are replaced).
 		var outside strings.Builder
 		last := 0
 		for _, c := range ref.consumed {
@@ -78,7 +83,7 @@ func FuzzStrip(f *testing.F) {
 		}
 		outside.WriteString(s[last:])
 		noBackslash := func(x string) string { return strings.ReplaceAll(x, `\`, "") }
-		if noBackslash(outside.String()) != noBackslash(got) {
+		if strings.IndexByte(s, ':') < 0 && noBackslash(outside.String()) != noBackslash(got) {
 			t.Fatalf("Strip(%q) = %q lost text outside tags (%q)", s, got, outside.String())
 		}
 	})
@@ -109,7 +114,8 @@ func checkParse(t *testing.T, s string) {
 		for range len(sg.Text) {
 			styles = append(styles, sg.Style)
 		}
-		if i > 0 && segs[i-1].Style == sg.Style && offsetIn(s, segs[i-1].Text)+len(segs[i-1].Text) == offsetIn(s, sg.Text) {
+		if i > 0 && segs[i-1].Style == sg.Style && inside(s, segs[i-1].Text) && inside(s, sg.Text) &&
+			offsetIn(s, segs[i-1].Text)+len(segs[i-1].Text) == offsetIn(s, sg.Text) {
 			t.Fatalf("Parse(%q): segments %d and %d should be one", s, i-1, i)
 		}
 	}

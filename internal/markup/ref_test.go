@@ -227,12 +227,34 @@ func refNormalize(s string) string {
 	return pyLower(pyStrip(s))
 }
 
+// reEmoji is the pattern of Rich's _emoji_replace (rich/_emoji_replace.py), Python's \S
+// spelled out: not str.isspace, which is Go's unicode.IsSpace and U+001C..U+001F.
+var reEmoji = regexp.MustCompile(`(:([^\t\n\v\f\r\x1c-\x1f\x{85}\p{Z}]*?)(?:(?:\-)(emoji|text))?:)`)
+
+// refEmojiReplace is Rich's _emoji_replace with no default variant.
+func refEmojiReplace(text string) string {
+	return reEmoji.ReplaceAllStringFunc(text, func(code string) string {
+		m := reEmoji.FindStringSubmatch(code)
+		e, ok := lookupEmoji(m[2])
+		if !ok {
+			return code
+		}
+		switch m[3] {
+		case "text":
+			return e + "\ufe0e"
+		case "emoji":
+			return e + "\ufe0f"
+		}
+		return e
+	})
+}
+
 // refRender is rich.markup.render with the literal-text rule; it returns the plain text and
 // the spans in Rich's order.
 func refRender(markup string) refResult {
 	var res refResult
 	if !strings.Contains(markup, "[") {
-		res.plain = markup
+		res.plain = refEmojiReplace(markup)
 		return res
 	}
 	var text strings.Builder
@@ -242,7 +264,7 @@ func refRender(markup string) refResult {
 	}
 	var stack []open
 	var spans []refSpan
-	appendPlain := func(p string) { text.WriteString(strings.ReplaceAll(p, `\[`, "[")) }
+	appendPlain := func(p string) { text.WriteString(refEmojiReplace(strings.ReplaceAll(p, `\[`, "["))) }
 	position := 0
 	for _, m := range reTags.FindAllStringSubmatchIndex(markup, -1) {
 		start, end := m[0], m[1]

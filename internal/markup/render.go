@@ -19,7 +19,7 @@ func AppendANSI(dst []byte, s string, p Profile) []byte {
 	}
 	base := len(dst)
 	var cur Style
-	styled := false
+	styled, open := false, false
 	var m machine
 	m.init(s, true)
 	for {
@@ -31,7 +31,7 @@ func AppendANSI(dst []byte, s string, p Profile) []byte {
 			}
 			return dst
 		case restart:
-			dst, cur, styled = dst[:base], Style{}, false
+			dst, cur, styled, open = dst[:base], Style{}, false, false
 			continue
 		}
 		if next := m.style(); next != cur {
@@ -40,6 +40,6 @@ func AppendANSI(dst []byte, s string, p Profile) []byte {
 			styled = styled || len(dst) > n
 			cur = next
 		}
-		dst = append(dst, s[a:b]...)
+		dst = m.appendPiece(dst, s[a:b], &open)
 	}
 }

@@ -62,6 +62,14 @@ type machine struct {
 
 	textLen int // length of the plain text yielded so far
 
+	// cont says the last piece continues the one before it in Rich's view: only a dropped
+	// backslash (before a '[' that is no tag) separates them. contNext is cont for the next
+	// piece of the current text.
+	cont, contNext bool
+	// raw says the last piece is a tag kept as literal text because it is no markup (Rich
+	// would read it as a tag): emoji codes in it are not replaced.
+	raw bool
+
 	n    int // open tags
 	buf  [inlineOpen]entry
 	more []entry // open tags beyond inlineOpen
@@ -84,6 +92,7 @@ func (m *machine) init(s string, styled bool) {
 
 func (m *machine) rewind() {
 	m.pos, m.textLen, m.n, m.nOpen, m.seq = 0, 0, 0, 0, 0
+	m.cont, m.contNext = false, false
 	m.cur, m.dirty = Style{}, false
 	m.phase = phText
 	m.findTag()
@@ -186,13 +195,16 @@ func (m *machine) next() (a, b int, st status) {
 				if m.bracket {
 					k = escapedBracket(m.s[from:m.chunkEnd])
 				}
+				cont := m.contNext
 				if k < 0 {
 					m.pos = m.chunkEnd
-					return m.emit(from, m.chunkEnd)
+					m.contNext = false
+					return m.emitCont(from, m.chunkEnd, cont)
 				}
 				m.pos = from + k + 1 // drop the backslash, keep the '['
+				m.contNext = true
 				if k > 0 {
-					return m.emit(from, from+k)
+					return m.emitCont(from, from+k, cont)
 				}
 				continue
 			}
@@ -211,9 +223,11 @@ func (m *machine) next() (a, b int, st status) {
 			}
 		case phTag:
 			open, close := m.open, m.close
-			literal := (open-m.run)%2 == 1 || !m.tag()
+			escaped := (open-m.run)%2 == 1
+			literal := escaped || !m.tag()
 			m.pos = close + 1
 			m.phase = phText
+			m.contNext = false // the text after a tag is a piece of its own
 			m.findTag()
 			if m.again {
 				m.again = false
@@ -221,7 +235,9 @@ func (m *machine) next() (a, b int, st status) {
 				return 0, 0, restart
 			}
 			if literal {
-				return m.emit(open, close+1)
+				a, b, st := m.emit(open, close+1)
+				m.raw = !escaped
+				return a, b, st
 			}
 		default:
 			return 0, 0, done
@@ -230,7 +246,13 @@ func (m *machine) next() (a, b int, st status) {
 }
 
 func (m *machine) emit(a, b int) (int, int, status) {
+	m.contNext = false
+	return m.emitCont(a, b, false)
+}
+
+func (m *machine) emitCont(a, b int, cont bool) (int, int, status) {
 	m.textLen += b - a
+	m.cont, m.raw = cont, false
 	return a, b, piece
 }
 
