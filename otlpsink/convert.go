@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/logbridge/logbridge/internal/resolve"
 )
 
 // maxDepth bounds how deep convertAny follows nested values (slices, maps, pointers) and how
@@ -20,7 +22,7 @@ import (
 const maxDepth = 100
 
 // maxDepthExceeded is the value of an attribute nested deeper than maxDepth (as otelslog).
-const maxDepthExceeded = "<max-depth-exceeded>"
+const maxDepthExceeded = resolve.Marker
 
 // convertValue converts a resolved slog.Value that is not a group. It mirrors otelslog's
 // mapping (see the package documentation).

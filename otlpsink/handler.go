@@ -15,6 +15,7 @@ import (
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/resolve"
 )
 
 // DefaultScopeName is the instrumentation scope name of records from a Handler that was not
@@ -155,6 +156,7 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
+	attrs = resolve.Attrs(attrs) // LogValuers once, groups bounded
 	h2 := *h
 	c := converter{replace: h.replace}
 	var idx keyIndex
@@ -210,6 +212,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	resolve.Record(&r) // LogValuers once, groups bounded (a no-op behind the fan-out)
 	// log.level and log.category go first, so that an attribute count limit never drops them,
 	// and are set again at the end, so that they win over a caller's attribute of that key.
 	var buf [inlineAttrs]attribute.KeyValue
