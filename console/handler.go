@@ -13,7 +13,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/logbridge/logbridge/internal/markup"
-	"github.com/logbridge/logbridge/internal/resolve"
 )
 
 // loggerColumnWidth is the width the category and logger-name column is padded to, so the
@@ -149,7 +148,6 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	attrs = resolve.Attrs(attrs) // LogValuers once, groups bounded
 	h2 := h.clone()
 	s := newState(h)
 	defer s.free()
@@ -183,7 +181,6 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 // Handle writes r as one line (more when the message has newlines, wraps, or an error
 // value has causes). It never modifies r nor keeps it, and returns only the writer's error.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	resolve.Record(&r) // LogValuers once, groups bounded (a no-op behind the fan-out)
 	s := newState(h)
 	defer s.free()
 	b := s.buf[:0]

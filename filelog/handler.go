@@ -9,8 +9,6 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/otel/trace"
-
-	"github.com/logbridge/logbridge/internal/resolve"
 )
 
 // Format selects the layout of the lines a [Handler] writes. Its values are the same strings as
@@ -134,7 +132,6 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	attrs = resolve.Attrs(attrs) // LogValuers once, groups bounded
 	h2 := h.clone()
 	s := getState(h2)
 	defer s.free()
@@ -202,7 +199,6 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if !h.Enabled(ctx, r.Level) {
 		return nil
 	}
-	resolve.Record(&r) // LogValuers once, groups bounded (a no-op behind the fan-out)
 	s := getState(h)
 	var sc trace.SpanContext
 	if ctx != nil && ctx != context.Background() { // Background (slog.Info's) never holds a span

@@ -37,3 +37,20 @@ func TestLogValuerResolvedOnce(t *testing.T) {
 		t.Errorf("the caller's sink shows the value %d times, want 2:\n%s", n, extra.String())
 	}
 }
+
+// TestNoHandOff: with WithMaxBlock(-1) the console writes on the logging goroutine: what a
+// call logged is in the writer when it returns, without Flush.
+func TestNoHandOff(t *testing.T) {
+	t.Setenv("TEST_LOG_OTLP", "false")
+	var con buffer
+	b, _ := setup(t, WithConsoleWriter(&con), WithMaxBlock(-1))
+	b.MustLogger("app", "core").Info("written at once")
+	con.mu.Lock()
+	defer con.mu.Unlock()
+	if !strings.Contains(con.b.String(), "written at once") {
+		t.Fatalf("console: %q", con.b.String())
+	}
+	if st := b.Stats().Sinks[0]; st.Name != SinkConsole || st.Dropped != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}

@@ -63,7 +63,9 @@ func WithConsoleWriter(w io.Writer) Option { return func(o *options) { o.console
 
 // WithSink adds a sink of the caller's: any slog.Handler. It receives a clone of every record
 // its category lets through, with "logger" and "log.category" attributes added to each logger.
-// With diagnostics set it also receives logbridge's own reports.
+// With diagnostics set it also receives logbridge's own reports. It is called on the logging
+// goroutine, like any slog.Handler: unlike the console and file (see WithMaxBlock), a handler
+// that blocks holds up the call.
 func WithSink(name string, h slog.Handler, diagnostics bool) Option {
 	return func(o *options) {
 		o.extra = append(o.extra, &sink{name: name, handler: h, foreign: true, diagnostics: diagnostics})
@@ -104,7 +106,9 @@ func WithStdLogLevel(l slog.Level) Option { return func(o *options) { o.stdLogLe
 // as dropped (Stats().Sinks) and reported through the sinks that still work, until the writer
 // moves again. The records are written by a goroutine of each sink, so a log call never waits
 // for a writer that blocks (an unread pipe, a terminal paused with Ctrl-S, a stuck log driver)
-// longer than this. Default 1 s, the OTLP queue's bound (otlpsink.DefaultMaxBlock).
+// longer than this. Default 1 s, the OTLP queue's bound (otlpsink.DefaultMaxBlock). A negative
+// d turns the hand-off off: the console and file then write on the logging goroutine, which a
+// blocked writer holds up (it saves the hand-off's cost where the writer cannot block).
 func WithMaxBlock(d time.Duration) Option { return func(o *options) { o.maxBlock = d } }
 
 // Bridge is a configured logging pipeline: the category registry and the sinks. Make one with
@@ -292,10 +296,21 @@ func (b *Bridge) Flush(ctx context.Context) bool {
 	return ok
 }
 
+// flushGrace is the least time Shutdown gives the console and file to write what they hold.
+const flushGrace = 50 * time.Millisecond
+
 // flushSinks writes out what the console and file still hold, within ctx's deadline and the
 // WithMaxBlock bound, and stops their writers. A sink that cannot finish has what it still held
 // counted as dropped and reported through the sinks that could.
 func (b *Bridge) flushSinks(ctx context.Context) {
+	// The OTLP shutdown may have used the whole deadline: what is left to write then (its
+	// report of what it could not deliver) gets flushGrace, which a writer that works needs a
+	// fraction of and one declared blocked does not wait for.
+	if d, ok := ctx.Deadline(); ctx.Err() != nil || ok && time.Until(d) < flushGrace {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), flushGrace)
+		defer cancel()
+	}
 	sinks := b.core.sinks
 	done := make([]bool, len(sinks))
 	var wg sync.WaitGroup

@@ -34,7 +34,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		color, _ := console.ParseColorMode(cfg.Console.Color) // config validated it
 		s := &sink{name: SinkConsole, diagnostics: true}
 		s.guard = b.guardWriter(s, w, o.maxBlock)
-		s.handler = console.NewHandler(s.guard.Target(), &console.Options{
+		s.handler = console.NewHandler(s.target(w), &console.Options{
 			Level:       cfg.Console.Level,
 			AddSource:   cfg.AddSource,
 			Color:       color,
@@ -58,7 +58,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		b.closers = append(b.closers, func(context.Context) error { return f.Close() })
 		s := &sink{name: SinkFile, diagnostics: true}
 		s.guard = b.guardWriter(s, f, o.maxBlock)
-		s.handler = filelog.NewHandler(s.guard.Target(), &filelog.Options{
+		s.handler = filelog.NewHandler(s.target(f), &filelog.Options{
 			Level:     cfg.File.Level,
 			AddSource: cfg.AddSource,
 			Format:    filelog.Format(cfg.File.Format),
@@ -97,7 +97,11 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 // the callers nor the other sinks: after maxBlock without progress the sink is skipped, its
 // records counted as dropped and reported through the sinks that still work, until its writer
 // moves again.
+// With maxBlock < 0 there is no hand-off (nil): the sink writes on the logging goroutine.
 func (b *Bridge) guardWriter(s *sink, w io.Writer, maxBlock time.Duration) *handoff.Writer {
+	if maxBlock < 0 {
+		return nil
+	}
 	return handoff.New(w, handoff.Options{
 		Bound: maxBlock,
 		OnStall: func(queued int) {
@@ -116,6 +120,14 @@ func (b *Bridge) guardWriter(s *sink, w io.Writer, maxBlock time.Duration) *hand
 			}
 		},
 	})
+}
+
+// target is the writer to give s's handler: its hand-off, or w when it has none.
+func (s *sink) target(w io.Writer) io.Writer {
+	if s.guard == nil {
+		return w
+	}
+	return s.guard.Target()
 }
 
 // sinkReport reports an event of sink s's writer through the other diagnostic sinks (not

@@ -156,7 +156,6 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	attrs = resolve.Attrs(attrs) // LogValuers once, groups bounded
 	h2 := *h
 	c := converter{replace: h.replace}
 	var idx keyIndex
@@ -212,7 +211,6 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	resolve.Record(&r) // LogValuers once, groups bounded (a no-op behind the fan-out)
 	// log.level and log.category go first, so that an attribute count limit never drops them,
 	// and are set again at the end, so that they win over a caller's attribute of that key.
 	var buf [inlineAttrs]attribute.KeyValue
@@ -312,13 +310,13 @@ type converter struct {
 // members of a group value): an error there becomes the record's exception.
 func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, groups []string, recordLevel bool) []attribute.KeyValue {
 	k := a.Value.Kind()
-	if k == slog.KindLogValuer {
-		a.Value = a.Value.Resolve()
+	if k == slog.KindLogValuer || k == slog.KindGroup {
+		a.Value = resolve.Value(a.Value) // bounded: a LogValuer cycle ends in a marker
 		k = a.Value.Kind()
 	}
 	if c.replace != nil && k != slog.KindGroup {
 		a = c.replace(groups, a)
-		a.Value = a.Value.Resolve()
+		a.Value = resolve.Value(a.Value)
 		k = a.Value.Kind()
 	}
 	if k == slog.KindGroup {

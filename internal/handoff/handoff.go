@@ -3,7 +3,8 @@
 // order. A caller waits only when the queue is full, and then at most until the writer is
 // declared stalled: when the queue has held records and the writer has completed no Write for
 // the bound (default [DefaultBound], 1 s). From then on records are dropped and counted, until
-// a Write completes again.
+// a Write completes again. A timer watches the writer only while records wait: an idle Writer
+// costs nothing.
 //
 // The queue costs the caller a copy of the record under a mutex; the write system call, and
 // whatever blocks in it (an unread pipe, a terminal paused with Ctrl-S, a stuck log driver),
@@ -60,6 +61,7 @@ type Writer struct {
 	inflight  int           // records taken by the goroutine, not yet written
 	inflightB int           // their bytes
 	busy      bool          // the goroutine has been woken for work it has not finished
+	delayed   bool          // delay is armed to wake it
 	stalled   bool          // declared stalled; records are dropped
 	closed    bool          // Close ran; records are discarded
 	changed   chan struct{} // closed (and replaced) when a batch is done or the state changes
@@ -67,6 +69,11 @@ type Writer struct {
 	doneSeq   uint64        // records ever written (or given up)
 	lostStall uint64        // records dropped since the stall
 
+	watchdog *time.Timer // runs check while records wait; idle otherwise
+	watching bool        // watchdog is armed
+	seen     uint64      // writes when watchdog was armed or last saw progress
+
+	delay   *time.Timer // wakes the goroutine flushDelay after a record found it idle
 	wake    chan struct{}
 	quit    chan struct{}
 	writes  atomic.Uint64 // completed Writes of the underlying writer, watched for progress
@@ -85,8 +92,11 @@ func New(w io.Writer, opts Options) *Writer {
 	if g.max <= 0 {
 		g.max = DefaultMaxQueued
 	}
+	g.delay = time.NewTimer(time.Hour)
+	g.delay.Stop()
+	g.watchdog = time.AfterFunc(time.Hour, g.check)
+	g.watchdog.Stop()
 	go g.run()
-	go g.watch()
 	return g
 }
 
@@ -119,16 +129,49 @@ func (g *Writer) Write(p []byte) (int, error) {
 	g.buf = append(g.buf, p...)
 	g.ends = append(g.ends, len(g.buf))
 	g.queuedSeq++
-	wake := !g.busy
-	g.busy = true
+	// Waking an idle goroutine costs a futex call and scheduler spinning on another core, more
+	// than formatting a record: records are left to gather for up to flushDelay, unless there
+	// are wakeBytes of them already.
+	wake := !g.busy && len(g.buf) >= wakeBytes
+	if wake {
+		g.busy = true
+	} else if !g.busy && !g.delayed {
+		g.delayed = true
+		g.delay.Reset(flushDelay)
+	}
 	g.mu.Unlock()
 	if wake {
-		select {
-		case g.wake <- struct{}{}:
-		default:
-		}
+		g.signal()
 	}
 	return len(p), nil
+}
+
+// Records gather while the goroutine is idle until there are wakeBytes of them or flushDelay
+// has passed since the first.
+const (
+	wakeBytes  = 16 << 10
+	flushDelay = time.Millisecond
+)
+
+// signal wakes the goroutine.
+func (g *Writer) signal() {
+	select {
+	case g.wake <- struct{}{}:
+	default:
+	}
+}
+
+// kick wakes the goroutine now if it is idle with records waiting.
+func (g *Writer) kick() {
+	g.mu.Lock()
+	wake := !g.busy && len(g.ends) > 0
+	if wake {
+		g.busy = true
+	}
+	g.mu.Unlock()
+	if wake {
+		g.signal()
+	}
 }
 
 // notifyLocked wakes everyone waiting for a change. g.mu is held.
@@ -142,9 +185,13 @@ func (g *Writer) run() {
 	for {
 		select {
 		case <-g.wake:
+		case <-g.delay.C:
 		case <-g.quit:
 			return
 		}
+		g.mu.Lock()
+		g.busy, g.delayed = true, false
+		g.mu.Unlock()
 		for g.drain() {
 		}
 	}
@@ -157,6 +204,10 @@ func (g *Writer) drain() bool {
 		g.busy = false
 		g.mu.Unlock()
 		return false
+	}
+	if !g.watching {
+		g.watching, g.seen = true, g.writes.Load()
+		g.watchdog.Reset(g.bound)
 	}
 	buf, ends := g.buf, g.ends
 	g.buf, g.ends = g.spare[:0], g.spareEnds[:0]
@@ -180,6 +231,10 @@ func (g *Writer) drain() bool {
 		if resumed {
 			g.stalled, g.lostStall = false, 0
 			g.notifyLocked()
+			if !g.watching { // it may block again within this batch
+				g.watching, g.seen = true, g.writes.Load()
+				g.watchdog.Reset(g.bound)
+			}
 		}
 		if i == len(ends)-1 {
 			g.inflightB = 0
@@ -210,43 +265,37 @@ func (g *Writer) write(p []byte) (err error) {
 	return err
 }
 
-// watch declares the writer stalled when records have waited and no Write has completed for
-// the bound. It looks four times per bound.
-func (g *Writer) watch() {
-	t := time.NewTicker(g.bound / 4)
-	defer t.Stop()
-	last, since := g.writes.Load(), time.Now()
-	for {
-		select {
-		case <-g.quit:
-			return
-		case now := <-t.C:
-			n := g.writes.Load()
-			g.mu.Lock()
-			waiting := len(g.ends) > 0 || g.inflight > 0
-			if n != last || !waiting || g.stalled || g.closed {
-				last, since = n, now
-				g.mu.Unlock()
-				continue
-			}
-			if now.Sub(since) < g.bound {
-				g.mu.Unlock()
-				continue
-			}
-			g.stalled = true
-			queued := len(g.ends) + g.inflight
-			g.notifyLocked()
-			g.mu.Unlock()
-			if g.opts.OnStall != nil {
-				g.opts.OnStall(queued)
-			}
-		}
+// check runs a bound after the watchdog was armed (by a batch starting): it declares the writer
+// stalled when records wait and no Write has completed since, looks again a bound later when
+// one has, and goes idle when nothing waits.
+func (g *Writer) check() {
+	n := g.writes.Load()
+	g.mu.Lock()
+	waiting := len(g.ends) > 0 || g.inflight > 0
+	if !waiting || g.stalled || g.closed {
+		g.watching = false
+		g.mu.Unlock()
+		return
+	}
+	if n != g.seen {
+		g.seen = n
+		g.watchdog.Reset(g.bound)
+		g.mu.Unlock()
+		return
+	}
+	g.stalled, g.watching = true, false
+	queued := len(g.ends) + g.inflight
+	g.notifyLocked()
+	g.mu.Unlock()
+	if g.opts.OnStall != nil {
+		g.opts.OnStall(queued)
 	}
 }
 
 // Flush waits until every record queued before it was called has been written, or the writer
 // is stalled or closed, or ctx is done. It reports whether everything was written.
 func (g *Writer) Flush(ctx context.Context) bool {
+	g.kick()
 	g.mu.Lock()
 	target := g.queuedSeq
 	for g.doneSeq < target && !g.stalled && !g.closed {
@@ -277,6 +326,8 @@ func (g *Writer) Close() (lost uint64) {
 	lost = uint64(len(g.ends) + g.inflight)
 	g.buf, g.ends, g.inflight, g.inflightB = nil, nil, 0, 0
 	g.notifyLocked()
+	g.watchdog.Stop()
+	g.delay.Stop()
 	g.mu.Unlock()
 	close(g.quit)
 	g.dropped.Add(lost)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -157,4 +158,60 @@ func TestErrorsAndPanicsReported(t *testing.T) {
 	if errs.Load() != 10 {
 		t.Fatalf("OnError called %d times, want 10", errs.Load())
 	}
+}
+
+// BenchmarkWrite: the cost of handing a 150-byte record to the Writer's goroutine, which
+// writes it to io.Discard, against writing it directly.
+func BenchmarkWrite(b *testing.B) {
+	rec := bytes.Repeat([]byte("x"), 150)
+	b.Run("direct", func(b *testing.B) {
+		var mu sync.Mutex
+		b.ReportAllocs()
+		for b.Loop() {
+			mu.Lock()
+			io.Discard.Write(rec)
+			mu.Unlock()
+		}
+	})
+	b.Run("handoff", func(b *testing.B) {
+		w := New(io.Discard, Options{})
+		defer w.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			w.Write(rec)
+		}
+		w.Flush(context.Background())
+	})
+}
+
+// stepGate lets one write through per token.
+type stepGate struct{ tokens chan struct{} }
+
+func (s stepGate) Write(p []byte) (int, error) { <-s.tokens; return len(p), nil }
+
+// A writer that moves once after a stall and blocks again within the same batch is declared
+// stalled again: no caller waits for ever.
+func TestStallAgainAfterResume(t *testing.T) {
+	g := stepGate{make(chan struct{})}
+	var stalls atomic.Int64
+	w := New(g, Options{Bound: 50 * time.Millisecond, MaxQueued: 100, OnStall: func(int) { stalls.Add(1) }})
+	defer w.Close()
+	rec := bytes.Repeat([]byte("x"), 10)
+	for range 10 {
+		w.Write(rec)
+	}
+	within(t, 30*time.Second, "first stall", func() {
+		for stalls.Load() < 1 {
+			time.Sleep(time.Millisecond)
+		}
+	})
+	g.tokens <- struct{}{} // one write completes: resumed, then blocked again
+	within(t, 30*time.Second, "second stall and writes to the full queue", func() {
+		for stalls.Load() < 2 {
+			time.Sleep(time.Millisecond)
+		}
+		for range 100 {
+			w.Write(rec)
+		}
+	})
 }

@@ -73,6 +73,19 @@ func Attrs(attrs []slog.Attr) []slog.Attr {
 	return out
 }
 
+// Value resolves v, an attribute's value, within the bounds: v itself when it needs nothing
+// (the common case costs a kind check, and a walk of a group). The sinks call it for each
+// attribute that is a LogValuer or a group, so that they are bounded when used on their own;
+// behind the otellog fan-out, which resolved the record already, it finds nothing to do.
+func Value(v slog.Value) slog.Value {
+	n := 0
+	if !needs(v, 0, &n) {
+		return v
+	}
+	res := resolver{budget: MaxGroupAttrs}
+	return res.value(v, 0)
+}
+
 // needs reports whether v, at group depth depth, has something to resolve or to cut off; n
 // counts the attributes inside groups seen so far.
 func needs(v slog.Value, depth int, n *int) bool {
