@@ -8,6 +8,7 @@ import (
 
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/internal/textenc"
+	"github.com/logbridge/logbridge/internal/resolve"
 	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
@@ -77,13 +78,13 @@ func (s *state) free() {
 // group prefix needs quoting.
 func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 	kind := a.Value.Kind()
-	if kind == slog.KindLogValuer {
-		a.Value = a.Value.Resolve()
+	if kind == slog.KindLogValuer || kind == slog.KindGroup {
+		a.Value = resolve.Value(a.Value) // bounded: a LogValuer cycle ends in a marker
 		kind = a.Value.Kind()
 	}
 	if rep := s.h.opts.ReplaceAttr; rep != nil && kind != slog.KindGroup {
 		a = rep(s.groups, a)
-		a.Value = a.Value.Resolve()
+		a.Value = resolve.Value(a.Value)
 		kind = a.Value.Kind()
 	}
 	if a.Key == "" && kind == slog.KindAny && a.Value.Any() == nil {

@@ -36,6 +36,12 @@ type RotateOptions struct {
 	// others are always cleared: a log file is never world-readable. (0640 gives a log group
 	// read access.) An existing file keeps its mode, and rotation carries it over.
 	Mode fs.FileMode
+	// CheckInterval is how often the path is looked at to notice that the file being written
+	// was deleted or replaced (its directory removed, a logrotate without a signal): the file
+	// is then reopened at the path (created again, with its directory), counted in
+	// FileStats.Replaced and passed to OnError as an error wrapping ErrReplaced. 0 means every
+	// second; a negative value never looks. Only a regular file is watched.
+	CheckInterval time.Duration
 	// ReopenOnSIGHUP makes Open call ReopenOnSignal(context.Background()) on the file: each
 	// SIGHUP reopens the path, until Close.
 	ReopenOnSIGHUP bool
@@ -74,6 +80,7 @@ type File struct {
 	reopens      atomic.Uint64
 	reopenErrors atomic.Uint64
 	syncErrors   atomic.Uint64
+	replaced     atomic.Uint64
 	lastErr      atomic.Pointer[error]
 }
 
@@ -86,11 +93,16 @@ type FileStats struct {
 	Reopens      uint64 // successful reopens (Reopen, signals)
 	ReopenErrors uint64 // failed reopens; the file in use before stays in use
 	SyncErrors   uint64 // failed syncs (Sync, Close, rotated files)
+	Replaced     uint64 // times the file was found deleted or replaced at its path and reopened
 	LastError    error  // the most recent error of any kind, nil if none
 }
 
 // ErrClosed is returned (wrapped, with the path) by writes to a closed File.
 var ErrClosed = errors.New("log file is closed")
+
+// ErrReplaced is wrapped by the error passed to RotateOptions.OnError when the file being
+// written was found deleted or replaced at its path, and was reopened.
+var ErrReplaced = errors.New("log file was deleted or replaced")
 
 // Open opens the log file at path for appending, creating it (mode RotateOptions.Mode, 0600 by
 // default) and its missing parent directories (0750), and returns it ready to write.
@@ -126,6 +138,13 @@ func Open(path string, opts *RotateOptions) (*File, error) {
 	if f.opts.ReopenOnSIGHUP {
 		f.ReopenOnSignal(context.Background())
 	}
+	if f.opts.CheckInterval >= 0 {
+		interval := f.opts.CheckInterval
+		if interval == 0 {
+			interval = time.Second
+		}
+		go f.watch(interval)
+	}
 	return f, nil
 }
 
@@ -150,7 +169,16 @@ func (f *File) probe() (*os.File, bool, error) {
 	if err := os.MkdirAll(filepath.Dir(f.path), 0o750); err != nil {
 		return nil, false, f.pathError("cannot create the directory of log file", err)
 	}
-	fd, err := os.OpenFile(f.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, f.mode)
+	flags := os.O_WRONLY | os.O_APPEND | os.O_CREATE
+	if fi, err := os.Stat(f.path); err == nil && fi.Mode()&fs.ModeNamedPipe != 0 {
+		// Opening a FIFO for writing blocks until a process opens it for reading: open it
+		// non-blocking, which fails at once (ENXIO) when none does.
+		flags |= syscall.O_NONBLOCK
+	}
+	fd, err := os.OpenFile(f.path, flags, f.mode)
+	if errors.Is(err, syscall.ENXIO) {
+		return nil, false, f.pathError("cannot open log file (a FIFO no process reads)", err)
+	}
 	if err != nil {
 		return nil, false, f.pathError("cannot open log file", err)
 	}
@@ -250,7 +278,11 @@ func (f *File) spaceRotations() {
 func (f *File) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	n, err := f.writeLocked(p)
+	closed := f.closed
 	f.mu.Unlock()
+	if closed {
+		return n, err // nothing written, nothing counted: the file is no longer in use
+	}
 	if err != nil {
 		f.writeErrors.Add(1)
 		f.noteLastErr(err)
@@ -342,6 +374,49 @@ func (f *File) Reopen() error {
 	}
 	f.reopens.Add(1)
 	return nil
+}
+
+// watch looks at the path every interval until Close, and reopens it when the file written is
+// no longer there (see RotateOptions.CheckInterval).
+func (f *File) watch(interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.stop:
+			return
+		case <-t.C:
+			if err := f.checkReplaced(); err != nil && f.onError != nil {
+				f.onError(err)
+			}
+		}
+	}
+}
+
+// checkReplaced reopens the file if the one written is no longer at the path, and returns
+// the error to report (wrapping ErrReplaced, and the reopen's error if it failed), or nil.
+func (f *File) checkReplaced() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed || f.lj == nil || f.cur == nil {
+		return nil
+	}
+	held, err := f.cur.Stat()
+	if err != nil {
+		return nil
+	}
+	now, err := os.Stat(f.path)
+	if err == nil && os.SameFile(held, now) {
+		return nil
+	}
+	f.replaced.Add(1)
+	if err := f.open(); err != nil {
+		f.reopenErrors.Add(1)
+		f.lastErr.Store(&err)
+		return fmt.Errorf("%w; reopening it failed: %w", f.pathError("log file", ErrReplaced), err)
+	}
+	f.reopens.Add(1)
+	return f.pathError("log file", fmt.Errorf("%w; reopened it", ErrReplaced))
 }
 
 // Rotate rotates the file now, as if it had reached MaxSizeMB: the file is renamed with a
@@ -440,6 +515,7 @@ func (f *File) Stats() FileStats {
 		Reopens:      f.reopens.Load(),
 		ReopenErrors: f.reopenErrors.Load(),
 		SyncErrors:   f.syncErrors.Load(),
+		Replaced:     f.replaced.Load(),
 	}
 	if p := f.lastErr.Load(); p != nil {
 		st.LastError = *p

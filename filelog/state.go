@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/logbridge/logbridge/internal/textenc"
+	"github.com/logbridge/logbridge/internal/resolve"
 )
 
 // state is the scratch space of one Handle (or WithAttrs) call. States are pooled.
@@ -116,8 +117,8 @@ func (s *state) appendAttrs(as []slog.Attr) bool {
 // empty attributes and empty groups are dropped, a group with an empty key is inlined.
 func (s *state) appendAttr(a slog.Attr) bool {
 	k := a.Value.Kind() // Kind is not free: called once per attribute on the common path
-	if k == slog.KindLogValuer {
-		a.Value = a.Value.Resolve()
+	if k == slog.KindLogValuer || k == slog.KindGroup {
+		a.Value = resolve.Value(a.Value) // bounded: a LogValuer cycle ends in a marker
 		k = a.Value.Kind()
 	}
 	if s.h.rep != nil && k != slog.KindGroup {
@@ -129,8 +130,8 @@ func (s *state) appendAttr(a slog.Attr) bool {
 // appendResolved is appendAttr after ReplaceAttr.
 func (s *state) appendResolved(a slog.Attr) bool {
 	k := a.Value.Kind()
-	if k == slog.KindLogValuer {
-		a.Value = a.Value.Resolve()
+	if k == slog.KindLogValuer || k == slog.KindGroup {
+		a.Value = resolve.Value(a.Value)
 		k = a.Value.Kind()
 	}
 	return s.appendKind(a, k)

@@ -14,7 +14,7 @@ type core struct {
 	reg     *registry
 	sinks   []*sink
 	rep     *reporter
-	loggers sync.Map // loggerKey -> *slog.Logger
+	loggers loggerCache
 	// ctxAttrs takes attributes from each record's context; nil when there are none to take.
 	ctxAttrs *contextAttrs
 }
@@ -42,18 +42,79 @@ func (c *core) handlerFor(name string, cat *category, diagOnly bool) *fanout {
 	return &fanout{core: c, cat: cat, hs: hs}
 }
 
-// logger returns the (cached) logger for name in category.
+// logger returns the logger for name in category, from the cache when it is there.
 func (c *core) logger(name, category string) (*slog.Logger, error) {
 	key := loggerKey{name, category}
-	if l, ok := c.loggers.Load(key); ok {
-		return l.(*slog.Logger), nil
+	if l := c.loggers.get(key); l != nil {
+		return l, nil
 	}
 	cat, err := c.reg.lookup(category)
 	if err != nil {
 		return nil, err
 	}
-	l, _ := c.loggers.LoadOrStore(key, slog.New(c.handlerFor(name, cat, false)))
-	return l.(*slog.Logger), nil
+	return c.loggers.add(key, slog.New(c.handlerFor(name, cat, false))), nil
+}
+
+// maxCachedLoggers bounds the logger cache: a program that makes a logger per request ID
+// keeps the most recently used ones, not one per name ever seen.
+const maxCachedLoggers = 1024
+
+// loggerCache keeps up to maxCachedLoggers loggers in two generations: a lookup that finds a
+// logger in the older one moves it to the newer; when the newer is full, the older is dropped
+// and the newer takes its place. Loggers in use are thus kept, and the rest are freed once
+// their users let go of them.
+type loggerCache struct {
+	mu       sync.Mutex
+	cur, old map[loggerKey]*slog.Logger
+}
+
+func (lc *loggerCache) get(key loggerKey) *slog.Logger {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if l, ok := lc.cur[key]; ok {
+		return l
+	}
+	if l, ok := lc.old[key]; ok {
+		lc.putLocked(key, l)
+		return l
+	}
+	return nil
+}
+
+// add caches l for key unless a logger is cached for it already, and returns the cached one.
+func (lc *loggerCache) add(key loggerKey, l *slog.Logger) *slog.Logger {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if l0, ok := lc.cur[key]; ok {
+		return l0
+	}
+	lc.putLocked(key, l)
+	return l
+}
+
+func (lc *loggerCache) putLocked(key loggerKey, l *slog.Logger) {
+	if lc.cur == nil || len(lc.cur) >= maxCachedLoggers/2 {
+		lc.old, lc.cur = lc.cur, make(map[loggerKey]*slog.Logger, maxCachedLoggers/2)
+	}
+	lc.cur[key] = l
+}
+
+// index returns the position of s in c.sinks.
+func (c *core) index(s *sink) int {
+	for i, t := range c.sinks {
+		if t == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// coreOrNil returns b's core once Setup has made it (for callbacks that may run before).
+func (b *Bridge) coreOrNil() *core {
+	if rep := b.reporter.Load(); rep != nil {
+		return rep.core
+	}
+	return nil
 }
 
 // sinkFailed counts a failed write and reports it through the other diagnostic sinks.
@@ -87,6 +148,9 @@ func diagsError(diags []config.Diagnostic) error {
 type SinkStats struct {
 	Name   string
 	Errors uint64 // records the sink failed to write
+	// Dropped counts the console's and the file's records not written because the writer was
+	// blocked (see WithMaxBlock), or still waiting for it when Shutdown's deadline came.
+	Dropped uint64
 }
 
 // sinkStats returns every sink's counters.
@@ -94,6 +158,9 @@ func (c *core) sinkStats() []SinkStats {
 	out := make([]SinkStats, len(c.sinks))
 	for i, s := range c.sinks {
 		out[i] = SinkStats{Name: s.name, Errors: s.errors.Load()}
+		if s.guard != nil {
+			out[i].Dropped = s.guard.Dropped()
+		}
 	}
 	return out
 }

@@ -21,6 +21,16 @@ import (
 type buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
+	// bridge, when set (by setup), is flushed before the buffer is read: the console writes
+	// through a goroutine of its own.
+	bridge *Bridge
+}
+
+// flush waits until the bridge's console has written what was logged.
+func (b *buffer) flush() {
+	if b.bridge != nil {
+		b.bridge.Flush(context.Background())
+	}
 }
 
 func (b *buffer) Write(p []byte) (int, error) {
@@ -32,6 +42,7 @@ func (b *buffer) Write(p []byte) (int, error) {
 // records parses the JSON lines written so far.
 func (b *buffer) records(t testing.TB) []map[string]any {
 	t.Helper()
+	b.flush()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []map[string]any

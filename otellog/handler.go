@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
+
+	"github.com/logbridge/logbridge/internal/handoff"
+	"github.com/logbridge/logbridge/internal/resolve"
 )
 
 // Attribute keys every record carries (the OTLP sink adds them as attributes; the console and
@@ -35,7 +38,10 @@ type sink struct {
 	// foreign: not one of ours. It may retain or modify records, so it gets a clone. It shows
 	// the logger name and category as attributes (see forLogger) and the level as slog does.
 	foreign bool
-	errors  atomic.Uint64 // failed Handle calls
+	// guard, for the console and file sinks, is the hand-off to their writer's goroutine
+	// (see sinks.go); nil for the others.
+	guard  *handoff.Writer
+	errors atomic.Uint64 // failed Handle calls and failed writes
 }
 
 // forLogger derives the sink's handler for one logger.
@@ -82,14 +88,28 @@ func (h *fanout) Handle(ctx context.Context, r slog.Record) error {
 	if h.core.ctxAttrs != nil {
 		h.core.ctxAttrs.add(ctx, &r) // once per record, for every sink
 	}
+	resolve.Record(&r) // once for every sink, bounded
 	var errs []error
 	for i := 0; i < len(h.hs); {
 		i = h.handleFrom(ctx, &r, i, &errs)
+	}
+	if r.Level >= slog.LevelError {
+		h.core.syncWriters()
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return errors.Join(errs...)
+}
+
+// syncWriters waits (at most each one's bound) until the console's and the file's writers have
+// written what they were given: an error is often the last record before the program exits.
+func (c *core) syncWriters() {
+	for _, s := range c.sinks {
+		if s.guard != nil {
+			s.guard.Sync()
+		}
+	}
 }
 
 // handleFrom passes r to the sinks from index i on and returns len(h.hs), or, when a sink
@@ -142,6 +162,7 @@ func (h *fanout) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
+	attrs = resolve.Attrs(attrs) // once for every sink, bounded
 	hs := make([]slog.Handler, len(h.hs))
 	for i, s := range h.hs {
 		hs[i] = s.WithAttrs(attrs)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -34,6 +33,7 @@ type options struct {
 	install        bool
 	reportInterval time.Duration
 	stdLogLevel    slog.Level
+	maxBlock       time.Duration
 	diags          []config.Diagnostic // found while building sinks
 	ctxFuncs       []func(context.Context) []slog.Attr
 }
@@ -64,7 +64,9 @@ func WithConsoleWriter(w io.Writer) Option { return func(o *options) { o.console
 
 // WithSink adds a sink of the caller's: any slog.Handler. It receives a clone of every record
 // its category lets through, with "logger" and "log.category" attributes added to each logger.
-// With diagnostics set it also receives logbridge's own reports.
+// With diagnostics set it also receives logbridge's own reports. It is called on the logging
+// goroutine, like any slog.Handler: unlike the console and file (see WithMaxBlock), a handler
+// that blocks holds up the call.
 func WithSink(name string, h slog.Handler, diagnostics bool) Option {
 	return func(o *options) {
 		o.extra = append(o.extra, &sink{name: name, handler: h, foreign: true, diagnostics: diagnostics})
@@ -94,9 +96,21 @@ func WithInstallDefault(install bool) Option { return func(o *options) { o.insta
 // records) is reported. Default DefaultReportInterval.
 func WithReportInterval(d time.Duration) Option { return func(o *options) { o.reportInterval = d } }
 
-// WithStdLogLevel sets the level of records from the standard log package (default info; they
-// are uncategorized, so the root level applies).
+// WithStdLogLevel sets the level of records from the standard log package (default
+// slog.LevelWarn, so that the default root level, warn, shows them; they are uncategorized, so
+// the root level applies). Lines from log.Fatal* and log.Panic* are at least at ERROR whatever
+// this says, and are written out before the call goes on to end the program.
 func WithStdLogLevel(l slog.Level) Option { return func(o *options) { o.stdLogLevel = l } }
+
+// WithMaxBlock sets how long the console's or the file's writer may go without finishing a
+// write, while records wait for it, before that sink is skipped: its records are then counted
+// as dropped (Stats().Sinks) and reported through the sinks that still work, until the writer
+// moves again. The records are written by a goroutine of each sink, so a log call never waits
+// for a writer that blocks (an unread pipe, a terminal paused with Ctrl-S, a stuck log driver)
+// longer than this. Default 1 s, the OTLP queue's bound (otlpsink.DefaultMaxBlock). A negative
+// d turns the hand-off off: the console and file then write on the logging goroutine, which a
+// blocked writer holds up (it saves the hand-off's cost where the writer cannot block).
+func WithMaxBlock(d time.Duration) Option { return func(o *options) { o.maxBlock = d } }
 
 // Bridge is a configured logging pipeline: the category registry and the sinks. Make one with
 // Setup; get loggers from it with Logger; call Shutdown before the program exits.
@@ -118,7 +132,7 @@ type Bridge struct {
 // valid rest applies; Setup fails only when a sink cannot work: an unwritable log file, an
 // invalid OTEL_* setting.
 func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
-	o := options{install: true, reportInterval: DefaultReportInterval, stdLogLevel: slog.LevelInfo}
+	o := options{install: true, reportInterval: DefaultReportInterval, stdLogLevel: slog.LevelWarn}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -162,6 +176,11 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 		if b.otlp != nil {
 			_ = b.otlp.Shutdown(ctx)
 		}
+		for _, s := range sinks {
+			if s.guard != nil {
+				s.guard.Close()
+			}
+		}
 		b.closeSinks(ctx)
 		restoreOTel()
 		return nil, err
@@ -185,7 +204,8 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 // Logger returns the logger called name (the OTLP scope name; shown on the console and in the
 // file) in category. The category must be declared with WithCategories, or be a sub-category of
 // a declared one ("core::db"); an empty category means Uncategorized. The same name and
-// category give the same logger.
+// category give the same logger while it is among the 1024 most recently asked for (a bounded
+// cache: a logger per request ID costs no memory per name), and an equivalent one after.
 func (b *Bridge) Logger(name, category string) (*slog.Logger, error) {
 	return b.core.logger(name, category)
 }
@@ -256,17 +276,82 @@ func (b *Bridge) Shutdown(ctx context.Context) error {
 		if b.restore != nil {
 			b.restore()
 		}
+		b.flushSinks(ctx)
 		errs = append(errs, b.closeSinks(ctx)...)
 		b.errShut = errors.Join(errs...)
 	})
 	return b.errShut
 }
 
+// Flush waits until the console and the file have written every record logged before it,
+// or their writer has been blocked for the WithMaxBlock bound, or ctx is done: for a program
+// about to exit without Shutdown, or to read what a sink wrote. It reports whether everything
+// was written. (Records at ERROR and above, and the standard log package's Fatal and Panic
+// lines, are waited for this way when they are logged.)
+func (b *Bridge) Flush(ctx context.Context) bool {
+	ok := true
+	for _, s := range b.core.sinks {
+		if s.guard != nil && !s.guard.Flush(ctx) {
+			ok = false
+		}
+	}
+	return ok
+}
+
+// flushGrace is the least time Shutdown gives the console and file to write what they hold.
+const flushGrace = 50 * time.Millisecond
+
+// flushSinks writes out what the console and file still hold, within ctx's deadline and the
+// WithMaxBlock bound, and stops their writers. A sink that cannot finish has what it still held
+// counted as dropped and reported through the sinks that could.
+func (b *Bridge) flushSinks(ctx context.Context) {
+	// The OTLP shutdown may have used the whole deadline: what is left to write then (its
+	// report of what it could not deliver) gets flushGrace, which a writer that works needs a
+	// fraction of and one declared blocked does not wait for.
+	if d, ok := ctx.Deadline(); ctx.Err() != nil || ok && time.Until(d) < flushGrace {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), flushGrace)
+		defer cancel()
+	}
+	sinks := b.core.sinks
+	done := make([]bool, len(sinks))
+	var wg sync.WaitGroup
+	for i, s := range sinks {
+		if s.guard != nil {
+			wg.Go(func() { done[i] = s.guard.Flush(ctx) })
+		}
+	}
+	wg.Wait()
+	for i, s := range sinks {
+		if s.guard == nil || done[i] {
+			continue
+		}
+		lost := s.guard.Close()
+		b.core.rep.write(i, slog.LevelError, "the "+s.name+" sink could not write its records before shutdown",
+			slog.Uint64("dropped_at_shutdown", lost), slog.Uint64("dropped_total", s.guard.Dropped()))
+	}
+	for i, s := range sinks {
+		if s.guard != nil && done[i] {
+			s.guard.Flush(ctx)
+			s.guard.Close()
+		}
+	}
+}
+
+// closeSinks closes the file, giving up at ctx's deadline (a writer stuck in a write holds the
+// file's lock).
 func (b *Bridge) closeSinks(ctx context.Context) []error {
 	var errs []error
 	for _, c := range b.closers {
-		if err := c(ctx); err != nil {
-			errs = append(errs, err)
+		ch := make(chan error, 1)
+		go func() { ch <- c(ctx) }()
+		select {
+		case err := <-ch:
+			if err != nil {
+				errs = append(errs, err)
+			}
+		case <-ctx.Done():
+			errs = append(errs, fmt.Errorf("otellog: closing the log file: %w", ctx.Err()))
 		}
 	}
 	b.closers = nil
@@ -340,21 +425,14 @@ func Get(name, category string) (*slog.Logger, error) {
 }
 
 // install makes b slog's default and the package default and routes the standard log package;
-// it records how to undo that and the OpenTelemetry routing done earlier.
+// it records how to undo that and the OpenTelemetry routing done earlier (see install.go).
 func (b *Bridge) install(stdLevel slog.Level, restoreOTel func()) {
-	prevSlog := slog.Default()
-	prevOut, prevFlags, prevPrefix := log.Writer(), log.Flags(), log.Prefix()
-	prevBridge := defaultBridge.Swap(b)
-	slog.SetDefault(slog.New(b.Handler()))
-	log.SetOutput(&stdLogWriter{h: b.core.handlerFor("log", b.core.reg.root, false), level: stdLevel})
-	log.SetFlags(0)
-	log.SetPrefix("")
-	b.restore = func() {
-		restoreOTel()
-		log.SetOutput(prevOut)
-		log.SetFlags(prevFlags)
-		log.SetPrefix(prevPrefix)
-		slog.SetDefault(prevSlog)
-		defaultBridge.CompareAndSwap(b, prevBridge)
+	in := &installation{
+		b:           b,
+		logger:      slog.New(b.Handler()),
+		out:         &stdLogWriter{h: b.core.handlerFor("log", b.core.reg.root, false), level: stdLevel},
+		restoreOTel: restoreOTel,
 	}
+	in.push()
+	b.restore = in.remove
 }

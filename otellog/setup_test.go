@@ -35,10 +35,12 @@ func setup(t *testing.T, opts ...Option) (*Bridge, *buffer) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = b.Shutdown(context.Background()) })
+	console.bridge = b
 	return b, &console
 }
 
 func (b *buffer) String() string {
+	b.flush()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()

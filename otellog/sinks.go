@@ -5,10 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/console"
 	"github.com/logbridge/logbridge/filelog"
+	"github.com/logbridge/logbridge/internal/handoff"
 	"github.com/logbridge/logbridge/otlpsink"
 )
 
@@ -32,10 +34,11 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		if w == nil {
 			w = os.Stderr
 		}
-		var h slog.Handler
+		s := &sink{name: SinkConsole, diagnostics: true}
+		s.guard = b.guardWriter(s, w, o.maxBlock)
 		if cfg.Console.Format == config.FormatJSON {
 			// JSON lines for containers: the file sink's handler and grammar.
-			h = filelog.NewHandler(w, &filelog.Options{
+			s.handler = filelog.NewHandler(s.target(w), &filelog.Options{
 				Level:      cfg.Console.Level,
 				AddSource:  cfg.AddSource,
 				Format:     filelog.FormatJSON,
@@ -43,7 +46,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			})
 		} else {
 			color, _ := console.ParseColorMode(cfg.Console.Color) // config validated it
-			h = console.NewHandler(w, &console.Options{
+			s.handler = console.NewHandler(s.target(w), &console.Options{
 				Level:       cfg.Console.Level,
 				AddSource:   cfg.AddSource,
 				Color:       color,
@@ -51,7 +54,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 				NoHighlight: cfg.Console.NoHighlight,
 			})
 		}
-		sinks = append(sinks, &sink{name: SinkConsole, handler: h, diagnostics: true})
+		sinks = append(sinks, s)
 	}
 	if cfg.File.Path != "" {
 		f, err := filelog.Open(cfg.File.Path, &filelog.RotateOptions{
@@ -60,19 +63,22 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			MaxAgeDays:     cfg.File.MaxAgeDays,
 			Compress:       cfg.File.Compress,
 			ReopenOnSIGHUP: true,
+			OnError:        b.fileEvent,
 		})
 		if err != nil {
 			return nil, err
 		}
 		b.closers = append(b.closers, func(context.Context) error { return f.Close() })
-		h := filelog.NewHandler(f, &filelog.Options{
+		s := &sink{name: SinkFile, diagnostics: true}
+		s.guard = b.guardWriter(s, f, o.maxBlock)
+		s.handler = filelog.NewHandler(s.target(f), &filelog.Options{
 			Level:     cfg.File.Level,
 			AddSource: cfg.AddSource,
 			Format:    filelog.Format(cfg.File.Format),
 
 			LevelStyle: filelog.LevelStyle(cfg.LevelStyle),
 		})
-		sinks = append(sinks, &sink{name: SinkFile, handler: h, diagnostics: true})
+		sinks = append(sinks, s)
 	}
 	if !cfg.OTLP.Disabled {
 		lp := o.provider
@@ -99,6 +105,68 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		}
 	}
 	return append(sinks, o.extra...), nil
+}
+
+// guardWriter puts w, the writer of sink s, behind a hand-off to a goroutine of its own, so that
+// a writer that blocks (an unread pipe, a paused terminal, a stuck log driver) holds up neither
+// the callers nor the other sinks: after maxBlock without progress the sink is skipped, its
+// records counted as dropped and reported through the sinks that still work, until its writer
+// moves again.
+// With maxBlock < 0 there is no hand-off (nil): the sink writes on the logging goroutine.
+func (b *Bridge) guardWriter(s *sink, w io.Writer, maxBlock time.Duration) *handoff.Writer {
+	if maxBlock < 0 {
+		return nil
+	}
+	return handoff.New(w, handoff.Options{
+		Bound: maxBlock,
+		OnStall: func(queued int) {
+			b.sinkReport(s, slog.LevelError, "the "+s.name+" sink's writer is blocked; its records are dropped until it moves again",
+				slog.Duration("blocked_for_at_least", maxBlockOr(maxBlock)), slog.Int("records_waiting", queued))
+		},
+		OnResume: func(dropped uint64) {
+			b.sinkReport(s, slog.LevelWarn, "the "+s.name+" sink's writer moves again",
+				slog.Uint64("dropped_while_blocked", dropped), slog.Uint64("dropped_total", s.guard.Dropped()))
+		},
+		OnError: func(err error) {
+			if c := b.coreOrNil(); c != nil {
+				c.sinkFailed(c.index(s), err)
+			} else {
+				s.errors.Add(1)
+			}
+		},
+	})
+}
+
+// target is the writer to give s's handler: its hand-off, or w when it has none.
+func (s *sink) target(w io.Writer) io.Writer {
+	if s.guard == nil {
+		return w
+	}
+	return s.guard.Target()
+}
+
+// sinkReport reports an event of sink s's writer through the other diagnostic sinks (not
+// rate-limited: stalls and resumptions alternate at most once per bound).
+func (b *Bridge) sinkReport(s *sink, level slog.Level, msg string, attrs ...slog.Attr) {
+	if c := b.coreOrNil(); c != nil {
+		c.rep.write(c.index(s), level, msg, attrs...)
+	}
+}
+
+// fileEvent reports what the log file met that no write returns: a file deleted or replaced
+// at its path (and reopened), a failed reopen or sync. The report reaches the file too, through
+// its hand-off (never straight into the File, whose lock may be held).
+func (b *Bridge) fileEvent(err error) {
+	if c := b.coreOrNil(); c != nil {
+		c.rep.report("file-event", -1, slog.LevelWarn, "log file problem", slog.String("error", err.Error()))
+	}
+}
+
+func maxBlockOr(d time.Duration) time.Duration {
+	if d <= 0 {
+		return handoff.DefaultBound
+	}
+	return d
 }
 
 func consoleWriterOr(w io.Writer) io.Writer {

@@ -13,6 +13,10 @@ import (
 )
 
 // stdLogWriter turns each write of the standard log package into one uncategorized record.
+// Its lines are at level (WARN by default, so that the default root level shows them: a line
+// from log.Printf is often an error report, such as http.Server's), and those of log.Fatal* and
+// log.Panic* at least at ERROR, which the fan-out waits for until the console and the file
+// have written it (at most the WithMaxBlock bound): the program ends right after.
 type stdLogWriter struct {
 	h     slog.Handler
 	level slog.Level
@@ -20,14 +24,32 @@ type stdLogWriter struct {
 
 func (w *stdLogWriter) Write(p []byte) (int, error) {
 	ctx := context.Background()
-	if !w.h.Enabled(ctx, w.level) {
+	// Skip runtime.Callers and Write: the frames are log.(*Logger).output, the log function
+	// (log.Printf, log.Fatal, ...) and its caller.
+	var pcs [3]uintptr
+	runtime.Callers(2, pcs[:])
+	level, last := w.level, stdLogFinal(pcs[1])
+	if last {
+		level = max(level, slog.LevelError)
+	}
+	if !w.h.Enabled(ctx, level) {
 		return len(p), nil
 	}
-	// Skip runtime.Callers, Write, log.(*Logger).output and log.Print* to reach the caller.
-	var pcs [1]uintptr
-	runtime.Callers(4, pcs[:])
-	r := slog.NewRecord(time.Now(), w.level, strings.TrimSuffix(string(p), "\n"), pcs[0])
-	return len(p), w.h.Handle(ctx, r)
+	r := slog.NewRecord(time.Now(), level, strings.TrimSuffix(string(p), "\n"), pcs[2])
+	return len(p), w.h.Handle(ctx, r) // at ERROR, the fan-out waits until it is written
+}
+
+// stdLogFinal reports whether pc is in a function of the log package that ends the program
+// or panics after writing: Fatal, Fatalf, Fatalln, Panic, Panicf, Panicln (of the package or
+// of a *log.Logger).
+func stdLogFinal(pc uintptr) bool {
+	frame, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	rest, ok := strings.CutPrefix(frame.Function, "log.")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimPrefix(rest, "(*Logger).")
+	return strings.HasPrefix(rest, "Fatal") || strings.HasPrefix(rest, "Panic")
 }
 
 // otelLogger names OpenTelemetry's own diagnostics on the console and in the file.

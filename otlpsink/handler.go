@@ -15,6 +15,7 @@ import (
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/resolve"
 )
 
 // DefaultScopeName is the instrumentation scope name of records from a Handler that was not
@@ -312,13 +313,13 @@ type converter struct {
 // members of a group value): an error there becomes the record's exception.
 func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, groups []string, recordLevel bool) []attribute.KeyValue {
 	k := a.Value.Kind()
-	if k == slog.KindLogValuer {
-		a.Value = a.Value.Resolve()
+	if k == slog.KindLogValuer || k == slog.KindGroup {
+		a.Value = resolve.Value(a.Value) // bounded: a LogValuer cycle ends in a marker
 		k = a.Value.Kind()
 	}
 	if c.replace != nil && k != slog.KindGroup {
 		a = c.replace(groups, a)
-		a.Value = a.Value.Resolve()
+		a.Value = resolve.Value(a.Value)
 		k = a.Value.Kind()
 	}
 	if k == slog.KindGroup {

@@ -35,6 +35,9 @@ func (p *provider) Logger(name string, opts ...log.LoggerOption) log.Logger {
 	return p.sdk.Logger(name, opts...)
 }
 
+// maxFastLoggers bounds the cache of fast emitters by logger name.
+const maxFastLoggers = 4096
+
 // fastLogger returns the fast emitter for the logger called name, or nil if the provider can
 // no longer make one (it was shut down).
 func (p *provider) fastLogger(name string) *fastLogger {
@@ -48,7 +51,9 @@ func (p *provider) fastLogger(name string) *fastLogger {
 		return nil
 	}
 	f := &fastLogger{tmpl: tmpl, proc: p.proc, pre: p.pre}
-	if p.fast == nil {
+	if p.fast == nil || len(p.fast) >= maxFastLoggers {
+		// Bounded: a program making a logger per request ID must not keep one per name.
+		// Handlers keep the fastLogger they were given.
 		p.fast = map[string]*fastLogger{}
 	}
 	p.fast[name] = f

@@ -275,7 +275,7 @@ func TestHostileInputFanout(t *testing.T) {
 						name = "svc.hostile"
 					}
 					l := lb.MustLogger(name, "core").With("case", c.name)
-					within(t, hostileWait, c.name, func() { c.log(l) })
+					within(t, hostileWait, c.name, func() { c.log(l); lb.Flush(context.Background()) })
 					checkSinkOutput(t, "console", c, con.String(), 1)
 					checkSinkOutput(t, format, c, fileNew(), 1)
 				})
@@ -284,7 +284,10 @@ func TestHostileInputFanout(t *testing.T) {
 			// sink, whole; the counts agree.
 			con.Reset()
 			var logged atomic.Int64
-			within(t, hostileWait, "concurrent SetLevels", func() { logged.Store(int64(setLevelsWhileLogging(t, lb))) })
+			within(t, hostileWait, "concurrent SetLevels", func() {
+				logged.Store(int64(setLevelsWhileLogging(t, lb)))
+				lb.Flush(context.Background()) // the console and file write through goroutines of their own
+			})
 			conRecs, fileRecs := countConsoleRecords(t, con.String()), strings.Count(fileNew(), "\n")
 			t.Logf("concurrent SetLevels: %d calls let through; console %d records, file %d", logged.Load(), conRecs, fileRecs)
 			if conRecs != int(logged.Load()) || fileRecs != int(logged.Load()) {

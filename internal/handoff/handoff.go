@@ -1,0 +1,382 @@
+// Package handoff keeps a log sink's writer from holding its callers hostage: a [Writer] queues
+// each Write (one record) and a goroutine of its own passes the records on, one Write each, in
+// order. A caller waits only when the queue is full, and then at most until the writer is
+// declared stalled: when the queue has held records and the writer has completed no Write for
+// the bound (default [DefaultBound], 1 s). From then on records are dropped and counted, until
+// a Write completes again. A timer watches the writer only while records wait: an idle Writer
+// costs nothing.
+//
+// The queue costs the caller a copy of the record under a mutex; the write system call, and
+// whatever blocks in it (an unread pipe, a terminal paused with Ctrl-S, a stuck log driver),
+// happens on the Writer's goroutine.
+package handoff
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultBound is how long a writer may go without completing a Write, while records wait,
+// before it is declared stalled: the OTLP queue's bound (otlpsink.DefaultMaxBlock).
+const DefaultBound = time.Second
+
+// DefaultMaxQueued is how many bytes of records may wait for the writer.
+const DefaultMaxQueued = 256 << 10
+
+// Options configure a [Writer]. The callbacks run on the Writer's goroutines (or, for OnStall,
+// on a caller's), never with its lock held; they may write to other Writers, not to this one.
+type Options struct {
+	// Bound is how long the writer may go without completing a Write while records wait;
+	// 0 means DefaultBound.
+	Bound time.Duration
+	// MaxQueued is the most bytes of records that wait; 0 means DefaultMaxQueued. A record
+	// larger than that is still taken when the queue is empty.
+	MaxQueued int
+	// OnStall is called when the writer is declared stalled, with the records still queued.
+	OnStall func(queued int)
+	// OnResume is called when a stalled writer completes a Write, with the records dropped
+	// while it was stalled.
+	OnResume func(dropped uint64)
+	// OnError is called with each error (or panic) of the underlying Write.
+	OnError func(error)
+}
+
+// Writer is an io.Writer that hands each Write to its own goroutine; see the package
+// documentation. Its methods are safe for concurrent use.
+type Writer struct {
+	w     io.Writer
+	bound time.Duration
+	max   int
+	opts  Options
+
+	mu        sync.Mutex
+	buf       []byte // queued records, back to back
+	ends      []int  // end offset in buf of each queued record
+	spare     []byte // the other buffer, reused
+	spareEnds []int
+	inflight  int           // records taken by the goroutine, not yet written
+	inflightB int           // their bytes
+	busy      bool          // the goroutine has been woken for work it has not finished
+	delayed   bool          // delay is armed to wake it
+	stalled   bool          // declared stalled; records are dropped
+	closed    bool          // Close ran; records are discarded
+	changed   chan struct{} // closed (and replaced) when a batch is done or the state changes
+	queuedSeq uint64        // records ever queued
+	doneSeq   uint64        // records ever written (or given up)
+	lostStall uint64        // records dropped since the stall
+
+	watchdog *time.Timer // runs check while records wait; idle otherwise
+	watching bool        // watchdog is armed
+	seen     uint64      // writes when watchdog was armed or last saw progress
+
+	delay   *time.Timer // wakes the goroutine flushDelay after a record found it idle
+	wake    chan struct{}
+	quit    chan struct{}
+	writes  atomic.Uint64 // completed Writes of the underlying writer, watched for progress
+	dropped atomic.Uint64
+}
+
+var _ io.Writer = (*Writer)(nil)
+
+// New returns a Writer passing records on to w and starts its goroutines; Close stops them.
+func New(w io.Writer, opts Options) *Writer {
+	g := &Writer{w: w, opts: opts, bound: opts.Bound, max: opts.MaxQueued,
+		changed: make(chan struct{}), wake: make(chan struct{}, 1), quit: make(chan struct{})}
+	if g.bound <= 0 {
+		g.bound = DefaultBound
+	}
+	if g.max <= 0 {
+		g.max = DefaultMaxQueued
+	}
+	g.delay = time.NewTimer(time.Hour)
+	g.delay.Stop()
+	g.watchdog = time.AfterFunc(time.Hour, g.check)
+	g.watchdog.Stop()
+	go g.run()
+	return g
+}
+
+// Write queues a copy of p as one record and returns len(p) and nil: a failure of the
+// underlying writer goes to Options.OnError. When the queue is full it waits for room, or until
+// the writer is declared stalled; a stalled Writer drops p (counted in Dropped), a closed one
+// discards it.
+func (g *Writer) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	for {
+		if g.closed {
+			g.mu.Unlock()
+			return len(p), nil
+		}
+		if g.stalled {
+			g.lostStall++
+			g.mu.Unlock()
+			g.dropped.Add(1)
+			return len(p), nil
+		}
+		queued := len(g.buf) + g.inflightB
+		if queued == 0 || queued+len(p) <= g.max {
+			break
+		}
+		ch := g.changed
+		g.mu.Unlock()
+		<-ch // a batch done, a stall declared or Close: look again
+		g.mu.Lock()
+	}
+	g.buf = append(g.buf, p...)
+	g.ends = append(g.ends, len(g.buf))
+	g.queuedSeq++
+	// Waking an idle goroutine costs a futex call and scheduler spinning on another core, more
+	// than formatting a record: records are left to gather for up to flushDelay, unless there
+	// are wakeBytes of them already.
+	wake := !g.busy && len(g.buf) >= wakeBytes
+	if wake {
+		g.busy = true
+	} else if !g.busy && !g.delayed {
+		g.delayed = true
+		g.delay.Reset(flushDelay)
+	}
+	g.mu.Unlock()
+	if wake {
+		g.signal()
+	}
+	return len(p), nil
+}
+
+// Records gather while the goroutine is idle until there are wakeBytes of them or flushDelay
+// has passed since the first.
+const (
+	wakeBytes  = 16 << 10
+	flushDelay = time.Millisecond
+)
+
+// signal wakes the goroutine.
+func (g *Writer) signal() {
+	select {
+	case g.wake <- struct{}{}:
+	default:
+	}
+}
+
+// kick wakes the goroutine now if it is idle with records waiting.
+func (g *Writer) kick() {
+	g.mu.Lock()
+	wake := !g.busy && len(g.ends) > 0
+	if wake {
+		g.busy = true
+	}
+	g.mu.Unlock()
+	if wake {
+		g.signal()
+	}
+}
+
+// notifyLocked wakes everyone waiting for a change. g.mu is held.
+func (g *Writer) notifyLocked() {
+	close(g.changed)
+	g.changed = make(chan struct{})
+}
+
+// run is the goroutine writing the queued records.
+func (g *Writer) run() {
+	for {
+		select {
+		case <-g.wake:
+		case <-g.delay.C:
+		case <-g.quit:
+			return
+		}
+		g.mu.Lock()
+		g.busy, g.delayed = true, false
+		g.mu.Unlock()
+		for g.drain() {
+		}
+	}
+}
+
+// drain writes one batch of queued records and reports whether there may be more.
+func (g *Writer) drain() bool {
+	g.mu.Lock()
+	if len(g.ends) == 0 || g.closed {
+		g.busy = false
+		g.mu.Unlock()
+		return false
+	}
+	if !g.watching {
+		g.watching, g.seen = true, g.writes.Load()
+		g.watchdog.Reset(g.bound)
+	}
+	buf, ends := g.buf, g.ends
+	g.buf, g.ends = g.spare[:0], g.spareEnds[:0]
+	g.spare, g.spareEnds = nil, nil
+	g.inflight, g.inflightB = len(ends), len(buf)
+	g.mu.Unlock()
+
+	start := 0
+	for i, end := range ends {
+		err := g.write(buf[start:end])
+		start = end
+		g.writes.Add(1)
+		g.mu.Lock()
+		if g.closed { // Close counted what was left
+			g.mu.Unlock()
+			return false
+		}
+		g.inflight--
+		g.doneSeq++
+		resumed, lost := g.stalled, g.lostStall
+		if resumed {
+			g.stalled, g.lostStall = false, 0
+			g.notifyLocked()
+			if !g.watching { // it may block again within this batch
+				g.watching, g.seen = true, g.writes.Load()
+				g.watchdog.Reset(g.bound)
+			}
+		}
+		if i == len(ends)-1 {
+			g.inflightB = 0
+			if cap(buf) <= 2*g.max {
+				g.spare, g.spareEnds = buf[:0], ends[:0]
+			}
+			g.notifyLocked()
+		}
+		g.mu.Unlock()
+		if err != nil && g.opts.OnError != nil {
+			g.opts.OnError(err)
+		}
+		if resumed && g.opts.OnResume != nil {
+			g.opts.OnResume(lost)
+		}
+	}
+	return true
+}
+
+// write passes one record on, turning a panic of the writer into an error.
+func (g *Writer) write(p []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("writer panicked: %v", r)
+		}
+	}()
+	_, err = g.w.Write(p)
+	return err
+}
+
+// check runs a bound after the watchdog was armed (by a batch starting): it declares the writer
+// stalled when records wait and no Write has completed since, looks again a bound later when
+// one has, and goes idle when nothing waits.
+func (g *Writer) check() {
+	n := g.writes.Load()
+	g.mu.Lock()
+	waiting := len(g.ends) > 0 || g.inflight > 0
+	if !waiting || g.stalled || g.closed {
+		g.watching = false
+		g.mu.Unlock()
+		return
+	}
+	if n != g.seen {
+		g.seen = n
+		g.watchdog.Reset(g.bound)
+		g.mu.Unlock()
+		return
+	}
+	g.stalled, g.watching = true, false
+	queued := len(g.ends) + g.inflight
+	g.notifyLocked()
+	g.mu.Unlock()
+	if g.opts.OnStall != nil {
+		g.opts.OnStall(queued)
+	}
+}
+
+// Flush waits until every record queued before it was called has been written, or the writer
+// is stalled or closed, or ctx is done. It reports whether everything was written.
+func (g *Writer) Flush(ctx context.Context) bool {
+	g.kick()
+	g.mu.Lock()
+	target := g.queuedSeq
+	for g.doneSeq < target && !g.stalled && !g.closed {
+		ch := g.changed
+		g.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+		g.mu.Lock()
+	}
+	ok := g.doneSeq >= target
+	g.mu.Unlock()
+	return ok
+}
+
+// Close stops the Writer: the records still queued are dropped (counted in Dropped and
+// returned) and later Writes are discarded, uncounted. A Write in progress on the underlying
+// writer is not interrupted; its goroutine ends when it returns. Closing again returns 0.
+func (g *Writer) Close() (lost uint64) {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return 0
+	}
+	g.closed = true
+	lost = uint64(len(g.ends) + g.inflight)
+	g.buf, g.ends, g.inflight, g.inflightB = nil, nil, 0, 0
+	g.notifyLocked()
+	g.watchdog.Stop()
+	g.delay.Stop()
+	g.mu.Unlock()
+	close(g.quit)
+	g.dropped.Add(lost)
+	return lost
+}
+
+// Dropped returns how many records were dropped: while the writer was stalled, and those
+// still queued at Close.
+func (g *Writer) Dropped() uint64 { return g.dropped.Load() }
+
+// Stalled reports whether the writer is declared stalled now.
+func (g *Writer) Stalled() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.stalled
+}
+
+// fdWriter is a writer backed by a file descriptor, such as *os.File.
+type fdWriter interface{ Fd() uintptr }
+
+// fdGuard is a Writer whose underlying writer has a file descriptor. It shows that descriptor,
+// so that a handler given it still detects a terminal (its width, its colors).
+type fdGuard struct {
+	*Writer
+	f fdWriter
+}
+
+// Fd returns the underlying writer's file descriptor.
+func (g fdGuard) Fd() uintptr { return g.f.Fd() }
+
+// Target returns g as the io.Writer to give a handler: g itself, or, when the underlying
+// writer has a file descriptor (an *os.File), g with an Fd method returning it.
+func (g *Writer) Target() io.Writer {
+	if f, ok := g.w.(fdWriter); ok {
+		return fdGuard{g, f}
+	}
+	return g
+}
+
+// Sync is Flush waiting at most the bound: for a record that must be out before the caller
+// goes on (one logged just before the program exits).
+func (g *Writer) Sync() bool {
+	g.mu.Lock()
+	idle := g.doneSeq >= g.queuedSeq
+	g.mu.Unlock()
+	if idle {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), g.bound)
+	defer cancel()
+	return g.Flush(ctx)
+}
