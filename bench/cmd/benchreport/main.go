@@ -316,7 +316,8 @@ func evaluateE2E(res *results, g goal) row {
 	peerLost, _ := res.get(g.peer, "lost/op")
 	od, _ := res.get(g.ours, "delivered/op")
 	pd, _ := res.get(g.peer, "delivered/op")
-	ratio, rng := res.ratio(g.ours, g.peer, "delivered/s")
+	ratio, _ := res.ratio(g.ours, g.peer, "delivered/s")
+	rng := percentRange(res, g.ours, g.peer, "delivered/s")
 	r.ours = fmt.Sprintf("%s/s%s (%s of %s delivered)", human(o.med), o.spread(), human(od.med), human(od.med+lost.med))
 	r.peer = fmt.Sprintf("ceiling %s/s%s (%s of %s delivered)", human(p.med), p.spread(), human(pd.med), human(pd.med+peerLost.med))
 	r.ratio = fmt.Sprintf("%.0f%%%s (delivered/s)", 100*ratio, paren(rng))
@@ -324,6 +325,21 @@ func evaluateE2E(res *results, g goal) row {
 	r.pass = ratio >= g.minRatio && lost.max == 0 && peerLost.max == 0
 	r.verdict = verdict(r.pass)
 	return r
+}
+
+// percentRange is the range of the per-run ratios ours/peer in unit as percentages, "a%-b%",
+// or "" when the runs do not pair up.
+func percentRange(res *results, ours, peer, unit string) string {
+	o, p := res.values[ours][unit], res.values[peer][unit]
+	if len(o) != len(p) || len(o) < 2 {
+		return ""
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range o {
+		r := o[i] / p[i]
+		lo, hi = math.Min(lo, r), math.Max(hi, r)
+	}
+	return fmt.Sprintf("%.0f%%-%.0f%%", 100*lo, 100*hi)
 }
 
 // evaluateMemory checks logbridge's heap per held record against the peer's.
@@ -574,8 +590,16 @@ func mem(res *results, name string) string {
 	return fmt.Sprintf("%.0f B, %g", bs.med, as.max)
 }
 
-// loadavg returns ", load average a b c" from /proc/loadavg, or "".
+// loadavg returns ", load average a b c (when the report was made)" from /proc/loadavg, or "".
 func loadavg() string {
+	if l := loadValues(); l != "" {
+		return ", load average " + l + " (when the report was made)"
+	}
+	return ""
+}
+
+// loadValues returns the three load averages of /proc/loadavg, "a b c", or "".
+func loadValues() string {
 	data, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
 		return ""
@@ -584,7 +608,7 @@ func loadavg() string {
 	if len(f) < 3 {
 		return ""
 	}
-	return ", load average " + strings.Join(f[:3], " ") + " (when the report was made)"
+	return strings.Join(f[:3], " ")
 }
 
 func fatal(err error) {
@@ -597,6 +621,14 @@ const (
 	readmeStart = "<!-- bench:start (written by make bench; do not edit) -->"
 	readmeEnd   = "<!-- bench:end -->"
 )
+
+// readmeLoad is the load average for the README's table: "; load average a b c at the end".
+func readmeLoad() string {
+	if l := loadValues(); l != "" {
+		return "; load average " + l + " at the end"
+	}
+	return ""
+}
 
 // updateReadme replaces the text between the markers in path with a short goals table.
 func updateReadme(path string, rows []row, res *results) error {
@@ -616,7 +648,7 @@ func updateReadme(path string, rows []row, res *results) error {
 		"allocations against the call's own (slog's call on the same record with a handler that does nothing); fan-out\n"+
 		"scaling: records/s with 2 goroutines / 1; end-to-end: records/s as a share of the collector's own ceiling;\n"+
 		"memory: heap per record held in an outage / the SDK's BatchProcessor's. Details: docs/benchmarks.md.\n\n",
-		time.Now().UTC().Format("2006-01-02"), cmp.Or(res.header["cpu"], "an unknown CPU"), runtime.NumCPU(), loadavg())
+		time.Now().UTC().Format("2006-01-02"), cmp.Or(res.header["cpu"], "an unknown CPU"), runtime.NumCPU(), readmeLoad())
 	b.WriteString("| case | ratio | goal | allocs/op | result |\n| --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
 		ratio, _, _ := strings.Cut(r.ratio, " (")
