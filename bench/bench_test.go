@@ -285,7 +285,7 @@ func devNull(b *testing.B) *os.File {
 // setup starts a Bridge with all three sinks: console to io.Discard with color forced on,
 // the file sink on /dev/null (opened by path, as a user's file is), OTLP through the
 // pipeline with extra options (the no-op exporter unless given). change edits the config.
-func setup(b *testing.B, change func(*config.Config), levels string, otlpOpts ...otlpsink.PipelineOption) *otellog.Bridge {
+func setup(b testing.TB, change func(*config.Config), levels string, otlpOpts ...otlpsink.PipelineOption) *otellog.Bridge {
 	for _, kv := range colorEnv {
 		k, v, _ := cutEq(kv)
 		b.Setenv(k, v)

@@ -160,7 +160,7 @@ func runE2E(b *testing.B, ct e2eContender) {
 // ceilingBatch records exactly as the bridge's exporter sends them (resource, scope and
 // attributes included): the bridge of BenchmarkE2E logs them with log5 to a capturing
 // OTLP/HTTP server on 127.0.0.1, and the captured records are put into one request.
-func encodedRequest(b *testing.B) []byte {
+func encodedRequest(b testing.TB) []byte {
 	var mu sync.Mutex
 	var bodies [][]byte
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -297,3 +297,31 @@ func (rawCodec) Unmarshal(data []byte, v any) error {
 	return nil
 }
 func (rawCodec) Name() string { return "proto" }
+
+// TestEncodedRequest checks that the ceiling sends logbridge's own records: ceilingBatch of
+// them in one request, from the bench logger, with its category and the caller's attributes.
+func TestEncodedRequest(t *testing.T) {
+	var req collogspb.ExportLogsServiceRequest
+	if err := proto.Unmarshal(encodedRequest(t), &req); err != nil {
+		t.Fatal(err)
+	}
+	if len(req.ResourceLogs) != 1 || len(req.ResourceLogs[0].ScopeLogs) != 1 {
+		t.Fatalf("want one resource and one scope, got %v", req.ResourceLogs)
+	}
+	sl := req.ResourceLogs[0].ScopeLogs[0]
+	if sl.GetScope().GetName() != "bench" {
+		t.Errorf("scope %q, want the logger's name bench", sl.GetScope().GetName())
+	}
+	if len(sl.LogRecords) != ceilingBatch {
+		t.Fatalf("%d records, want %d", len(sl.LogRecords), ceilingBatch)
+	}
+	for i, r := range sl.LogRecords {
+		attrs := map[string]string{}
+		for _, kv := range r.Attributes {
+			attrs[kv.Key] = kv.GetValue().GetStringValue()
+		}
+		if attrs["log.category"] != "core" || attrs["string"] != testString || r.GetBody().GetStringValue() != testMessage {
+			t.Fatalf("record %d is not log5's through the bridge: body %v, attributes %v", i, r.GetBody(), r.Attributes)
+		}
+	}
+}
