@@ -297,6 +297,23 @@ func evaluateScaling(res *results, g goal) row {
 		}
 	}
 	r.ratio = fmt.Sprintf("%.2fx%s (records/s, 2 goroutines / 1%s)", ratio, paren(rng), peerNote)
+	alt := func(name string) string { return strings.Replace(name, "goroutines=2", "goroutines=alternating", 1) }
+	if a, ok := res.get(alt(g.ours), "scaling"); ok {
+		// Measured in alternating phases under the same load: the figure the goal is checked with.
+		if pa, ok := res.get(alt(g.peer), "scaling"); ok {
+			peerNote = fmt.Sprintf("; peer %.2fx", pa.med)
+		}
+		r.ratio = fmt.Sprintf("**%.2fx** (alternating, runs %.2f-%.2f%s; apart: %.2fx%s)", a.med, a.min, a.max, peerNote, ratio, paren(rng))
+		c1, ok1 := res.get(alt(g.ours), "cpu-ns/op-1")
+		c2, ok2 := res.get(alt(g.ours), "cpu-ns/op-2")
+		k2, ok3 := res.get(alt(g.ours), "cores-2")
+		if ok1 && ok2 && ok3 {
+			// Whether the code or the machine bound it: CPU per record rising with 2 goroutines
+			// is contention; fewer than 2 cores got is the machine's other tenants.
+			r.ratio += fmt.Sprintf("; CPU per record %s with 1, %s with 2; cores got with 2: %.2f", ns(c1.med), ns(c2.med), k2.med)
+		}
+		ratio = a.med
+	}
 	r.goal = fmt.Sprintf(">= %.1fx", g.minRatio)
 	r.pass = ratio >= g.minRatio
 	r.verdict = verdict(r.pass)

@@ -61,6 +61,10 @@ func TestEvaluate(t *testing.T) {
 		{"scaling: 1.2x", scale,
 			"BenchmarkConcurrent/impl=logbridge/goroutines=1 1000 1 ns/op 100000 records/s\n" +
 				"BenchmarkConcurrent/impl=logbridge/goroutines=2 1000 1 ns/op 120000 records/s\n", "FAIL"},
+		{"scaling: the alternating phases decide", scale,
+			"BenchmarkConcurrent/impl=logbridge/goroutines=1 1000 1 ns/op 100000 records/s\n" +
+				"BenchmarkConcurrent/impl=logbridge/goroutines=2 1000 1 ns/op 170000 records/s\n" +
+				"BenchmarkConcurrent/impl=logbridge/goroutines=alternating 100 1 ns/op 100000 records/s-1 120000 records/s-2 1.2 scaling\n", "FAIL"},
 		{"memory: more than the SDK", mem,
 			"BenchmarkMemory/impl=sdk-batch 1 1 ns/op 700 B/record 670 heap-MiB 1000000 held/op\n" +
 				"BenchmarkMemory/impl=logbridge 1 1 ns/op 850 B/record 810 heap-MiB 1000000 held/op\n", "FAIL"},
