@@ -19,9 +19,10 @@ quickstart:
 	$(GO) run ./examples/quickstart
 
 ## test: the full suite: lint, deploy/ validation, unit + e2e tests under -race against a real
-## collector, short fuzzing.
+## collector, the allocation tests (which skip under -race) without it, short fuzzing.
 test: lint otelcol validate-deploy
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -run Allocs ./...
 	$(MAKE) fuzz FUZZTIME=5s
 
 ## unit: tests without the race detector, for a quick loop.
