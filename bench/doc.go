@@ -40,6 +40,10 @@
 //     ceiling (a raw sender posting pre-encoded requests of the same records);
 //   - Memory: the heap held during a 1,000,000-record outage, beside the SDK's BatchProcessor.
 //
+// Two tests run with the package's others: TestAddedAllocs (allocs_test.go: no sink and not the
+// fan-out allocates beyond slog's own call, on every record shape, save its table of what is
+// still added) and TestEncodedRequest (the ceiling sends the bridge's own records).
+//
 // # Names
 //
 // Every benchmark is Benchmark<Case>/impl=<contender>/attrs=<shape> (E2E: proto=<http|grpc>/
