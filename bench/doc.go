@@ -11,9 +11,10 @@
 // runs
 //
 //	go test -c -o bench.test ./bench/ && cd bench
-//	for i in $(seq 10); do ../bench.test -test.run "^$" -test.bench "Floor|Rejected|Console|File|OTLP|Fanout|Paired" \
+//	for i in $(seq 10); do ../bench.test -test.run "^$" -test.bench "Floor|Rejected|Console|File|OTLP|Fanout|Concurrent|Paired" \
 //		-test.benchmem -test.benchtime 100ms -test.count 1 -test.cpu 1; done > results.txt
 //	../bench.test -test.run "^$" -test.bench E2E -test.benchtime 1x -test.count 3 -test.cpu 1 >> results.txt
+//	../bench.test -test.run "^$" -test.bench Memory -test.benchtime 1x -test.count 1 -test.cpu 1 >> results.txt
 //	go run ./bench/cmd/benchreport bench/results.txt
 //
 // and benchstat over the results. The per-call cases run ten times over, the whole set one
@@ -26,9 +27,27 @@
 //	benchstat bench/baseline.txt bench/results.txt
 //	benchstat -filter .name:Console -col /impl bench/results.txt
 //
+// # Cases
+//
+//   - per call (Floor, Rejected, Console, File, OTLP, Fanout, Paired): slog's 5, 10 and
+//     40-attribute records (attrs=5, 10, 40) and issue 19's request-shaped record
+//     (attrs=request, request_test.go: a span in the context, a With logger carrying two
+//     attributes, a group of two ints, a wrapped error, a markup message at warn).
+//     BenchmarkFloor/impl=discard and impl=enabled are slog's own call on each record: what
+//     the call's arguments and slog.Logger allocate, the baseline no sink may add to;
+//   - Concurrent: the fan-out and slog.NewMultiHandler under 1 and 2 goroutines;
+//   - E2E: delivery to a real collector over OTLP/HTTP and gRPC, beside the collector's own
+//     ceiling (a raw sender posting pre-encoded requests of the same records);
+//   - Memory: the heap held during a 1,000,000-record outage, beside the SDK's BatchProcessor.
+//
+// Two tests run with the package's others: TestAddedAllocs (allocs_test.go: no sink and not the
+// fan-out allocates beyond slog's own call, on every record shape, save its table of what is
+// still added) and TestEncodedRequest (the ceiling sends the bridge's own records).
+//
 // # Names
 //
-// Every benchmark is Benchmark<Case>/impl=<contender>/attrs=<n> (E2E: no attrs key), with the
+// Every benchmark is Benchmark<Case>/impl=<contender>/attrs=<shape> (E2E: proto=<http|grpc>/
+// impl=..., Concurrent: impl=.../goroutines=<n>, Memory: impl=... only), with the
 // peers first, so that `benchstat -col /impl` shows logbridge's deltas against them. Besides
 // ns/op, B/op and allocs/op each reports cpu-ns/op (internal/benchutil): the process's CPU
 // time per call, steadier than ns/op on a shared machine.

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// goalNamed returns the goal of issue 19's table with this name.
+func goalNamed(t *testing.T, name string) goal {
+	t.Helper()
+	for _, g := range goals {
+		if g.name == name {
+			return g
+		}
+	}
+	t.Fatalf("no goal %q", name)
+	return goal{}
+}
+
+func TestEvaluate(t *testing.T) {
+	const (
+		console = "console vs tint, request record"
+		httpE2E = "end-to-end to the real collector over http, % of its ceiling"
+		scale   = "fan-out, 2 goroutines / 1 (request record)"
+		mem     = "memory per record held in a 1,000,000-record outage vs the SDK's BatchProcessor"
+	)
+	floor := "BenchmarkFloor/impl=enabled/attrs=request 1000 500 ns/op 500 cpu-ns/op 288 B/op 6 allocs/op\n"
+	for _, tc := range []struct {
+		name, goal, input, verdict string
+	}{
+		{"per call: faster, no added allocs", console, floor +
+			"BenchmarkConsole/impl=tint/attrs=request 1000 2000 ns/op 2000 cpu-ns/op 400 B/op 10 allocs/op\n" +
+			"BenchmarkConsole/impl=logbridge/attrs=request 1000 900 ns/op 900 cpu-ns/op 288 B/op 6 allocs/op\n", "PASS"},
+		{"per call: fast enough, one added alloc", console, floor +
+			"BenchmarkConsole/impl=tint/attrs=request 1000 2000 ns/op 2000 cpu-ns/op 400 B/op 10 allocs/op\n" +
+			"BenchmarkConsole/impl=logbridge/attrs=request 1000 900 ns/op 900 cpu-ns/op 300 B/op 7 allocs/op\n", "FAIL"},
+		{"per call: no added allocs, too slow", console, floor +
+			"BenchmarkConsole/impl=tint/attrs=request 1000 2000 ns/op 2000 cpu-ns/op 400 B/op 10 allocs/op\n" +
+			"BenchmarkConsole/impl=logbridge/attrs=request 1000 1100 ns/op 1100 cpu-ns/op 288 B/op 6 allocs/op\n", "FAIL"},
+		{"per call: the paired ratio decides", console, floor +
+			"BenchmarkConsole/impl=tint/attrs=request 1000 2000 ns/op 2000 cpu-ns/op 400 B/op 10 allocs/op\n" +
+			"BenchmarkConsole/impl=logbridge/attrs=request 1000 900 ns/op 900 cpu-ns/op 288 B/op 6 allocs/op\n" +
+			"BenchmarkPaired/case=console/attrs=request 1000 1000 ns/op 900 logbridge-cpu-ns/op 1500 peer-cpu-ns/op 0.6 ratio\n", "FAIL"},
+		{"per call: no baseline", console,
+			"BenchmarkConsole/impl=tint/attrs=request 1000 2000 ns/op 2000 cpu-ns/op 400 B/op 10 allocs/op\n" +
+				"BenchmarkConsole/impl=logbridge/attrs=request 1000 900 ns/op 900 cpu-ns/op 288 B/op 6 allocs/op\n", "FAIL"},
+		{"e2e: 85% of the ceiling", httpE2E,
+			"BenchmarkE2E/proto=http/impl=ceiling 1 1 ns/op 204800 delivered/op 100000 delivered/s 0 lost/op\n" +
+				"BenchmarkE2E/proto=http/impl=logbridge 1 1 ns/op 204800 delivered/op 85000 delivered/s 0 lost/op\n", "PASS"},
+		{"e2e: 85% but a record lost", httpE2E,
+			"BenchmarkE2E/proto=http/impl=ceiling 1 1 ns/op 204800 delivered/op 100000 delivered/s 0 lost/op\n" +
+				"BenchmarkE2E/proto=http/impl=logbridge 1 1 ns/op 204799 delivered/op 85000 delivered/s 1 lost/op\n", "FAIL"},
+		{"e2e: 70% of the ceiling", httpE2E,
+			"BenchmarkE2E/proto=http/impl=ceiling 1 1 ns/op 204800 delivered/op 100000 delivered/s 0 lost/op\n" +
+				"BenchmarkE2E/proto=http/impl=logbridge 1 1 ns/op 204800 delivered/op 70000 delivered/s 0 lost/op\n", "FAIL"},
+		{"e2e: no ceiling", httpE2E,
+			"BenchmarkE2E/proto=http/impl=logbridge 1 1 ns/op 204800 delivered/op 70000 delivered/s 0 lost/op\n", "not run"},
+		{"scaling: 1.7x", scale,
+			"BenchmarkConcurrent/impl=logbridge/goroutines=1 1000 1 ns/op 100000 records/s\n" +
+				"BenchmarkConcurrent/impl=logbridge/goroutines=2 1000 1 ns/op 170000 records/s\n", "PASS"},
+		{"scaling: 1.2x", scale,
+			"BenchmarkConcurrent/impl=logbridge/goroutines=1 1000 1 ns/op 100000 records/s\n" +
+				"BenchmarkConcurrent/impl=logbridge/goroutines=2 1000 1 ns/op 120000 records/s\n", "FAIL"},
+		{"scaling: the alternating phases decide", scale,
+			"BenchmarkConcurrent/impl=logbridge/goroutines=1 1000 1 ns/op 100000 records/s\n" +
+				"BenchmarkConcurrent/impl=logbridge/goroutines=2 1000 1 ns/op 170000 records/s\n" +
+				"BenchmarkConcurrent/impl=logbridge/goroutines=alternating 100 1 ns/op 100000 records/s-1 120000 records/s-2 1.2 scaling\n", "FAIL"},
+		{"memory: more than the SDK", mem,
+			"BenchmarkMemory/impl=sdk-batch 1 1 ns/op 700 B/record 670 heap-MiB 1000000 held/op\n" +
+				"BenchmarkMemory/impl=logbridge 1 1 ns/op 850 B/record 810 heap-MiB 1000000 held/op\n", "FAIL"},
+		{"memory: less than the SDK", mem,
+			"BenchmarkMemory/impl=sdk-batch 1 1 ns/op 700 B/record 670 heap-MiB 1000000 held/op\n" +
+				"BenchmarkMemory/impl=logbridge 1 1 ns/op 600 B/record 570 heap-MiB 1000000 held/op\n", "PASS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := parse(strings.NewReader(tc.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := evaluate(res, goalNamed(t, tc.goal), "cpu-ns/op")
+			if r.verdict != tc.verdict {
+				t.Errorf("verdict %q, want %q (row %+v)", r.verdict, tc.verdict, r)
+			}
+		})
+	}
+}
