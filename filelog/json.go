@@ -31,7 +31,7 @@ func appendJSONEscaped(b []byte, s string) []byte {
 // names escaped as in a JSON string.
 func appendJSONBytes(b []byte, s string, plain *textenc.ByteSet) []byte {
 	start := 0
-	for i := plain.Span(s, 0); i < len(s); {
+	for i := plain.SpanWords(s, 0); i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if plain.Has(c) {

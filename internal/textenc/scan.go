@@ -1,7 +1,6 @@
 package textenc
 
 import (
-	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -16,9 +15,11 @@ const (
 	msb = 0x8080808080808080
 )
 
-// load8 returns the 8 bytes of s at i (i+8 <= len(s)) as a little-endian word.
+// load8 returns the 8 bytes of s at i (i+8 <= len(s)) as a word in the machine's byte order:
+// the predicates ask whether some byte qualifies, which does not depend on the order. (A plain
+// load keeps Span within the inlining budget.)
 func load8(s string, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 }
 
 // zeroHigh is the "has a zero byte" trick before its mask: zeroHigh(y)&msb is nonzero exactly
@@ -69,10 +70,19 @@ func (set *ByteSet) outside(x uint64) bool {
 
 // Span returns the end of the run of bytes in the set that starts at s[i].
 func (set *ByteSet) Span(s string, i int) int {
-	for ; i+8 <= len(s) && !set.outside(load8(s, i)); i += 8 {
-	}
+	i = set.SpanWords(s, i)
 	for i < len(s) && set.in[s[i]] {
 		i++
+	}
+	return i
+}
+
+// SpanWords is the inlined first part of Span, for loops that look at the bytes one by one
+// next: the run from s[i] in whole words of 8 bytes, up to the first word holding a byte
+// outside the set (or fewer than 8 bytes left).
+func (set *ByteSet) SpanWords(s string, i int) int {
+	for i+8 <= len(s) && !set.outside(load8(s, i)) {
+		i += 8
 	}
 	return i
 }
@@ -81,10 +91,9 @@ func (set *ByteSet) Span(s string, i int) int {
 // each other rune is valid UTF-8, printable and not a space (slog.TextHandler's rule for
 // the runes).
 func (set *ByteSet) Holds(s string) bool {
-	// Span's loops, written out: Holds runs for every key and value, and the call costs.
+	// Span written out: Holds runs for every key and value, and the call costs.
 	for i := 0; ; {
-		for ; i+8 <= len(s) && !set.outside(load8(s, i)); i += 8 {
-		}
+		i = set.SpanWords(s, i)
 		for i < len(s) && set.in[s[i]] {
 			i++
 		}
