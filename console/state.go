@@ -7,8 +7,8 @@ import (
 	"sync"
 
 	"github.com/logbridge/logbridge/internal/markup"
-	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/internal/resolve"
+	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 

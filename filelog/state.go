@@ -4,8 +4,8 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/internal/resolve"
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // state is the scratch space of one Handle (or WithAttrs) call. States are pooled.
