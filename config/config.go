@@ -32,6 +32,8 @@ type Config struct {
 	Console   ConsoleConfig
 	File      FileConfig
 	OTLP      OTLPConfig
+	// Rates are the storm-control limits per category (see ParseRates); none by default.
+	Rates RateSettings
 }
 
 // ConsoleConfig configures the console sink (stderr).

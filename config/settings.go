@@ -24,6 +24,7 @@ const (
 	EnvFileCompress    = "LOG_FILE_COMPRESS" // gzip rotated files
 	EnvOTLP            = "LOG_OTLP"          // OTLP sink on or off
 	EnvOTLPLevel       = "LOG_OTLP_LEVEL"    // OTLP sink's own minimum level
+	EnvRate            = "LOG_RATE"          // storm control: core=10/s:50,all=1000/s
 	envPrefixSeparator = "_"
 )
 
@@ -84,6 +85,7 @@ var Settings = []Setting{
 	{EnvFileCompress, "file.compress", "gzip rotated files (true/false)", boolSetter(func(c *Config, b bool) { c.File.Compress = b })},
 	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
 	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
+	{EnvRate, "rate", "storm control: records per second per message template, per category, with a burst (core=10/s:50,all=off); off by default", rateSetter},
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) string {
