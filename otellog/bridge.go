@@ -15,12 +15,13 @@ type core struct {
 	sinks   []*sink
 	rep     *reporter
 	loggers sync.Map // loggerKey -> *slog.Logger
+	storm   *storm   // storm control; off unless rates are set
 }
 
 type loggerKey struct{ name, category string }
 
 func newCore(reg *registry, sinks []*sink, reportInterval time.Duration) *core {
-	c := &core{reg: reg, sinks: sinks}
+	c := &core{reg: reg, sinks: sinks, storm: newStorm(reportInterval)}
 	c.rep = newReporter(c, reportInterval)
 	return c
 }

@@ -79,6 +79,9 @@ func (h *fanout) Enabled(ctx context.Context, l slog.Level) bool {
 // others; its error is counted, reported through the sinks that work (rate-limited) and
 // returned joined with the others'.
 func (h *fanout) Handle(ctx context.Context, r slog.Record) error {
+	if st := h.core.storm; st.on.Load() && !st.allow(ctx, h, &r) {
+		return nil // suppressed by storm control, counted
+	}
 	var errs []error
 	for i := 0; i < len(h.hs); {
 		i = h.handleFrom(ctx, &r, i, &errs)
