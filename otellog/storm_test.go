@@ -2,6 +2,7 @@ package otellog
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -336,4 +337,20 @@ func mustRates(t *testing.T, spec string) config.RateSettings {
 		t.Fatal(diags)
 	}
 	return r
+}
+
+// TestStormCheckAllocs: storm control on, not triggered, allocates nothing per record (nor
+// does the fan-out more than without it).
+func TestStormCheckAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under -race")
+	}
+	c := testCore(t, "all=debug", &sink{name: "discard", handler: slog.NewTextHandler(io.Discard, nil)})
+	log := mustLogger(t, c, "x", "core")
+	logOnce := func() { log.Info("request served", "a", 1, "b", "x") }
+	before := testing.AllocsPerRun(1000, logOnce)
+	c.storm.install(config.RateSettings{Default: config.Rate{PerSecond: 1e9, Burst: 1e9}})
+	if after := testing.AllocsPerRun(1000, logOnce); after > before || c.storm.suppressed() != nil {
+		t.Errorf("allocs per record %v with storm control on, %v without (suppressed %v)", after, before, c.storm.suppressed())
+	}
 }
