@@ -3,9 +3,7 @@ package otellog
 import (
 	"context"
 	"maps"
-	"os"
 	"slices"
-	"strings"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -146,7 +144,7 @@ var exportDurationBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0
 // newMetrics makes the instruments on mp (nil: the global provider). It returns nil when
 // OTEL_SDK_DISABLED=true.
 func newMetrics(mp metric.MeterProvider) (*metrics, error) {
-	if strings.EqualFold(strings.TrimSpace(os.Getenv(otlpsink.EnvSDKDisabled)), "true") {
+	if otlpsink.SDKDisabled() {
 		return nil, nil
 	}
 	if mp == nil {

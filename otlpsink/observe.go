@@ -3,6 +3,8 @@ package otlpsink
 import (
 	"context"
 	"errors"
+	"os"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc/status"
@@ -77,6 +79,16 @@ func (p *Processor) observeExport(start time.Time, n int, rejected int64, err er
 			f(ExportOperation{Records: n, Duration: time.Since(start), Rejected: rejected, Err: err})
 		}()
 	}
+}
+
+// sdkDisabledValue is the OTEL_SDK_DISABLED value that disables the SDK (case-insensitive,
+// surrounding whitespace ignored).
+const sdkDisabledValue = "true"
+
+// SDKDisabled reports whether OTEL_SDK_DISABLED disables the SDK: for the other signals a
+// program sends alongside, such as logbridge's own metrics.
+func SDKDisabled() bool {
+	return strings.EqualFold(strings.TrimSpace(os.Getenv(EnvSDKDisabled)), sdkDisabledValue)
 }
 
 // QueueCapacity returns how many records the processor holds at most (WithMaxQueueSize).
