@@ -34,6 +34,8 @@ type Config struct {
 	OTLP      OTLPConfig
 	// Rates are the storm-control limits per category (see ParseRates); none by default.
 	Rates RateSettings
+	// RateKey is what storm control limits: RateKeyMessage (default) or RateKeySite.
+	RateKey string
 }
 
 // ConsoleConfig configures the console sink (stderr).

@@ -11,6 +11,12 @@ import (
 // RateOff is the rate spec value that turns storm control off for a category.
 const RateOff = "off"
 
+// What a storm-control rate limits (Config.RateKey).
+const (
+	RateKeyMessage = "message" // each message template: the level and the message text
+	RateKeySite    = "site"    // each call site: the level and the program counter of the log call
+)
+
 // Rate is a storm-control limit: how many records per second one message template of a
 // category may log, after a burst. The zero Rate is no limit.
 type Rate struct {

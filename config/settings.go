@@ -25,6 +25,7 @@ const (
 	EnvOTLP            = "LOG_OTLP"          // OTLP sink on or off
 	EnvOTLPLevel       = "LOG_OTLP_LEVEL"    // OTLP sink's own minimum level
 	EnvRate            = "LOG_RATE"          // storm control: core=10/s:50,all=1000/s
+	EnvRateKey         = "LOG_RATE_KEY"      // storm control per message template or call site
 	envPrefixSeparator = "_"
 )
 
@@ -86,6 +87,13 @@ var Settings = []Setting{
 	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
 	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
 	{EnvRate, "rate", "storm control: records per second per message template, per category, with a burst (core=10/s:50,all=off); off by default", rateSetter},
+	{EnvRateKey, "rate_key", "what a storm-control rate limits: message (each message template, default) or site (each call site)", func(c *Config, v string) string {
+		k, p := parseChoice(v, RateKeyMessage, RateKeySite)
+		if p == "" {
+			c.RateKey = k
+		}
+		return p
+	}},
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) string {

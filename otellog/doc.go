@@ -35,8 +35,8 @@
 // # Storm control
 //
 // Off by default; a rate per category (config.ParseRates: <PREFIX>_LOG_RATE, the YAML key
-// "rate", SetRates) lets each message template through at most its burst, then that many
-// records per second. The records beyond are suppressed on every sink, counted in
+// "rate", SetRates) lets each message template (or call site, with the "rate_key" setting)
+// through at most its burst, then that many records per second. The records beyond are suppressed on every sink, counted in
 // Stats.Suppressed and summed up in a record of the same logger and level ("suppressed 49,873
 // records like: ...") when the storm passes and at least once per report interval while it
 // lasts, so that nothing is dropped silently.

@@ -178,6 +178,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	b.reporter.Store(b.core.rep)
 	rates, d := knownRates(reg, cfg.Rates, "rate settings")
 	diags = append(diags, d...)
+	b.core.storm.bySite = cfg.RateKey == config.RateKeySite
 	b.core.storm.install(rates)
 	if err := b.metrics.register(b); err != nil {
 		diags = append(diags, config.Diagnostic{Source: "metrics", Problem: err.Error()})

@@ -25,7 +25,7 @@ const (
 )
 
 // storm is storm control: for each category with a rate, a token bucket per message template
-// (level and message text). A record finding its bucket empty is suppressed: counted, and
+// (level and message text), or per call site with config.RateKeySite. A record finding its bucket empty is suppressed: counted, and
 // summed up in a summary record ("suppressed 49,873 records like: ...") written through the
 // same logger when the storm passes, and at least once per interval while it lasts.
 type storm struct {
@@ -33,6 +33,7 @@ type storm struct {
 	// (which slog.Logger sets, so reading the clock again is not needed), and time.Now.
 	clock    func() time.Time
 	interval time.Duration
+	bySite   bool        // limit each call site rather than each message template; set before use
 	on       atomic.Bool // some category has a rate: Handle consults allow
 
 	setMu    sync.Mutex // serializes changes of the settings
@@ -55,14 +56,18 @@ type stormCat struct {
 	retired bool // replaced (new rates, Shutdown): its summaries are taken, records go elsewhere
 }
 
+// stormKey is a message template (level and message) or, by call site, the level and the
+// log call's program counter.
 type stormKey struct {
 	level slog.Level
 	msg   string
+	pc    uintptr
 }
 
 // stormBucket is the token bucket of one message template, and its storm so far.
 type stormBucket struct {
 	tokens      float64
+	msg         string    // the message of the template's first record
 	last        time.Time // of the last refill
 	h           *fanout   // the logger the template's first record came through: summaries go there
 	suppressed  uint64    // since the last summary
@@ -74,7 +79,8 @@ type stormBucket struct {
 // stormSummary is a summary record to write.
 type stormSummary struct {
 	h        *fanout
-	key      stormKey
+	level    slog.Level
+	msg      string
 	n        uint64
 	duration time.Duration
 	rate     config.Rate
@@ -97,7 +103,10 @@ func (s *storm) allow(ctx context.Context, h *fanout, r *slog.Record) bool {
 	if !c.rate.Limited() || ctx != nil && ctx.Value(stormBypass{}) != nil {
 		return true
 	}
-	k := stormKey{r.Level, r.Message}
+	k := stormKey{level: r.Level, msg: r.Message}
+	if s.bySite && r.PC != 0 {
+		k = stormKey{level: r.Level, pc: r.PC}
+	}
 	now := r.Time
 	if s.clock != nil || now.IsZero() {
 		now = s.now()
@@ -113,7 +122,7 @@ func (s *storm) allow(ctx context.Context, h *fanout, r *slog.Record) bool {
 			c.mu.Unlock()
 			return true
 		}
-		b = &stormBucket{tokens: float64(c.rate.Burst), last: now, h: h}
+		b = &stormBucket{tokens: float64(c.rate.Burst), msg: r.Message, last: now, h: h}
 		c.keys[k] = b
 	}
 	b.refill(now, c.rate)
@@ -158,7 +167,7 @@ func (b *stormBucket) refill(now time.Time, r config.Rate) {
 
 // take returns the summary of what b suppressed since the last one, and resets it.
 func (b *stormBucket) take(k stormKey, now time.Time, r config.Rate) stormSummary {
-	sum := stormSummary{h: b.h, key: k, n: b.suppressed, duration: now.Sub(b.started), rate: r}
+	sum := stormSummary{h: b.h, level: k.level, msg: b.msg, n: b.suppressed, duration: now.Sub(b.started), rate: r}
 	b.suppressed, b.started, b.lastSummary = 0, now, now
 	return sum
 }
@@ -172,7 +181,7 @@ func (s *storm) write(sum stormSummary) {
 	if sum.n == 1 {
 		records = " record like: "
 	}
-	r := slog.NewRecord(s.now(), sum.key.level, "suppressed "+groupThousands(sum.n)+records+sum.key.msg, 0)
+	r := slog.NewRecord(s.now(), sum.level, "suppressed "+groupThousands(sum.n)+records+sum.msg, 0)
 	r.AddAttrs(slog.Uint64("suppressed", sum.n), slog.Duration("suppressed_for", sum.duration),
 		slog.String("rate_limit", sum.rate.String()))
 	_ = sum.h.Handle(context.WithValue(context.Background(), stormBypass{}, true), r)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -242,14 +243,14 @@ func TestStormSetRates(t *testing.T) {
 func TestRatesFromConfig(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "app.yaml")
-	if err := os.WriteFile(file, []byte("rate: core=5/s:10,server=1/s\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte("rate: core=5/s:10,server=1/s\nrate_key: site\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("DEMO_LOG_RATE", "server=2/s:4")
 	t.Setenv("OTEL_SDK_DISABLED", "true")
 	lb, _ := setup(t, WithEnvPrefix("DEMO"), WithConfigFile(file))
-	if got, want := lb.Rates(), "all=off,core=5/s:10,server=2/s:4"; got != want {
-		t.Errorf("Rates() = %q, want %q", got, want)
+	if got, want := lb.Rates(), "all=off,core=5/s:10,server=2/s:4"; got != want || !lb.core.storm.bySite {
+		t.Errorf("Rates() = %q (by site %v), want %q by site", got, lb.core.storm.bySite, want)
 	}
 }
 
@@ -352,5 +353,29 @@ func TestStormCheckAllocs(t *testing.T) {
 	c.storm.install(config.RateSettings{Default: config.Rate{PerSecond: 1e9, Burst: 1e9}})
 	if after := testing.AllocsPerRun(1000, logOnce); after > before || c.storm.suppressed() != nil {
 		t.Errorf("allocs per record %v with storm control on, %v without (suppressed %v)", after, before, c.storm.suppressed())
+	}
+}
+
+// TestStormBySite: with the rate per call site, a storm of messages formatted with their data
+// is limited as one; another call site logging the same text is not held back.
+func TestStormBySite(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(0, 0)}
+	c, a, _ := stormCore(t, clock, time.Hour, "core=1/s:5")
+	c.storm.bySite = true
+	log := mustLogger(t, c, "x", "core")
+	for i := range 1000 {
+		log.Error(fmt.Sprintf("request %d failed", i))
+	}
+	for i := range 3 {
+		log.Error(fmt.Sprintf("request %d failed", i)) // another call site
+	}
+	c.storm.retire(*c.storm.cats.Load())
+	var want []string
+	for i := range 5 {
+		want = append(want, fmt.Sprintf("request %d failed", i))
+	}
+	want = append(want, "request 0 failed", "request 1 failed", "request 2 failed", "suppressed 995 records like: request 0 failed")
+	if got := a.messages(t); !slices.Equal(got, want) {
+		t.Errorf("messages %q, want %q", got, want)
 	}
 }
