@@ -92,16 +92,17 @@ func TestParseRatesDiagnostics(t *testing.T) {
 
 // TestRateFromEnvAndYAML: the YAML key and the env var, the env var winning per category.
 func TestRateFromEnvAndYAML(t *testing.T) {
-	env := map[string]string{"DEMO_LOG_RATE": "server=2/s:4,core=bad", "DEMO_LOG_CONFIG": "app.yaml"}
+	env := map[string]string{"DEMO_LOG_RATE": "server=2/s:4,core=bad", "DEMO_LOG_CONFIG": "app.yaml", "DEMO_LOG_RATE_KEY": "line"}
 	cfg, diags := Load(LoadOptions{
 		Prefix:    "DEMO",
 		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		ReadFile:  func(string) ([]byte, error) { return []byte("rate: core=5/s:10,server=1\n"), nil },
+		ReadFile:  func(string) ([]byte, error) { return []byte("rate: core=5/s:10,server=1\nrate_key: site\n"), nil },
 	})
-	if got := cfg.Rates.Spec(); got != "all=off,core=5/s:10,server=2/s:4" {
-		t.Errorf("Rates = %q", got)
+	if got := cfg.Rates.Spec(); got != "all=off,core=5/s:10,server=2/s:4" || cfg.RateKey != RateKeySite {
+		t.Errorf("Rates = %q, RateKey %q", got, cfg.RateKey)
 	}
-	if len(diags) != 1 || !strings.Contains(diags[0].Error(), `DEMO_LOG_RATE: "server=2/s:4,core=bad": "core=bad": not a rate`) {
+	if len(diags) != 2 || !strings.Contains(diags[0].Error(), `DEMO_LOG_RATE: "server=2/s:4,core=bad": "core=bad": not a rate`) ||
+		diags[1].Error() != `DEMO_LOG_RATE_KEY: "line": want one of message, site` {
 		t.Errorf("diagnostics %v", diags)
 	}
 }
