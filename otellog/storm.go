@@ -66,14 +66,13 @@ type stormKey struct {
 
 // stormBucket is the token bucket of one message template, and its storm so far.
 type stormBucket struct {
-	tokens      float64
-	msg         string    // the message of the template's first record
-	last        time.Time // of the last refill
-	h           *fanout   // the logger the template's first record came through: summaries go there
-	suppressed  uint64    // since the last summary
-	started     time.Time // when the unsummarized suppression began
-	lastSuppr   time.Time
-	lastSummary time.Time
+	tokens     float64
+	msg        string    // the message of the template's first record
+	last       time.Time // of the last refill
+	h          *fanout   // the logger the template's first record came through: summaries go there
+	suppressed uint64    // since the last summary
+	started    time.Time // when the unsummarized suppression began
+	lastSuppr  time.Time // when the last record was suppressed
 }
 
 // stormSummary is a summary record to write.
@@ -131,17 +130,14 @@ func (s *storm) allow(ctx context.Context, h *fanout, r *slog.Record) bool {
 		c.mu.Unlock()
 		return true
 	}
-	if b.suppressed == 0 {
+	if b.suppressed == 0 { // a storm begins (or goes on after a summary)
 		b.started = now
-		if b.lastSummary.IsZero() {
-			b.lastSummary = now
-		}
 	}
 	b.suppressed++
 	b.lastSuppr = now
 	c.count.Add(1)
 	var sum stormSummary
-	if now.Sub(b.lastSummary) >= s.interval {
+	if now.Sub(b.started) >= s.interval {
 		sum = b.take(k, now, c.rate)
 	}
 	c.mu.Unlock()
@@ -168,7 +164,7 @@ func (b *stormBucket) refill(now time.Time, r config.Rate) {
 // take returns the summary of what b suppressed since the last one, and resets it.
 func (b *stormBucket) take(k stormKey, now time.Time, r config.Rate) stormSummary {
 	sum := stormSummary{h: b.h, level: k.level, msg: b.msg, n: b.suppressed, duration: now.Sub(b.started), rate: r}
-	b.suppressed, b.started, b.lastSummary = 0, now, now
+	b.suppressed = 0
 	return sum
 }
 
