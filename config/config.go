@@ -51,6 +51,10 @@ type Config struct {
 	// LevelStyle is the key and value names of the level in JSON lines (console and file):
 	// LevelStyleSlog (also ""), LevelStyleGCP or LevelStyleECS.
 	LevelStyle string
+	// Rates are the storm-control limits per category (see ParseRates); none by default.
+	Rates RateSettings
+	// RateKey is what storm control limits: RateKeyMessage (default) or RateKeySite.
+	RateKey string
 }
 
 // ConsoleConfig configures the console sink (stderr).

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"iter"
 	"log/slog"
 	"maps"
 	"slices"
@@ -54,17 +55,12 @@ func (l Levels) IsZero() bool { return !l.HasAll && !l.HasRoot && len(l.Pairs) =
 func ParseLevels(spec, source string) (Levels, []Diagnostic) {
 	out := Levels{Source: source}
 	var diags []Diagnostic
-	for piece := range strings.SplitSeq(spec, ",") {
-		piece = strings.TrimSpace(piece)
-		if piece == "" {
+	for p := range specPieces(spec) {
+		if !p.hasValue {
+			diags = append(diags, Diagnostic{Source: source, Piece: p.piece, Problem: `missing "=level" (want category=level)`})
 			continue
 		}
-		name, value, ok := strings.Cut(piece, "=")
-		if !ok {
-			diags = append(diags, Diagnostic{Source: source, Piece: piece, Problem: `missing "=level" (want category=level)`})
-			continue
-		}
-		if d, ok := out.add(name, value, piece, source); !ok {
+		if d, ok := out.add(p.name, p.value, p.piece, source); !ok {
 			diags = append(diags, d)
 		}
 	}
@@ -78,7 +74,7 @@ func (l *Levels) add(name, value, piece, source string) (Diagnostic, bool) {
 	case name == "":
 		return Diagnostic{Source: source, Piece: piece, Problem: "missing category before '='"}, false
 	case !validCategory(name):
-		return Diagnostic{Source: source, Piece: piece, Problem: "invalid category name " + quote(name) + " (want letters, digits, '_', '-', '.', and '::' between parts)"}, false
+		return Diagnostic{Source: source, Piece: piece, Problem: invalidCategory(name)}, false
 	}
 	level, err := ParseLevel(value)
 	if err != nil {
@@ -93,6 +89,33 @@ func (l *Levels) add(name, value, piece, source string) (Diagnostic, bool) {
 		l.Pairs = append(l.Pairs, LevelPair{Category: name, Level: level, Source: source})
 	}
 	return Diagnostic{}, true
+}
+
+// specPiece is one comma-separated piece of a name=value spec.
+type specPiece struct {
+	piece, name, value string // the piece trimmed, and its two sides of '=' (not trimmed)
+	hasValue           bool   // the piece has an '='
+}
+
+// specPieces yields the pieces of a name=value spec, skipping empty ones.
+func specPieces(spec string) iter.Seq[specPiece] {
+	return func(yield func(specPiece) bool) {
+		for piece := range strings.SplitSeq(spec, ",") {
+			piece = strings.TrimSpace(piece)
+			if piece == "" {
+				continue
+			}
+			name, value, ok := strings.Cut(piece, "=")
+			if !yield(specPiece{piece, name, value, ok}) {
+				return
+			}
+		}
+	}
+}
+
+// invalidCategory is the problem of a malformed category name.
+func invalidCategory(name string) string {
+	return "invalid category name " + quote(name) + " (want letters, digits, '_', '-', '.', and '::' between parts)"
 }
 
 // validCategory reports whether name is a well-formed category: parts of [a-z0-9_.-] joined by "::".
@@ -171,13 +194,22 @@ func (s LevelSettings) Clone() LevelSettings {
 // Effective returns the level in force for category: its own, else its nearest set parent's,
 // else Default.
 func (s LevelSettings) Effective(category string) slog.Level {
+	if p, ok := nearest(s.Categories, category); ok {
+		return p.Level
+	}
+	return s.Default
+}
+
+// nearest returns the value m holds for category, else for its nearest parent that m holds.
+func nearest[V any](m map[string]V, category string) (V, bool) {
 	for c := category; ; {
-		if p, ok := s.Categories[c]; ok {
-			return p.Level
+		if v, ok := m[c]; ok {
+			return v, true
 		}
 		parent, ok := Parent(c)
 		if !ok {
-			return s.Default
+			var zero V
+			return zero, false
 		}
 		c = parent
 	}

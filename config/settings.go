@@ -29,6 +29,8 @@ const (
 	EnvConsoleFormat   = "LOG_CONSOLE_FORMAT" // console format: text or json
 	EnvConsoleStream   = "LOG_CONSOLE_STREAM" // console stream: stderr or stdout
 	EnvLevelStyle      = "LOG_LEVEL_STYLE"    // level key and names in JSON lines: slog, gcp or ecs
+	EnvRate            = "LOG_RATE"           // storm control: core=10/s:50,all=1000/s
+	EnvRateKey         = "LOG_RATE_KEY"       // storm control per message template or call site
 	envPrefixSeparator = "_"
 )
 
@@ -114,6 +116,14 @@ var Settings = []Setting{
 		keys, p := parseKeyList(v)
 		if p == "" {
 			c.Baggage = keys
+		}
+		return p
+	}},
+	{EnvRate, "rate", "storm control: records per second per message template, per category, with a burst (core=10/s:50,all=off); off by default", rateSetter},
+	{EnvRateKey, "rate_key", "what a storm-control rate limits: message (each message template, default) or site (each call site)", func(c *Config, v string) string {
+		k, p := parseChoice(v, RateKeyMessage, RateKeySite)
+		if p == "" {
+			c.RateKey = k
 		}
 		return p
 	}},

@@ -17,12 +17,13 @@ type core struct {
 	loggers loggerCache
 	// ctxAttrs takes attributes from each record's context; nil when there are none to take.
 	ctxAttrs *contextAttrs
+	storm   *storm   // storm control; off unless rates are set
 }
 
 type loggerKey struct{ name, category string }
 
 func newCore(reg *registry, sinks []*sink, reportInterval time.Duration) *core {
-	c := &core{reg: reg, sinks: sinks}
+	c := &core{reg: reg, sinks: sinks, storm: newStorm(reportInterval)}
 	c.rep = newReporter(c, reportInterval)
 	return c
 }

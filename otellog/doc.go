@@ -40,6 +40,23 @@
 // per record, before the fan-out, so every sink gets the same attributes; when they find
 // nothing they cost no allocation.
 //
+// # Storm control
+//
+// Off by default; a rate per category (config.ParseRates: <PREFIX>_LOG_RATE, the YAML key
+// "rate", SetRates) lets each message template (or call site, with the "rate_key" setting)
+// through at most its burst, then that many records per second. The records beyond are suppressed on every sink, counted in
+// Stats.Suppressed and summed up in a record of the same logger and level ("suppressed 49,873
+// records like: ...") when the storm passes and at least once per report interval while it
+// lasts, so that nothing is dropped silently.
+//
+// # Metrics
+//
+// The pipeline's health (records processed, dropped and exported by outcome, the queue,
+// export durations, sink failures, suppressions) is reported as OpenTelemetry metrics through
+// the global MeterProvider or WithMeterProvider, named after the SDK self-observability
+// conventions (otel.sdk.processor.log.*, otel.sdk.exporter.*). The instruments are
+// asynchronous, read from Stats when the provider collects: a log call pays nothing for them.
+//
 // # Setup and Shutdown
 //
 // Setup reports configuration problems as warnings on the console and file, naming the piece

@@ -14,17 +14,9 @@ import (
 	"testing"
 	"time"
 
-	sdklog "go.opentelemetry.io/otel/sdk/log"
-
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/otlpsink"
 )
-
-type nopExporter struct{}
-
-func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
-func (nopExporter) Shutdown(context.Context) error                { return nil }
-func (nopExporter) ForceFlush(context.Context) error              { return nil }
 
 // TestFanoutAllocs checks the README's allocation figure for the whole fan-out: one call to
 // a logger of a bridge with all three sinks (console with color, the file sink on /dev/null,

@@ -85,6 +85,9 @@ func (h *fanout) Enabled(ctx context.Context, l slog.Level) bool {
 // others; its error is counted, reported through the sinks that work (rate-limited) and
 // returned joined with the others'.
 func (h *fanout) Handle(ctx context.Context, r slog.Record) error {
+	if st := h.core.storm; st.on.Load() && !st.allow(ctx, h, &r) {
+		return nil // suppressed by storm control, counted
+	}
 	if h.core.ctxAttrs != nil {
 		h.core.ctxAttrs.add(ctx, &r) // once per record, for every sink
 	}

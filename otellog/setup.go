@@ -12,6 +12,7 @@ import (
 	"time"
 
 	otellogapi "go.opentelemetry.io/otel/log"
+	"go.opentelemetry.io/otel/metric"
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/otlpsink"
@@ -36,6 +37,7 @@ type options struct {
 	maxBlock       time.Duration
 	diags          []config.Diagnostic // found while building sinks
 	ctxFuncs       []func(context.Context) []slog.Attr
+	meterProvider  metric.MeterProvider
 }
 
 // WithEnvPrefix reads the application's env vars: WithEnvPrefix("DEMO") reads DEMO_LOGGING,
@@ -122,6 +124,7 @@ type Bridge struct {
 	stop     chan struct{}
 	done     chan struct{}
 	restore  func()
+	metrics  *metrics
 	reporter atomic.Pointer[reporter] // set once the core exists; read by pipeline callbacks
 	shutdown sync.Once
 	errShut  error
@@ -163,6 +166,10 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	} else {
 		otelDiag, restoreOTel = b.captureOTelErrors()
 	}
+	var merr error
+	if b.metrics, merr = newMetrics(o.meterProvider); merr != nil {
+		diags = append(diags, config.Diagnostic{Source: "metrics", Problem: merr.Error()})
+	}
 	sinks, err := b.buildSinks(ctx, cfg, &o)
 	if !o.install {
 		restoreOTel()
@@ -190,6 +197,14 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	b.core = newCore(reg, sinks, o.reportInterval)
 	b.core.ctxAttrs = newContextAttrs(o.ctxFuncs, cfg.Baggage)
 	b.reporter.Store(b.core.rep)
+	rates, d := knownRates(reg, cfg.Rates, "rate settings")
+	diags = append(diags, d...)
+	b.core.storm.bySite = cfg.RateKey == config.RateKeySite
+	b.core.storm.install(rates)
+	if err := b.metrics.register(b); err != nil {
+		diags = append(diags, config.Diagnostic{Source: "metrics", Problem: err.Error()})
+	}
+	go b.core.storm.run()
 	for _, d := range diags {
 		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
 	}
@@ -247,11 +262,14 @@ type Stats struct {
 	// OTLP holds the OTLP pipeline's counters (zero when it is off or the caller supplied the
 	// LoggerProvider).
 	OTLP otlpsink.Stats
+	// Suppressed counts the records storm control held back, by category (see SetRates);
+	// nil when none were.
+	Suppressed map[string]uint64
 }
 
 // Stats returns the counters.
 func (b *Bridge) Stats() Stats {
-	st := Stats{Sinks: b.core.sinkStats()}
+	st := Stats{Sinks: b.core.sinkStats(), Suppressed: b.core.storm.suppressed()}
 	if b.otlp != nil {
 		st.OTLP = b.otlp.Stats()
 	}
@@ -265,6 +283,7 @@ func (b *Bridge) Shutdown(ctx context.Context) error {
 	b.shutdown.Do(func() {
 		close(b.stop)
 		<-b.done
+		b.core.storm.close() // pending storm summaries, before the sinks flush
 		var errs []error
 		if b.otlp != nil {
 			err := b.otlp.Shutdown(ctx)

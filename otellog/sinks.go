@@ -86,6 +86,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			opts := append([]otlpsink.PipelineOption{
 				otlpsink.WithConsoleWriter(consoleWriterOr(o.console)),
 				otlpsink.WithProcessorOptions(otlpsink.WithErrorHandler(b.exportFailed)),
+				b.metrics.exportObserver(),
 			}, o.otlpOpts...)
 			p, err := otlpsink.NewPipeline(ctx, opts...)
 			if err != nil {

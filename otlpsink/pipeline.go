@@ -165,7 +165,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 		return p, nil
 	}
 	switch v := strings.TrimSpace(os.Getenv(EnvSDKDisabled)); strings.ToLower(v) {
-	case "true":
+	case sdkDisabledValue:
 		p.lp, p.desc, p.disabled = noop.NewLoggerProvider(), "disabled by "+EnvSDKDisabled, true
 		return p, nil
 	case "", "false":

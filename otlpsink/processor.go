@@ -59,6 +59,7 @@ type processorConfig struct {
 	retryMaxElapsed              time.Duration
 	set                          map[string]bool // env-backed settings given as options
 	onError                      func(error)
+	observe                      func(ExportOperation)
 	red                          *redactor // nil: nothing to redact
 	clone                        bool
 	diags                        []config.Diagnostic
@@ -520,6 +521,7 @@ func (p *Processor) export(b *batch) {
 		if err == nil || partial {
 			rejected = min(rejected, int64(n))
 			p.resolve(b, err, uint64(n)-uint64(rejected), uint64(rejected), 0)
+			p.observeExport(start, n, rejected, err)
 			if partial {
 				p.report(&ExportError{Records: n, Attempt: attempt, Rejected: rejected, Err: err})
 			}
@@ -529,6 +531,7 @@ func (p *Processor) export(b *batch) {
 		retry := p.runCtx.Err() == nil && time.Since(start) < p.cfg.retryMaxElapsed
 		if !retry {
 			p.resolve(b, err, 0, 0, uint64(n))
+			p.observeExport(start, n, 0, err)
 			p.report(&ExportError{Records: n, Attempt: attempt, Err: err})
 			return
 		}
