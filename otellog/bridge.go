@@ -17,7 +17,7 @@ type core struct {
 	loggers loggerCache
 	// ctxAttrs takes attributes from each record's context; nil when there are none to take.
 	ctxAttrs *contextAttrs
-	storm   *storm   // storm control; off unless rates are set
+	storm    *storm // storm control; off unless rates are set
 }
 
 type loggerKey struct{ name, category string }
