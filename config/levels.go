@@ -61,7 +61,11 @@ func ParseLevels(spec, source string) (Levels, []Diagnostic) {
 		}
 		name, value, ok := strings.Cut(piece, "=")
 		if !ok {
-			diags = append(diags, Diagnostic{Source: source, Piece: piece, Problem: `missing "=level" (want category=level)`})
+			problem := `missing "=level" (want category=level)`
+			if _, err := ParseLevel(piece); err == nil {
+				problem = "a level without a category (for every category write " + KeyAll + "=" + strings.ToLower(piece) + ")"
+			}
+			diags = append(diags, Diagnostic{Source: source, Piece: piece, Problem: problem})
 			continue
 		}
 		if d, ok := out.add(name, value, piece, source); !ok {

@@ -170,9 +170,9 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	b.core = newCore(reg, sinks, o.reportInterval)
 	b.reporter.Store(b.core.rep)
 	for _, d := range diags {
-		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
+		b.core.rep.writeUnfiltered(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
 	}
-	otelDiag.start()
+	otelDiag.start(diags)
 	if o.install {
 		b.install(o.stdLogLevel, restoreOTel)
 	}

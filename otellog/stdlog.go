@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-logr/logr"
 	"go.opentelemetry.io/otel"
+
+	"github.com/logbridge/logbridge/config"
 )
 
 // stdLogWriter turns each write of the standard log package into one uncategorized record.
@@ -73,19 +75,44 @@ func (b *Bridge) captureOTelErrors() (*otelDiagnostics, func()) {
 	return d, func() { otel.SetErrorHandler(prevHandler) }
 }
 
-// start sends what was held back and everything after it to the diagnostic sinks.
-func (d *otelDiagnostics) start() {
-	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.root, true)
+// start sends what was held back and everything after it to the diagnostic sinks, in
+// DiagnosticsCategory. What was held back and repeats one of setupDiags, which Setup has
+// just reported, is dropped: the SDK reads some variables twice (the LoggerProvider reads
+// OTEL_RESOURCE_ATTRIBUTES again), and one problem deserves one warning.
+func (d *otelDiagnostics) start(setupDiags []config.Diagnostic) {
+	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.diag, true)
 	d.mu.Lock()
 	early, dropped := d.early, d.dropped
 	d.early, d.target, d.ready = nil, target, true
 	d.mu.Unlock()
 	for _, r := range early {
-		d.deliver(target, r)
+		if !repeats(r, setupDiags) {
+			d.deliver(target, r)
+		}
 	}
 	if dropped > 0 {
 		d.b.core.rep.write(-1, slog.LevelWarn, "OpenTelemetry diagnostics dropped before setup finished", slog.Int("dropped", dropped))
 	}
+}
+
+// repeats reports whether r's error text is part of one of diags.
+func repeats(r slog.Record, diags []config.Diagnostic) bool {
+	var text string
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "error" {
+			text = a.Value.String()
+		}
+		return text == ""
+	})
+	if text == "" {
+		return false
+	}
+	for _, d := range diags {
+		if strings.Contains(d.Error(), text) {
+			return true
+		}
+	}
+	return false
 }
 
 // handleError is OpenTelemetry's global error handler: rate-limited warnings.
@@ -113,9 +140,23 @@ func (d *otelDiagnostics) handle(r slog.Record, rateLimited bool) {
 	if rateLimited {
 		var attrs []slog.Attr
 		r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, d.redactAttr(a)); return true })
-		d.b.core.rep.report("otel-error", -1, r.Level, d.redact(r.Message), attrs...)
+		d.report(r.Level, d.redact(r.Message), attrs)
 		return
 	}
+	d.deliver(target, r)
+}
+
+// report writes an OpenTelemetry error, at most once per report interval.
+func (d *otelDiagnostics) report(level slog.Level, msg string, attrs []slog.Attr) {
+	attrs, ok := d.b.core.rep.allow("otel-error", attrs)
+	if !ok {
+		return
+	}
+	d.mu.Lock()
+	target := d.target
+	d.mu.Unlock()
+	r := slog.NewRecord(time.Now(), level, msg, 0)
+	r.AddAttrs(attrs...)
 	d.deliver(target, r)
 }
 
