@@ -3,7 +3,6 @@ package otellog
 import (
 	"context"
 	"io"
-	"log/slog"
 	"os"
 
 	"github.com/logbridge/logbridge/config"
@@ -90,12 +89,4 @@ func consoleWriterOr(w io.Writer) io.Writer {
 		return os.Stderr
 	}
 	return w
-}
-
-// exportFailed reports a failed OTLP export attempt (the error text has secrets redacted by
-// the pipeline), at most once per report interval.
-func (b *Bridge) exportFailed(err error) {
-	if rep := b.reporter.Load(); rep != nil {
-		rep.report("otlp-export", -1, slog.LevelWarn, "OTLP export failed", slog.String("error", err.Error()))
-	}
 }
