@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/logbridge/logbridge/filelog"
 	"github.com/logbridge/logbridge/otlpsink"
 )
 
@@ -23,16 +27,15 @@ const otlpPollInterval = 250 * time.Millisecond
 // otlpWatch follows the OTLP pipeline's health for the reports: when exports started
 // failing, whether anything was ever delivered, and what the last loss report said.
 type otlpWatch struct {
-	mu       sync.Mutex
-	firstErr string // the first export failure's text, for the never-delivered summary
+	mu          sync.Mutex
+	firstErr    string    // the first export failure's text, for the never-delivered summary
+	outageSince time.Time // when an export first failed since exports last worked; zero if none
+	outageBase  uint64    // Exported then
 
 	// Used by the monitor goroutine only.
-	last           otlpsink.Stats // at the previous poll
 	lastLoss       otlpsink.Stats // at the previous loss report
 	lastLossAt     time.Time
-	outageSince    time.Time // zero while exports work
-	outageBase     uint64    // Exported when the outage began
-	recoveredAt    time.Time // zero unless the outage ended and its report is pending
+	recoveredAt    time.Time // when exports worked again; zero unless its notice is pending
 	announcedNever bool      // "no collector reachable" was said
 }
 
@@ -46,7 +49,11 @@ func (b *Bridge) exportFailed(err error) {
 	if rep == nil || b.otlp == nil {
 		return
 	}
+	st := b.otlp.Stats()
 	b.watch.mu.Lock()
+	if b.watch.outageSince.IsZero() {
+		b.watch.outageSince, b.watch.outageBase = time.Now(), st.Exported
+	}
 	if b.watch.firstErr == "" {
 		b.watch.firstErr = err.Error()
 		if ee := (*otlpsink.ExportError)(nil); errors.As(err, &ee) && ee.Err != nil {
@@ -54,7 +61,7 @@ func (b *Bridge) exportFailed(err error) {
 		}
 	}
 	b.watch.mu.Unlock()
-	if b.otlp.Stats().Exported == 0 {
+	if st.Exported == 0 {
 		return
 	}
 	rep.report("otlp-export", -1, slog.LevelWarn, "OTLP export failed", slog.String("error", err.Error()))
@@ -65,25 +72,28 @@ func (b *Bridge) exportFailed(err error) {
 func (b *Bridge) watchOTLP(now time.Time, interval time.Duration) {
 	w := &b.watch
 	st := b.otlp.Stats()
-	failing := st.ExportErrors > w.last.ExportErrors
-	delivering := st.Exported > w.last.Exported
-	switch {
-	case w.outageSince.IsZero() && failing && !delivering:
-		w.outageSince, w.outageBase, w.recoveredAt = now, st.Exported, time.Time{}
-	case !w.outageSince.IsZero() && w.recoveredAt.IsZero() && delivering && !failing:
+	w.mu.Lock()
+	since, base := w.outageSince, w.outageBase
+	w.mu.Unlock()
+	if !since.IsZero() && w.recoveredAt.IsZero() && st.Exported > base {
 		w.recoveredAt = now
 	}
 	// The recovery notice waits for the backlog to go out (or an interval), so that it can say
 	// how many records the outage held back.
 	if !w.recoveredAt.IsZero() && (st.Pending == 0 || now.Sub(w.recoveredAt) >= interval) {
-		if w.outageBase > 0 || w.announcedNever {
+		if base > 0 || w.announcedNever {
 			b.core.rep.write(-1, slog.LevelInfo, "OTLP export recovered",
-				slog.Duration("outage", w.recoveredAt.Sub(w.outageSince).Round(time.Millisecond)),
-				slog.Uint64("delivered_since", st.Exported-w.outageBase), slog.Uint64("pending", st.Pending))
+				slog.Duration("outage", w.recoveredAt.Sub(since).Round(time.Millisecond)),
+				slog.Uint64("delivered_since", st.Exported-base), slog.Uint64("pending", st.Pending))
 		}
-		w.outageSince, w.recoveredAt = time.Time{}, time.Time{}
+		w.mu.Lock()
+		if w.outageSince.Equal(since) {
+			w.outageSince = time.Time{}
+		}
+		w.mu.Unlock()
+		w.recoveredAt = time.Time{}
 	}
-	if st.Exported == 0 && !w.outageSince.IsZero() && !w.announcedNever && now.Sub(w.outageSince) >= interval {
+	if st.Exported == 0 && !since.IsZero() && !w.announcedNever && now.Sub(since) >= interval {
 		w.announcedNever = true
 		b.core.rep.write(-1, slog.LevelWarn, "OTLP: no collector reachable yet; records wait in the queue",
 			slog.String("export", b.otlp.Description()), slog.Uint64("waiting", st.Pending), slog.String("error", b.firstExportError()))
@@ -98,7 +108,6 @@ func (b *Bridge) watchOTLP(now time.Time, interval time.Duration) {
 		}
 		w.lastLoss, w.lastLossAt = st, now
 	}
-	w.last = st
 }
 
 func (b *Bridge) firstExportError() string {
@@ -184,4 +193,35 @@ func (b *Bridge) localSinks() string {
 		return "local sinks"
 	}
 	return strings.Join(names, " and ")
+}
+
+// reopenOnSIGHUP reopens the log file at path on each SIGHUP, the way an external logrotate
+// hands over ("postrotate kill -HUP"), and says so, or why it could not, until Shutdown.
+func (b *Bridge) reopenOnSIGHUP(f *filelog.File, path string) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGHUP)
+	done := make(chan struct{})
+	b.closers = append(b.closers, func(context.Context) error {
+		signal.Stop(ch)
+		close(done)
+		return nil
+	})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-ch:
+			}
+			err := f.Reopen()
+			rep := b.reporter.Load()
+			switch {
+			case rep == nil || errors.Is(err, filelog.ErrClosed):
+			case err != nil:
+				rep.write(-1, slog.LevelError, "log file not reopened on SIGHUP; writing to the file open before", slog.String("path", path), slog.String("error", err.Error()))
+			default:
+				rep.write(-1, slog.LevelInfo, "log file reopened on SIGHUP", slog.String("path", path))
+			}
+		}
+	}()
 }

@@ -34,10 +34,11 @@ type reporter struct {
 	mu      sync.Mutex
 	last    map[string]time.Time
 	skipped map[string]int
+	sinkErr map[int]string // each failing sink's last error, for the summary at Shutdown
 }
 
 func newReporter(c *core, interval time.Duration) *reporter {
-	r := &reporter{interval: interval, now: time.Now, core: c, cat: c.reg.diag, last: map[string]time.Time{}, skipped: map[string]int{}}
+	r := &reporter{interval: interval, now: time.Now, core: c, cat: c.reg.diag, last: map[string]time.Time{}, skipped: map[string]int{}, sinkErr: map[int]string{}}
 	for i, s := range c.sinks {
 		if s.diagnostics {
 			r.targets = append(r.targets, i)
@@ -98,5 +99,28 @@ func (r *reporter) writeUnfiltered(exclude int, level slog.Level, msg string, at
 			// The sink is failing too; count it, never recurse.
 			r.core.sinks[i].errors.Add(1)
 		}
+	}
+}
+
+// sinkError notes sink i's latest error for the summary.
+func (r *reporter) sinkError(i int, err error) {
+	r.mu.Lock()
+	r.sinkErr[i] = err.Error()
+	r.mu.Unlock()
+}
+
+// reportSinkFailures says, at Shutdown, how many records each failing sink could not write
+// over the whole run (the reports while running are rate-limited), through the other sinks.
+func (r *reporter) reportSinkFailures() {
+	for i, s := range r.core.sinks {
+		n := s.errors.Load()
+		if n == 0 {
+			continue
+		}
+		r.mu.Lock()
+		last := r.sinkErr[i]
+		r.mu.Unlock()
+		r.write(i, slog.LevelError, "the "+s.name+" sink failed to write "+records(n),
+			slog.String("sink", s.name), slog.Uint64("failed", n), slog.String("last_error", last))
 	}
 }

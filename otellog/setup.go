@@ -254,6 +254,7 @@ func (b *Bridge) Shutdown(ctx context.Context) error {
 			}
 			b.reportUndelivered(err)
 		}
+		b.core.rep.reportSinkFailures()
 		if b.restore != nil {
 			b.restore()
 		}

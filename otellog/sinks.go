@@ -44,12 +44,13 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			MaxBackups:     cfg.File.MaxBackups,
 			MaxAgeDays:     cfg.File.MaxAgeDays,
 			Compress:       cfg.File.Compress,
-			ReopenOnSIGHUP: true,
+			ReopenOnSIGHUP: false, // reopenOnSIGHUP reopens, and says so
 		})
 		if err != nil {
 			return nil, err
 		}
 		b.closers = append(b.closers, func(context.Context) error { return f.Close() })
+		b.reopenOnSIGHUP(f, cfg.File.Path)
 		h := filelog.NewHandler(f, &filelog.Options{
 			Level:     cfg.File.Level,
 			AddSource: cfg.AddSource,
