@@ -32,7 +32,7 @@
 //   - The instrumentation scope is the logger's name (WithLogger), or DefaultScopeName.
 //
 // Attribute values convert as otelslog v0.21 converts them: strings, booleans, int64 and
-// float64 directly; durations to int64 nanoseconds; times to int64 nanoseconds since the Unix
+// float64 directly; durations to float64 seconds (the semantic conventions' unit for durations; otelslog sends int64 nanoseconds); times to int64 nanoseconds since the Unix
 // epoch; uint64 to int64 (or float64 above MaxInt64); groups (slog.Group, WithGroup) to map
 // values; LogValuer values resolved first; and KindAny values by type: slices and arrays to
 // slices, maps to maps, pointers followed, []byte as bytes, complex numbers as {r, i} maps,
