@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // TestDiagnosticsCategory: logbridge's own reports are in one category, "logbridge", that a
@@ -51,5 +53,24 @@ func TestDiagnosticsCategory(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOneWarningPerProblem: a malformed OTEL_RESOURCE_ATTRIBUTES is read by the pipeline, by
+// the SDK's LoggerProvider and by any TracerProvider the application makes; the console says
+// it once.
+func TestOneWarningPerProblem(t *testing.T) {
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=test,novalue")
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
+	b, console := setup(t)
+	tp := sdktrace.NewTracerProvider() // detects the resource from the env again
+	_ = tp.Shutdown(context.Background())
+	otel.Handle(errors.New("another problem"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = b.Shutdown(ctx)
+	out := console.String()
+	if n := strings.Count(out, "novalue"); n != 1 || !strings.Contains(out, "another problem") {
+		t.Errorf("%d warnings name the bad attribute, want 1 (and other errors still shown):\n%s", n, out)
 	}
 }

@@ -50,7 +50,8 @@ type otelDiagnostics struct {
 	ready   bool
 	target  slog.Handler // diagnostic sinks, for logger otelLogger
 	early   []slog.Record
-	dropped int // early records beyond maxEarlyDiagnostics
+	dropped int                 // early records beyond maxEarlyDiagnostics
+	setup   []config.Diagnostic // what Setup reported; the SDK's repeats of it are dropped
 }
 
 // routeOTelDiagnostics installs the routing and returns a function restoring what was there.
@@ -76,14 +77,15 @@ func (b *Bridge) captureOTelErrors() (*otelDiagnostics, func()) {
 }
 
 // start sends what was held back and everything after it to the diagnostic sinks, in
-// DiagnosticsCategory. What was held back and repeats one of setupDiags, which Setup has
-// just reported, is dropped: the SDK reads some variables twice (the LoggerProvider reads
-// OTEL_RESOURCE_ATTRIBUTES again), and one problem deserves one warning.
+// DiagnosticsCategory. An error that repeats one of setupDiags, which Setup has just
+// reported, is dropped, then or later: the SDK reads some variables again (the
+// LoggerProvider, and a TracerProvider of the application's, read OTEL_RESOURCE_ATTRIBUTES),
+// and one problem deserves one warning.
 func (d *otelDiagnostics) start(setupDiags []config.Diagnostic) {
 	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.diag, true)
 	d.mu.Lock()
 	early, dropped := d.early, d.dropped
-	d.early, d.target, d.ready = nil, target, true
+	d.early, d.target, d.ready, d.setup = nil, target, true, setupDiags
 	d.mu.Unlock()
 	for _, r := range early {
 		if !repeats(r, setupDiags) {
@@ -135,8 +137,11 @@ func (d *otelDiagnostics) handle(r slog.Record, rateLimited bool) {
 		d.mu.Unlock()
 		return
 	}
-	target := d.target
+	target, setup := d.target, d.setup
 	d.mu.Unlock()
+	if rateLimited && repeats(r, setup) {
+		return
+	}
 	if rateLimited {
 		var attrs []slog.Attr
 		r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, d.redactAttr(a)); return true })
