@@ -78,7 +78,7 @@ const shutdownMargin = 5 * time.Second
 
 var (
 	seqRE          = regexp.MustCompile(`served request seq=([0-9]+)`)
-	notDeliveredRE = regexp.MustCompile(`([0-9]+) log records not delivered at shutdown`)
+	notDeliveredRE = regexp.MustCompile(`([0-9]+) log records? not delivered at shutdown`)
 )
 
 // TestCollectorAbsentAtStart runs a service whose collector is not there, in a process of its
