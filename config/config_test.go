@@ -344,7 +344,7 @@ func TestApplyEnv(t *testing.T) {
 		{name: "width not positive", env: map[string]string{"DEMO_LOG_WIDTH": "0"},
 			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"0"`, "positive"}}},
 		{name: "width not a number", env: map[string]string{"DEMO_LOG_WIDTH": "80cols"},
-			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"80cols"`, "not a whole number"}}},
+			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"80cols"`, "not a whole number", "the default applies"}}},
 		{name: "bad spec pieces, rest applies", env: map[string]string{"DEMO_LOGGING": "core=loud,=debug,core,server=error"},
 			check: func(t *testing.T, c Config) {
 				if c.Levels.Spec() != "all=info,root=warn,server=error" {

@@ -129,12 +129,13 @@ func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []
 	}
 	for _, s := range Settings {
 		name := EnvName(prefix, s.Env)
-		v, ok := lookup(name)
+		raw, ok := lookup(name)
 		if !ok {
 			continue
 		}
-		if p := s.set(cfg, v); p != "" {
-			diags = append(diags, Diagnostic{Source: name, Piece: v, Problem: p})
+		// Trimmed once here: a value from a file (a Kubernetes secret) ends in a newline.
+		if p := s.set(cfg, strings.TrimSpace(raw)); p != "" {
+			diags = append(diags, Diagnostic{Source: name, Piece: raw, Problem: p + "; ignored: the YAML file's value or the default applies"})
 		}
 	}
 	return diags
