@@ -57,7 +57,7 @@ func (b *Bridge) exportFailed(err error) {
 	if b.watch.firstErr == "" {
 		b.watch.firstErr = err.Error()
 		if ee := (*otlpsink.ExportError)(nil); errors.As(err, &ee) && ee.Err != nil {
-			b.watch.firstErr = ee.Err.Error() // the cause, without "export of n records failed"
+			b.watch.firstErr = b.otlp.Redact(ee.Err.Error()) // the cause, without "export of n records failed"
 		}
 	}
 	b.watch.mu.Unlock()
