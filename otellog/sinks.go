@@ -44,6 +44,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			MaxBackups:     cfg.File.MaxBackups,
 			MaxAgeDays:     cfg.File.MaxAgeDays,
 			Compress:       cfg.File.Compress,
+			Mode:           cfg.File.Mode,
 			ReopenOnSIGHUP: false, // reopenOnSIGHUP reopens, and says so
 		})
 		if err != nil {
