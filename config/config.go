@@ -86,6 +86,9 @@ type FileConfig struct {
 	MaxBackups int  // rotated files to keep; 0 keeps all (subject to MaxAgeDays)
 	MaxAgeDays int  // delete rotated files older than this; 0 keeps them regardless of age
 	Compress   bool // gzip rotated files
+	// Mode is the permission of a log file the sink creates; 0: 0600. An existing file keeps
+	// its own.
+	Mode fs.FileMode
 }
 
 // OTLPConfig configures the OpenTelemetry sink. Where it sends to is configured by the standard

@@ -111,6 +111,11 @@ func TestParseLevels(t *testing.T) {
 			wantDiags: [][]string{{`"=debug"`, "missing category"}}},
 		{name: "missing level", spec: "core",
 			wantDiags: [][]string{{`"core"`, `missing "=level"`}}},
+		{name: "level without category", spec: "DEBUG",
+			wantDiags: [][]string{{`"DEBUG"`, "a level without a category", "write all=debug"}}},
+		{name: "levels without category", spec: "warn, core=info",
+			wantPairs: []pair{{"core", slog.LevelInfo}},
+			wantDiags: [][]string{{`"warn"`, "all=warn"}}},
 		{name: "empty level", spec: "core=",
 			wantDiags: [][]string{{`"core="`, "missing level"}}},
 		{name: "bad category", spec: "co re=debug,a:::b=info,x::=info",
@@ -339,7 +344,7 @@ func TestApplyEnv(t *testing.T) {
 		{name: "width not positive", env: map[string]string{"DEMO_LOG_WIDTH": "0"},
 			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"0"`, "positive"}}},
 		{name: "width not a number", env: map[string]string{"DEMO_LOG_WIDTH": "80cols"},
-			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"80cols"`, "not a whole number"}}},
+			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"80cols"`, "not a whole number", "the default applies"}}},
 		{name: "bad spec pieces, rest applies", env: map[string]string{"DEMO_LOGGING": "core=loud,=debug,core,server=error"},
 			check: func(t *testing.T, c Config) {
 				if c.Levels.Spec() != "all=info,root=warn,server=error" {

@@ -29,5 +29,5 @@ func ExampleLoad() {
 	fmt.Println(diags[0])
 	// Output:
 	// all=info,root=warn,core=debug /var/log/demo.log 0
-	// DEMO_LOG_WIDTH: "wide": not a whole number
+	// DEMO_LOG_WIDTH: "wide": not a whole number; ignored: the YAML file's value or the default applies
 }

@@ -57,7 +57,11 @@ func ParseLevels(spec, source string) (Levels, []Diagnostic) {
 	var diags []Diagnostic
 	for p := range specPieces(spec) {
 		if !p.hasValue {
-			diags = append(diags, Diagnostic{Source: source, Piece: p.piece, Problem: `missing "=level" (want category=level)`})
+			problem := `missing "=level" (want category=level)`
+			if _, err := ParseLevel(p.piece); err == nil {
+				problem = "a level without a category (for every category write " + KeyAll + "=" + strings.ToLower(p.piece) + ")"
+			}
+			diags = append(diags, Diagnostic{Source: source, Piece: p.piece, Problem: problem})
 			continue
 		}
 		if d, ok := out.add(p.name, p.value, p.piece, source); !ok {

@@ -26,3 +26,24 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEYAMLExample: the README's YAML example applies without a warning.
+func TestREADMEYAMLExample(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	_, rest, ok := strings.Cut(readme, "```yaml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no yaml block in README.md")
+	}
+	cfg := Default()
+	if diags := ApplyYAML(&cfg, []byte(example), "README.md"); len(diags) > 0 {
+		t.Errorf("the README's YAML example gives warnings: %v", diags)
+	}
+	if cfg.File.Path == "" || cfg.File.Mode != 0o640 {
+		t.Errorf("the README's YAML example gives %+v", cfg.File)
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"io/fs"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ const (
 	EnvFileMaxBackups  = "LOG_FILE_MAX_BACKUPS" // rotated files to keep
 	EnvFileMaxAgeDays  = "LOG_FILE_MAX_AGE_DAYS"
 	EnvFileCompress    = "LOG_FILE_COMPRESS"  // gzip rotated files
+	EnvFileMode        = "LOG_FILE_MODE"      // permission of a new log file, octal
 	EnvOTLP            = "LOG_OTLP"           // OTLP sink on or off
 	EnvOTLPLevel       = "LOG_OTLP_LEVEL"     // OTLP sink's own minimum level
 	EnvBaggage         = "LOG_BAGGAGE"        // baggage keys added to records: tenant,user.id
@@ -89,6 +91,21 @@ var Settings = []Setting{
 	{EnvFileMaxBackups, "file.max_backups", "rotated files to keep (0: all)", countSetter(false, func(c *Config, n int) { c.File.MaxBackups = n })},
 	{EnvFileMaxAgeDays, "file.max_age_days", "delete rotated files older than this many days (0: never)", countSetter(false, func(c *Config, n int) { c.File.MaxAgeDays = n })},
 	{EnvFileCompress, "file.compress", "gzip rotated files (true/false)", boolSetter(func(c *Config, b bool) { c.File.Compress = b })},
+	{EnvFileMode, "file.mode", "permission of a new log file, in octal (default 0600)", func(c *Config, v string) string {
+		m, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(v, "0o"), "0O"), 8, 32)
+		switch {
+		case v == "":
+			m = 0 // the default
+		case err != nil || m > 0o777:
+			return "not an octal permission such as 0640"
+		case m&0o007 != 0:
+			return "gives others access: a log file is never world-readable (want e.g. 0640)"
+		case m&0o200 == 0:
+			return "the owner could not write the file (want e.g. 0600)"
+		}
+		c.File.Mode = fs.FileMode(m)
+		return ""
+	}},
 	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
 	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
 	{EnvConsoleFormat, "console.format", "console format: text (colored, for people) or json (one JSON object per line, the file's JSON grammar: for containers)", func(c *Config, v string) string {
@@ -172,12 +189,13 @@ func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []
 	}
 	for _, s := range Settings {
 		name := EnvName(prefix, s.Env)
-		v, ok := lookup(name)
+		raw, ok := lookup(name)
 		if !ok {
 			continue
 		}
-		if p := s.set(cfg, v); p != "" {
-			diags = append(diags, Diagnostic{Source: name, Piece: v, Problem: p})
+		// Trimmed once here: a value from a file (a Kubernetes secret) ends in a newline.
+		if p := s.set(cfg, strings.TrimSpace(raw)); p != "" {
+			diags = append(diags, Diagnostic{Source: name, Piece: raw, Problem: p + "; ignored: the YAML file's value or the default applies"})
 		}
 	}
 	return diags

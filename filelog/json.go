@@ -93,7 +93,8 @@ func (s *state) appendJSONValue(v slog.Value, k slog.Kind) {
 	case slog.KindBool:
 		s.buf = strconv.AppendBool(s.buf, v.Bool())
 	case slog.KindDuration:
-		s.buf = strconv.AppendInt(s.buf, int64(v.Duration()), 10)
+		// Seconds as a number, as the OTLP sink sends durations (the semantic conventions' unit).
+		s.buf = appendJSONFloat(s.buf, v.Duration().Seconds())
 	case slog.KindTime:
 		t := v.Time()
 		_, off := t.Zone()

@@ -122,6 +122,7 @@ func (b *Bridge) coreOrNil() *core {
 func (c *core) sinkFailed(i int, err error) {
 	s := c.sinks[i]
 	n := s.errors.Add(1)
+	c.rep.sinkError(i, err)
 	c.rep.report("sink:"+s.name, i, slog.LevelError, "the "+s.name+" sink failed to write a record",
 		slog.String("error", err.Error()), slog.Uint64("failures_total", n))
 }

@@ -7,8 +7,8 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/logbridge/logbridge/config"
 )
@@ -34,8 +34,9 @@ type levelHandler struct{ c *core }
 // ServeHTTP shows the levels on GET and changes them on PUT or POST, like zap's AtomicLevel:
 //
 //	GET  -> 200 {"spec": "all=info,root=warn,core=debug", "root": "warn", "categories": {...}}
-//	PUT  body "core=debug,server=warn" (text/plain), {"spec": "..."} (application/json)
-//	     or spec=... (a form) -> 200 with the new state and the "warnings" of pieces ignored,
+//	PUT  body "core=debug,server=warn" (any content type: curl --data sends it as a form),
+//	     {"spec": "..."} (application/json) or spec=... (a form field)
+//	     -> 200 with the new state and the "warnings" of pieces ignored,
 //	     400 when no piece of the spec was valid.
 //
 // It has no authentication of its own: mount it where only operators reach it.
@@ -80,7 +81,10 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// readSpec takes the spec from a text, JSON or form body.
+// readSpec takes the spec from the body: {"spec": "..."} for application/json, the spec form
+// field when a form has one, and otherwise the body itself, whatever its content type (curl
+// --data sends "core=debug,all=warn" as a form; a form body without a spec field is taken as
+// the spec, percent-decoded).
 func readSpec(r *http.Request) (string, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxSpecBody))
 	if err != nil {
@@ -97,11 +101,12 @@ func readSpec(r *http.Request) (string, error) {
 		}
 		return *req.Spec, nil
 	case "application/x-www-form-urlencoded":
-		r.Body = io.NopCloser(strings.NewReader(string(body)))
-		if err := r.ParseForm(); err != nil || !r.PostForm.Has("spec") {
-			return "", errString("want a form field spec=core=debug,all=warn")
+		if form, err := url.ParseQuery(string(body)); err == nil && form.Has("spec") {
+			return form.Get("spec"), nil
 		}
-		return r.PostForm.Get("spec"), nil
+		if spec, err := url.QueryUnescape(string(body)); err == nil {
+			return spec, nil
+		}
 	}
 	return string(body), nil
 }

@@ -38,6 +38,7 @@ type registry struct {
 	settings config.LevelSettings // explicit levels, all sources applied
 	cats     map[string]*category // every category handed out so far, by name
 	root     *category            // Uncategorized
+	diag     *category            // DiagnosticsCategory
 }
 
 // newRegistry declares the categories and applies settings; explicit levels of undeclared
@@ -48,10 +49,15 @@ func newRegistry(declared []string, settings config.LevelSettings) (*registry, [
 		settings: config.LevelSettings{Default: settings.Default, Root: settings.Root},
 		cats:     make(map[string]*category),
 		root:     &category{name: Uncategorized},
+		diag:     &category{name: DiagnosticsCategory},
 	}
+	r.declared[DiagnosticsCategory] = true
+	r.cats[DiagnosticsCategory] = r.diag
 	for _, d := range declared {
 		name := strings.ToLower(strings.TrimSpace(d))
 		switch {
+		case name == DiagnosticsCategory:
+			continue // always declared
 		case name == config.KeyAll || name == config.KeyRoot || name == Uncategorized:
 			return nil, nil, fmt.Errorf("otellog: category %q is reserved", d)
 		case strings.Contains(name, config.SubSeparator) || !config.ValidCategory(name):
@@ -88,16 +94,23 @@ func (r *registry) lookup(name string) (*category, error) {
 		return nil, fmt.Errorf("otellog: %w %q (declared: %s)", ErrUnknownCategory, name, r.declaredList())
 	}
 	c := &category{name: key}
-	c.level.Store(int64(r.settings.Effective(key)))
+	c.level.Store(int64(r.effective(key)))
 	r.cats[key] = c
 	return c, nil
 }
 
+// declaredList lists the application's categories (DiagnosticsCategory is logbridge's).
 func (r *registry) declaredList() string {
-	if len(r.declared) == 0 {
+	var names []string
+	for _, n := range slices.Sorted(maps.Keys(r.declared)) {
+		if n != DiagnosticsCategory {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
 		return "none; declare categories with WithCategories"
 	}
-	return strings.Join(slices.Sorted(maps.Keys(r.declared)), ", ")
+	return strings.Join(names, ", ")
 }
 
 // apply layers levels over the settings. Pairs naming an undeclared category are dropped with a
@@ -131,7 +144,32 @@ func (r *registry) apply(levels config.Levels) []config.Diagnostic {
 func (r *registry) recompute() {
 	r.root.level.Store(int64(r.settings.Root))
 	for name, c := range r.cats {
-		c.level.Store(int64(r.settings.Effective(name)))
+		c.level.Store(int64(r.effective(name)))
+	}
+}
+
+// effective is the level in force for category name. DiagnosticsCategory and its
+// sub-categories, unless set explicitly, are at info or more verbose whatever "all" says.
+func (r *registry) effective(name string) slog.Level {
+	level := r.settings.Effective(name)
+	top, _, _ := strings.Cut(name, config.SubSeparator)
+	if top == DiagnosticsCategory && !r.setExplicitly(name) {
+		level = min(level, slog.LevelInfo)
+	}
+	return level
+}
+
+// setExplicitly reports whether name or one of its parents has a level of its own.
+func (r *registry) setExplicitly(name string) bool {
+	for c := name; ; {
+		if _, ok := r.settings.Categories[c]; ok {
+			return true
+		}
+		parent, ok := config.Parent(c)
+		if !ok {
+			return false
+		}
+		c = parent
 	}
 }
 

@@ -126,6 +126,7 @@ type Bridge struct {
 	restore  func()
 	metrics  *metrics
 	reporter atomic.Pointer[reporter] // set once the core exists; read by pipeline callbacks
+	watch    otlpWatch
 	shutdown sync.Once
 	errShut  error
 }
@@ -206,9 +207,9 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	}
 	go b.core.storm.run()
 	for _, d := range diags {
-		b.core.rep.write(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
+		b.core.rep.writeUnfiltered(-1, slog.LevelWarn, "configuration ignored", slog.String("problem", d.Error()))
 	}
-	otelDiag.start()
+	otelDiag.start(diags)
 	if o.install {
 		b.install(o.stdLogLevel, restoreOTel)
 	}
@@ -286,12 +287,15 @@ func (b *Bridge) Shutdown(ctx context.Context) error {
 		b.core.storm.close() // pending storm summaries, before the sinks flush
 		var errs []error
 		if b.otlp != nil {
-			err := b.otlp.Shutdown(ctx)
+			octx, cancel := b.otlpShutdownContext(ctx)
+			err := b.otlp.Shutdown(octx)
+			cancel()
 			if err != nil {
 				errs = append(errs, err)
 			}
 			b.reportUndelivered(err)
 		}
+		b.core.rep.reportSinkFailures()
 		if b.restore != nil {
 			b.restore()
 		}
@@ -377,57 +381,23 @@ func (b *Bridge) closeSinks(ctx context.Context) []error {
 	return errs
 }
 
-// monitor reports OTLP losses once per interval while the bridge runs.
+// monitor watches the OTLP pipeline while the bridge runs (see watchOTLP).
 func (b *Bridge) monitor(interval time.Duration) {
 	defer close(b.done)
 	if b.otlp == nil {
 		<-b.stop
 		return
 	}
-	t := time.NewTicker(interval)
+	t := time.NewTicker(min(interval, otlpPollInterval))
 	defer t.Stop()
-	var last otlpsink.Stats
 	for {
 		select {
 		case <-b.stop:
 			return
-		case <-t.C:
-			b.reportOTLP(&last)
+		case now := <-t.C:
+			b.watchOTLP(now, interval)
 		}
 	}
-}
-
-// reportOTLP reports what the OTLP pipeline failed to deliver since last.
-func (b *Bridge) reportOTLP(last *otlpsink.Stats) {
-	st := b.otlp.Stats()
-	if lost, lastLost := st.Undelivered(), last.Undelivered(); lost > lastLost {
-		attrs := []slog.Attr{slog.Uint64("undelivered_since_last_report", lost-lastLost), slog.Uint64("undelivered_total", lost)}
-		if st.LastError != "" {
-			attrs = append(attrs, slog.String("last_error", st.LastError))
-		}
-		b.core.rep.write(-1, slog.LevelWarn, "OTLP export is losing records", attrs...)
-	}
-	*last = st
-}
-
-// reportUndelivered reports, after the OTLP pipeline shut down, how many records it never
-// delivered and why.
-func (b *Bridge) reportUndelivered(shutdownErr error) {
-	st := b.otlp.Stats()
-	if st.Undelivered() == 0 && shutdownErr == nil {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.Uint64("undelivered", st.Undelivered()), slog.Uint64("emitted", st.Emitted), slog.Uint64("exported", st.Exported),
-		slog.Uint64("dropped_queue_full", st.DroppedQueueFull), slog.Uint64("failed_export", st.FailedExport+st.FailedRejected),
-		slog.Uint64("failed_at_shutdown", st.FailedShutdown+st.DroppedShutdown),
-	}
-	if shutdownErr != nil {
-		attrs = append(attrs, slog.String("error", shutdownErr.Error()))
-	} else if st.LastError != "" {
-		attrs = append(attrs, slog.String("last_error", st.LastError))
-	}
-	b.core.rep.write(-1, slog.LevelError, "OTLP records not delivered", attrs...)
 }
 
 // defaultBridge is the bridge Get uses.

@@ -236,7 +236,13 @@ func TestLevelHandler(t *testing.T) {
 		{"GET", "", "", 200, []string{`"spec": "all=info,root=warn,core=debug"`, `"core": "debug"`, `"uncategorized": "warn"`}},
 		{"PUT", "text/plain", "core=error,server=warn", 200, []string{`"core": "error"`, `"server": "warn"`}},
 		{"PUT", "application/json", `{"spec": "core::db=debug"}`, 200, []string{`core::db=debug`}},
+		{"PUT", "application/x-www-form-urlencoded", "core=debug,all=warn", 200, []string{`"spec": "all=warn,core=debug"`}},
+		{"PUT", "", "server=error", 200, []string{`"server": "error"`}},
+		{"PUT", "application/octet-stream", "server=info", 200, []string{`"server": "info"`}},
+		{"PUT", "application/x-www-form-urlencoded", "core%3Dinfo", 200, []string{`"core": "info"`}},
+		{"PUT", "text/plain", "logbridge=error", 200, []string{`"logbridge": "error"`}},
 		{"POST", "application/x-www-form-urlencoded", "spec=all%3Dinfo", 200, []string{`"spec": "all=info"`, `"uncategorized": "info"`}},
+		{"PUT", "text/plain", "debug", 400, []string{`write all=debug`}},
 		{"PUT", "text/plain", "ghost=debug,core=warn", 200, []string{`"core": "warn"`, `unknown category ghost`}},
 		{"PUT", "text/plain", "core=loud", 400, []string{`unknown level \"loud\"`, `"core": "warn"`}},
 		{"PUT", "text/plain", "", 400, []string{"empty spec"}},
@@ -318,15 +324,21 @@ func TestConfigWarningsName(t *testing.T) {
 	}
 }
 
-// TestOTelDiagnosticsRedacted: the SDK reports a malformed OTEL_EXPORTER_OTLP_HEADERS while
-// the exporter is being made, quoting the raw value. That report reaches the console, after
-// Setup, with the secret redacted.
+// TestOTelDiagnosticsRedacted: OpenTelemetry's reports can quote a header value (the SDK's
+// own messages quote what they were given). Such a report reaches the console with the
+// secret redacted; a malformed header fails Setup with an error that does not show it.
 func TestOTelDiagnosticsRedacted(t *testing.T) {
 	const secret = "s3cr3t-token-value"
-	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%zz"+secret+",x-api-key="+secret)
+	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%zz"+secret)
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://user:"+secret+"@127.0.0.1:1")
+	_, err := Setup(context.Background(), WithConsoleWriter(&buffer{}), WithInstallDefault(false))
+	if err == nil || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_HEADERS") {
+		t.Fatalf("Setup error %v; want one naming the variable, without the secret", err)
+	}
+	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20"+secret+",x-api-key="+secret)
 	b, console := setup(t)
 	b.MustLogger("x", "core").Warn("hello")
+	otel.Handle(fmt.Errorf("export with authorization=Bearer %s to http://user:%s@127.0.0.1:1 failed", secret, secret))
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	_ = b.Shutdown(ctx)
@@ -334,18 +346,20 @@ func TestOTelDiagnosticsRedacted(t *testing.T) {
 	if strings.Contains(out, secret) {
 		t.Errorf("console shows the secret:\n%s", out)
 	}
-	if !strings.Contains(out, "OpenTelemetry") {
+	if !strings.Contains(out, "OpenTelemetry") || !strings.Contains(out, "REDACTED") {
 		t.Errorf("console lacks the SDK's report:\n%s", out)
 	}
 }
 
-// TestOTelDiagnosticsRedactedNotInstalled: without WithInstallDefault, what the exporters report
-// while Setup makes them (here an unparsable endpoint quoting its user info) still reaches the
-// console redacted, and never OpenTelemetry's own error handler, which would print it raw; that
-// handler is back in place once Setup returns.
+// TestOTelDiagnosticsRedactedNotInstalled: without WithInstallDefault, what the SDK reports
+// while Setup builds the pipeline (here the LoggerProvider reading a malformed
+// OTEL_RESOURCE_ATTRIBUTES) never reaches OpenTelemetry's own error handler, which would
+// print it raw; the console says it once, and that handler is back in place once Setup
+// returns.
 func TestOTelDiagnosticsRedactedNotInstalled(t *testing.T) {
 	const secret = "s3cr3t-password-value"
-	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%zz"+secret)
+	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20"+secret)
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=test,novalue")
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
 	var mu sync.Mutex
 	var handled []string
@@ -362,7 +376,7 @@ func TestOTelDiagnosticsRedactedNotInstalled(t *testing.T) {
 	_ = b.Shutdown(ctx)
 	otel.Handle(errors.New("after setup"))
 	out := console.String()
-	if strings.Contains(out, secret) || !strings.Contains(out, "OTEL_EXPORTER_OTLP_HEADERS") {
+	if strings.Contains(out, secret) || strings.Count(out, "novalue") != 1 {
 		t.Errorf("console shows the secret, or lacks the SDK's report:\n%s", out)
 	}
 	mu.Lock()

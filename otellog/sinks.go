@@ -62,13 +62,15 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			MaxBackups:     cfg.File.MaxBackups,
 			MaxAgeDays:     cfg.File.MaxAgeDays,
 			Compress:       cfg.File.Compress,
-			ReopenOnSIGHUP: true,
+			Mode:           cfg.File.Mode,
+			ReopenOnSIGHUP: false, // reopenOnSIGHUP reopens, and says so
 			OnError:        b.fileEvent,
 		})
 		if err != nil {
 			return nil, err
 		}
 		b.closers = append(b.closers, func(context.Context) error { return f.Close() })
+		b.reopenOnSIGHUP(f, cfg.File.Path)
 		s := &sink{name: SinkFile, diagnostics: true}
 		s.guard = b.guardWriter(s, f, o.maxBlock)
 		s.handler = filelog.NewHandler(s.target(f), &filelog.Options{
@@ -175,12 +177,4 @@ func consoleWriterOr(w io.Writer) io.Writer {
 		return os.Stderr
 	}
 	return w
-}
-
-// exportFailed reports a failed OTLP export attempt (the error text has secrets redacted by
-// the pipeline), at most once per report interval.
-func (b *Bridge) exportFailed(err error) {
-	if rep := b.reporter.Load(); rep != nil {
-		rep.report("otlp-export", -1, slog.LevelWarn, "OTLP export failed", slog.String("error", err.Error()))
-	}
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-logr/logr"
 	"go.opentelemetry.io/otel"
+
+	"github.com/logbridge/logbridge/config"
 )
 
 // stdLogWriter turns each write of the standard log package into one uncategorized record.
@@ -70,7 +72,8 @@ type otelDiagnostics struct {
 	ready   bool
 	target  slog.Handler // diagnostic sinks, for logger otelLogger
 	early   []slog.Record
-	dropped int // early records beyond maxEarlyDiagnostics
+	dropped int                 // early records beyond maxEarlyDiagnostics
+	setup   []config.Diagnostic // what Setup reported; the SDK's repeats of it are dropped
 }
 
 // routeOTelDiagnostics installs the routing and returns a function restoring what was there.
@@ -95,19 +98,45 @@ func (b *Bridge) captureOTelErrors() (*otelDiagnostics, func()) {
 	return d, func() { otel.SetErrorHandler(prevHandler) }
 }
 
-// start sends what was held back and everything after it to the diagnostic sinks.
-func (d *otelDiagnostics) start() {
-	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.root, true)
+// start sends what was held back and everything after it to the diagnostic sinks, in
+// DiagnosticsCategory. An error that repeats one of setupDiags, which Setup has just
+// reported, is dropped, then or later: the SDK reads some variables again (the
+// LoggerProvider, and a TracerProvider of the application's, read OTEL_RESOURCE_ATTRIBUTES),
+// and one problem deserves one warning.
+func (d *otelDiagnostics) start(setupDiags []config.Diagnostic) {
+	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.diag, true)
 	d.mu.Lock()
 	early, dropped := d.early, d.dropped
-	d.early, d.target, d.ready = nil, target, true
+	d.early, d.target, d.ready, d.setup = nil, target, true, setupDiags
 	d.mu.Unlock()
 	for _, r := range early {
-		d.deliver(target, r)
+		if !repeats(r, setupDiags) {
+			d.deliver(target, r)
+		}
 	}
 	if dropped > 0 {
 		d.b.core.rep.write(-1, slog.LevelWarn, "OpenTelemetry diagnostics dropped before setup finished", slog.Int("dropped", dropped))
 	}
+}
+
+// repeats reports whether r's error text is part of one of diags.
+func repeats(r slog.Record, diags []config.Diagnostic) bool {
+	var text string
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "error" {
+			text = a.Value.String()
+		}
+		return text == ""
+	})
+	if text == "" {
+		return false
+	}
+	for _, d := range diags {
+		if strings.Contains(d.Error(), text) {
+			return true
+		}
+	}
+	return false
 }
 
 // handleError is OpenTelemetry's global error handler: rate-limited warnings.
@@ -130,14 +159,31 @@ func (d *otelDiagnostics) handle(r slog.Record, rateLimited bool) {
 		d.mu.Unlock()
 		return
 	}
-	target := d.target
+	target, setup := d.target, d.setup
 	d.mu.Unlock()
+	if rateLimited && repeats(r, setup) {
+		return
+	}
 	if rateLimited {
 		var attrs []slog.Attr
 		r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, d.redactAttr(a)); return true })
-		d.b.core.rep.report("otel-error", -1, r.Level, d.redact(r.Message), attrs...)
+		d.report(r.Level, d.redact(r.Message), attrs)
 		return
 	}
+	d.deliver(target, r)
+}
+
+// report writes an OpenTelemetry error, at most once per report interval.
+func (d *otelDiagnostics) report(level slog.Level, msg string, attrs []slog.Attr) {
+	attrs, ok := d.b.core.rep.allow("otel-error", attrs)
+	if !ok {
+		return
+	}
+	d.mu.Lock()
+	target := d.target
+	d.mu.Unlock()
+	r := slog.NewRecord(time.Now(), level, msg, 0)
+	r.AddAttrs(attrs...)
 	d.deliver(target, r)
 }
 

@@ -38,7 +38,7 @@ func convertValue(v slog.Value) attribute.Value {
 	case slog.KindFloat64:
 		return attribute.Float64Value(v.Float64())
 	case slog.KindDuration:
-		return attribute.Int64Value(v.Duration().Nanoseconds())
+		return durationValue(v.Duration())
 	case slog.KindTime:
 		return attribute.Int64Value(v.Time().UnixNano())
 	case slog.KindUint64:
@@ -55,6 +55,10 @@ func convertValue(v slog.Value) attribute.Value {
 	// A kind added to slog after this was written: keep the data, visibly.
 	return str("unhandled: (" + v.Kind().String() + ") " + safeSprint(v.Any()))
 }
+
+// durationValue is a duration in seconds, as a double: the unit the semantic conventions use
+// for every duration (http.server.request.duration, ...), and the one the JSON file uses.
+func durationValue(d time.Duration) attribute.Value { return attribute.Float64Value(d.Seconds()) }
 
 // convertAny converts the value of a slog.KindAny attribute.
 func convertAny(v any) attribute.Value {
@@ -74,7 +78,7 @@ func convertAny(v any) attribute.Value {
 	case error:
 		return attribute.StringValue(errorString(x))
 	case time.Duration:
-		return attribute.Int64Value(x.Nanoseconds())
+		return durationValue(x)
 	case time.Time:
 		return attribute.Int64Value(x.UnixNano())
 	case []byte:
@@ -103,7 +107,7 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 		return attribute.BoolValue(rv.Bool()), true
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if rv.Type() == reflect.TypeFor[time.Duration]() {
-			return attribute.Int64Value(rv.Int()), true
+			return durationValue(time.Duration(rv.Int())), true
 		}
 		if rv.CanInterface() {
 			if _, ok := rv.Interface().(fmt.Stringer); ok {

@@ -35,7 +35,8 @@
 // types (type Port int, type Mode string), which otelslog writes as "unhandled: (T) v": here
 // they convert by their kind, to the underlying number, string or boolean, or to their text
 // for an integer type with a String method (an enum). Otherwise: strings, booleans, int64 and
-// float64 directly; durations to int64 nanoseconds; times to int64 nanoseconds since the Unix
+// float64 directly; durations to float64 seconds (the semantic conventions' unit for durations; otelslog sends
+// int64 nanoseconds); times to int64 nanoseconds since the Unix
 // epoch; uint64 to int64 (or float64 above MaxInt64); groups (slog.Group, WithGroup) to map
 // values; LogValuer values resolved first; and KindAny values by type: slices and arrays to
 // slices, maps to maps, pointers followed, []byte as bytes, complex numbers as {r, i} maps,
@@ -148,17 +149,29 @@
 //   - OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (the
 //     default) or grpc. http/json, which the Go exporters do not implement, and anything else
 //     are errors naming the variable.
+//   - OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT (a URL with http or https; the LOGS_ one is the
+//     whole URL, the other a base that /v1/logs is appended to), _HEADERS (key=value pairs,
+//     values percent-encoded), _TIMEOUT (whole milliseconds), _COMPRESSION (gzip or none),
+//     _INSECURE, _CERTIFICATE, _CLIENT_CERTIFICATE and _CLIENT_KEY. Each value is trimmed of
+//     stray whitespace and checked once, and the exporter is given explicit options built
+//     from it, so that it parses none of these variables itself (it would do so without
+//     trimming, warn, and fall back to its own https default). An unusable value is an error
+//     naming the variable and the problem; a malformed header is named by its position and
+//     key, never its value. A 404 answer to a LOGS_ endpoint without /v1/logs gets a hint.
 //   - The endpoint defaults to the specification's http://localhost:4318 (grpc:
-//     http://localhost:4317), plain http, when no OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT (nor an
-//     INSECURE or CERTIFICATE variable) is set; the Go exporters alone would use https.
+//     http://localhost:4317), plain http, when no endpoint variable is set (https when
+//     INSECURE is false or a certificate variable is set); the Go exporters alone would use
+//     https.
+//   - OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT and _VALUE_LENGTH_LIMIT, trimmed and given to the
+//     LoggerProvider.
 //
-// Everything else is the SDK's: the exporters read OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT,
-// _HEADERS, _TIMEOUT, _COMPRESSION and the certificate variables; the resource comes from
-// OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (resource.WithFromEnv) over the telemetry
-// SDK, process and host attributes and a default service.name: the executable's base name
-// (not the SDK's "unknown_service:<exe>", so that a service that forgot OTEL_SERVICE_NAME is
-// still findable by its program name; WithServiceName changes it). The Processor reads
-// OTEL_BLRP_*; invalid values are Diagnostics naming the variable, and the default applies.
+// The resource comes from OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME
+// (resource.WithFromEnv, which trims them) over the telemetry SDK, process and host
+// attributes and a default service.name: the executable's base name (not the SDK's
+// "unknown_service:<exe>", so that a service that forgot OTEL_SERVICE_NAME is still findable
+// by its program name; WithServiceName changes it). The Processor reads OTEL_BLRP_*. A bad
+// value of these tuning variables (and of OTEL_SDK_DISABLED) is a Diagnostic naming the
+// variable, and the default applies.
 //
 // Secrets: the values of OTEL_EXPORTER_OTLP_[LOGS_]HEADERS and the user info of endpoint
 // URLs never appear in text this package produces: errors, Description, Stats.LastError and

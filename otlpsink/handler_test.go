@@ -81,7 +81,7 @@ func TestHandlerAttributes(t *testing.T) {
 			},
 			want: map[string]any{
 				"s": "x", "i": int64(-3), "u": int64(7), "ubig": float64(math.MaxUint64), "f": 1.5,
-				"b": true, "d": int64(2e9), "t": int64(1e9 + 5), "log.level": "info",
+				"b": true, "d": 2.0, "t": int64(1e9 + 5), "log.level": "info",
 			},
 		},
 		{
@@ -101,7 +101,7 @@ func TestHandlerAttributes(t *testing.T) {
 				"map": map[string]any{"k": int64(1)}, "bytes": []byte("hi"), "struct": "{X:1 Y:2}",
 				"ptr": int64(7), "nilptr": nil, "complex": map[string]any{"r": 1.0, "i": 2.0},
 				"enum": "green", "u8": int64(9), "i32": int64(-9), "f32": 0.5, "time": int64(2e9),
-				"dur": int64(1e6), "attr": "raw", "cyclic": "<max-depth-exceeded>",
+				"dur": 0.001, "attr": "raw", "cyclic": "<max-depth-exceeded>",
 				"loop": "<max-depth-exceeded>", "intmap": map[string]any{"3": "c"}, "log.level": "info",
 			},
 		},

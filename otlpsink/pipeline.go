@@ -202,6 +202,9 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 	for _, pre := range c.pre {
 		popts = append(popts, sdklog.WithProcessor(skipCapture{pre}))
 	}
+	limits, limitDiags := limitOptions()
+	popts = append(popts, limits...)
+	p.diags = append(p.diags, limitDiags...)
 	var descs []string
 	for _, e := range exps {
 		o := []ProcessorOption{withRedactor(p.red)}
@@ -314,45 +317,41 @@ func Protocol() (protocol, source string, err error) {
 	return ProtocolHTTPProtobuf, "", nil
 }
 
-// otlpExporter builds the OTLP exporter for the selected protocol. Endpoint, headers,
-// timeout, compression and certificates are left to the exporter's own env handling; only
-// the default endpoint is fixed to the specification's plain-http one, when no endpoint,
-// insecure or certificate variable says otherwise. The exporter's own retries are off: the
-// Processor retries, knowing the queue and the shutdown deadline.
+// otlpExporter builds the OTLP exporter for the selected protocol, from the
+// OTEL_EXPORTER_OTLP_[LOGS_]* variables as readExporterEnv normalized and checked them (the
+// default endpoint being the specification's plain-http one). The exporter's own retries are
+// off: the Processor retries, knowing the queue and the shutdown deadline.
 func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedExporter, error) {
 	proto, _, err := Protocol()
 	if err != nil {
 		return namedExporter{}, err
 	}
-	if err := p.checkEndpoints(); err != nil {
+	env, err := p.readExporterEnv(proto)
+	if err != nil {
 		return namedExporter{}, err
 	}
-	useDefault := !anyEnvSet(EnvLogsEndpoint, EnvEndpoint, envLogsInsecure, envInsecure,
-		envLogsCertificate, envCertificate, envLogsClientCert, envClientCertificate)
-	endpoint := firstEnv(EnvLogsEndpoint, EnvEndpoint)
+	endpoint := env.endpoint.String()
 	switch proto {
 	case ProtocolGRPC:
-		opts := []otlploggrpc.Option{otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false})}
-		if useDefault {
-			opts = append(opts, otlploggrpc.WithInsecure())
-			endpoint = DefaultGRPCEndpoint
-		}
+		opts := append(env.grpcOptions(), otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false}))
 		exp, err := otlploggrpc.New(ctx, append(opts, c.grpcOpts...)...)
 		if err != nil {
 			return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
 		}
 		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), OTLPExportConcurrency}, nil
 	default:
-		opts := []otlploghttp.Option{otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false})}
-		if useDefault {
-			opts = append(opts, otlploghttp.WithInsecure())
-			endpoint = DefaultHTTPEndpoint
-		}
+		opts := append(env.httpOptions(), otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false}))
 		exp, err := otlploghttp.New(ctx, append(opts, c.httpOpts...)...)
 		if err != nil {
 			return namedExporter{}, fmt.Errorf("otlpsink: otlp http/protobuf exporter: %s", p.red.redact(err.Error()))
 		}
-		return namedExporter{exp, "otlp http/protobuf to " + p.red.redactURL(endpoint), OTLPExportConcurrency}, nil
+		var e sdklog.Exporter = exp
+		if hint := env.notFoundHint(); hint != "" {
+			e = &hintExporter{Exporter: exp, hint: hint}
+		}
+		u := *env.endpoint
+		u.Path = env.urlPath
+		return namedExporter{e, "otlp http/protobuf to " + p.red.redactURL(u.String()), OTLPExportConcurrency}, nil
 	}
 }
 
@@ -407,17 +406,6 @@ func endpointProblem(v string) string {
 	if port := u.Port(); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 			return "bad port " + strconv.Quote(port)
-		}
-	}
-	return ""
-}
-
-func anyEnvSet(names ...string) bool { return firstEnv(names...) != "" }
-
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
-			return v
 		}
 	}
 	return ""

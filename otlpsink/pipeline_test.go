@@ -31,7 +31,8 @@ var otelEnv = []string{
 	"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "OTEL_EXPORTER_OTLP_INSECURE",
 	"OTEL_EXPORTER_OTLP_LOGS_INSECURE", "OTEL_EXPORTER_OTLP_CERTIFICATE", "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE",
 	"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE",
-	"OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_BLRP_MAX_QUEUE_SIZE", "OTEL_BLRP_SCHEDULE_DELAY",
+	"OTEL_EXPORTER_OTLP_CLIENT_KEY", "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY",
+	"OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_BLRP_MAX_QUEUE_SIZE", "OTEL_BLRP_SCHEDULE_DELAY",
 	"OTEL_BLRP_EXPORT_TIMEOUT", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE",
 }
 
@@ -140,7 +141,7 @@ func TestPipelineEnv(t *testing.T) {
 		{name: "exporter otlp", env: map[string]string{"OTEL_LOGS_EXPORTER": "otlp"}, enabled: true, desc: "otlp"},
 		{name: "exporter console", env: map[string]string{"OTEL_LOGS_EXPORTER": "console"}, enabled: true, desc: "console"},
 		{name: "exporter list", env: map[string]string{"OTEL_LOGS_EXPORTER": "otlp, console"}, enabled: true,
-			desc: "otlp http/protobuf to http://localhost:4318, console"},
+			desc: "otlp http/protobuf to http://localhost:4318/v1/logs, console"},
 		{name: "exporter unknown", env: map[string]string{"OTEL_LOGS_EXPORTER": "zipkin"},
 			wantErr: `OTEL_LOGS_EXPORTER="zipkin": unknown exporter "zipkin"`},
 		{name: "exporter none in a list", env: map[string]string{"OTEL_LOGS_EXPORTER": "none,otlp"},

@@ -237,8 +237,7 @@ type ExportError struct {
 func (e *ExportError) Error() string {
 	var b strings.Builder
 	b.WriteString("otlpsink: export of ")
-	b.WriteString(strconv.Itoa(e.Records))
-	b.WriteString(" log records")
+	b.WriteString(logRecords(uint64(e.Records)))
 	switch {
 	case e.Rejected > 0:
 		b.WriteString(": ")
@@ -270,7 +269,7 @@ type DropError struct {
 
 // Error says how many records were dropped.
 func (e *DropError) Error() string {
-	return "otlpsink: " + strconv.FormatUint(e.Records, 10) + " log records dropped: export queue full"
+	return "otlpsink: " + logRecords(e.Records) + " dropped: export queue full"
 }
 
 // DeliveryError is returned by Shutdown and ForceFlush when records could not be delivered
@@ -283,11 +282,11 @@ type DeliveryError struct {
 
 // Error says how many records were not delivered, and why.
 func (e *DeliveryError) Error() string {
-	what := " log records still queued after flush"
+	what := " still queued after flush"
 	if e.Lost {
-		what = " log records not delivered at shutdown"
+		what = " not delivered at shutdown"
 	}
-	s := "otlpsink: " + strconv.FormatUint(e.Records, 10) + what
+	s := "otlpsink: " + logRecords(e.Records) + what
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}

@@ -123,7 +123,7 @@ func TestCollectorDown(t *testing.T) {
 	if res.Emitted != 5000 || res.Dropped != 5000 || res.Exported != 0 {
 		t.Errorf("result = %+v", res)
 	}
-	if !strings.Contains(stderr, "OTLP records not delivered") || !strings.Contains(stderr, "undelivered=5000") {
+	if !strings.Contains(stderr, "OTLP collector never reached: 5000 log records kept") || !strings.Contains(stderr, "records=5000") {
 		t.Errorf("stderr does not report the loss:\n%s", stderr)
 	}
 	// A hang guard, not a timing figure: Shutdown has a 3 s deadline.

@@ -57,12 +57,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
 				"OTEL_EXPORTER_OTLP_ENDPOINT": withUser(deadEndpoint(t)),
 				"OTEL_EXPORTER_OTLP_HEADERS":  secretHeaders,
-			}, `OTLP export failed`},
+			}, `OTLP export failed|OTLP collector never reached`},
 			scenario{p + " collector down, LOGS variables", map[string]string{
 				"OTEL_EXPORTER_OTLP_PROTOCOL":      proto,
 				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": withUser(deadEndpoint(t)) + "/v1/logs",
 				"OTEL_EXPORTER_OTLP_LOGS_HEADERS":  secretHeaders,
-			}, `OTLP export failed`},
+			}, `OTLP export failed|OTLP collector never reached`},
 			scenario{p + " credentials refused", map[string]string{
 				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
 				"OTEL_EXPORTER_OTLP_ENDPOINT": withUser(rejectingEndpoint),

@@ -1,0 +1,388 @@
+package otlpsink
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	"google.golang.org/grpc/credentials"
+
+	"github.com/logbridge/logbridge/config"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// The exporter settings read from the environment besides the endpoint and headers.
+const (
+	EnvLogsTimeout     = "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT"
+	EnvTimeout         = "OTEL_EXPORTER_OTLP_TIMEOUT"
+	EnvLogsCompression = "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"
+	EnvCompression     = "OTEL_EXPORTER_OTLP_COMPRESSION"
+	envLogsClientKey   = "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY"
+	envClientKey       = "OTEL_EXPORTER_OTLP_CLIENT_KEY"
+)
+
+// logsPath is the path OTLP/HTTP appends to OTEL_EXPORTER_OTLP_ENDPOINT for logs.
+const logsPath = "/v1/logs"
+
+// exporterEnv is what OTEL_EXPORTER_OTLP_[LOGS_]* say about the OTLP exporter, each value
+// trimmed of stray whitespace and checked once. The exporters get it as explicit options, so
+// they never parse the raw variables themselves (which they would do without trimming,
+// warning and then falling back to their own defaults).
+type exporterEnv struct {
+	endpoint    *url.URL // the URL records go to; never nil after readExporterEnv
+	endpointVar string   // the variable endpoint came from, "" for the default
+	urlPath     string   // OTLP/HTTP request path
+	headers     map[string]string
+	timeout     time.Duration // 0: unset
+	compression string        // "gzip", "none" or "" (unset)
+	tls         *tls.Config   // nil: unset
+}
+
+// envValue is one variable's value, trimmed, and its name.
+type envValue struct{ name, value string }
+
+// lookupEnv returns the first of names set to something other than whitespace.
+func lookupEnv(names ...string) (envValue, bool) {
+	for _, n := range names {
+		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
+			return envValue{n, v}, true
+		}
+	}
+	return envValue{}, false
+}
+
+// readExporterEnv reads and checks the exporter variables for proto. An unusable value is an
+// error naming the variable and the problem; values that may be secret (headers, user info)
+// are never quoted.
+func (p *Pipeline) readExporterEnv(proto string) (exporterEnv, error) {
+	var e exporterEnv
+	if err := p.checkEndpoints(); err != nil {
+		return e, err
+	}
+	insecure, err := boolEnv(envLogsInsecure, envInsecure)
+	if err != nil {
+		return e, err
+	}
+	if ev, ok := lookupEnv(EnvLogsEndpoint, EnvEndpoint); ok {
+		e.endpoint, _ = url.Parse(ev.value) // checkEndpoints parsed it
+		e.endpointVar = ev.name
+	} else {
+		def := DefaultHTTPEndpoint
+		if proto == ProtocolGRPC {
+			def = DefaultGRPCEndpoint
+		}
+		e.endpoint, _ = url.Parse(def)
+		// Asked for TLS (a certificate, or insecure=false), the default host is kept, over
+		// https, as the exporters would do.
+		_, certSet := lookupEnv(envLogsCertificate, envCertificate, envLogsClientCert, envClientCertificate)
+		if (insecure != nil && !*insecure) || (insecure == nil && certSet) {
+			e.endpoint.Scheme = "https"
+		}
+	}
+	// OTEL_EXPORTER_OTLP_ENDPOINT is a base URL the signal's path is appended to; the
+	// signal-specific variable is the whole URL (empty path: "/").
+	switch {
+	case e.endpointVar == EnvLogsEndpoint && e.endpoint.Path == "":
+		e.urlPath = "/"
+	case e.endpointVar == EnvLogsEndpoint:
+		e.urlPath = e.endpoint.Path
+	default:
+		e.urlPath = path.Join("/", e.endpoint.Path, logsPath)
+	}
+	if e.headers, err = headersEnv(); err != nil {
+		return e, err
+	}
+	if ev, ok := lookupEnv(EnvLogsTimeout, EnvTimeout); ok {
+		ms, err := strconv.ParseInt(ev.value, 10, 64)
+		if err != nil || ms < 1 || ms > int64(24*time.Hour/time.Millisecond) {
+			return e, fmt.Errorf("otlpsink: %s=%q: not a whole number of milliseconds between 1 and 86400000 (e.g. 10000 for 10 s)", ev.name, ev.value)
+		}
+		e.timeout = time.Duration(ms) * time.Millisecond
+	}
+	if ev, ok := lookupEnv(EnvLogsCompression, EnvCompression); ok {
+		switch v := strings.ToLower(ev.value); v {
+		case "gzip", "none":
+			e.compression = v
+		default:
+			return e, fmt.Errorf("otlpsink: %s=%q: unknown compression (want gzip or none)", ev.name, ev.value)
+		}
+	}
+	if e.tls, err = tlsEnv(); err != nil {
+		return e, err
+	}
+	if e.tls != nil && e.endpoint.Scheme != "https" {
+		return e, fmt.Errorf("otlpsink: a certificate variable is set but %s is %s, plain http (use https:// for TLS)", e.endpointVar, p.red.redactURL(e.endpoint.String()))
+	}
+	return e, nil
+}
+
+// boolEnv reads the first set of names as "true" or "false" (any case); nil when unset.
+func boolEnv(names ...string) (*bool, error) {
+	ev, ok := lookupEnv(names...)
+	if !ok {
+		return nil, nil
+	}
+	switch strings.ToLower(ev.value) {
+	case "true":
+		t := true
+		return &t, nil
+	case "false":
+		f := false
+		return &f, nil
+	}
+	return nil, fmt.Errorf("otlpsink: %s=%q: not \"true\" or \"false\"", ev.name, ev.value)
+}
+
+// headersEnv parses OTEL_EXPORTER_OTLP_LOGS_HEADERS, else OTEL_EXPORTER_OTLP_HEADERS: a comma
+// list of key=value entries, values percent-encoded (the W3C baggage format the
+// specification names). A malformed entry is an error naming the variable, the entry's
+// position and key; header values never appear in it.
+func headersEnv() (map[string]string, error) {
+	ev, ok := lookupEnv(EnvLogsHeaders, EnvHeaders)
+	if !ok {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for i, entry := range strings.Split(ev.value, ",") {
+		if strings.TrimSpace(entry) == "" {
+			continue // "a=1,,b=2" and a trailing comma
+		}
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("otlpsink: %s: entry %d %s (want key=value pairs separated by commas, values percent-encoded: authorization=Bearer%%20token)",
+				ev.name, i+1, fmt.Sprintf(format, args...))
+		}
+		rawKey, rawVal, found := strings.Cut(entry, "=")
+		if !found {
+			// Likely written HTTP-style ("Authorization: Bearer x"): name the key if the
+			// text before a colon is one; the rest may be the secret itself.
+			if k, _, colon := strings.Cut(entry, ":"); colon && validHeaderKey(strings.TrimSpace(k)) {
+				return nil, fail("(key %q) is written HTTP-style with ':' instead of '='", strings.TrimSpace(k))
+			}
+			return nil, fail("has no '=' (value redacted)")
+		}
+		key := strings.TrimSpace(rawKey)
+		if !validHeaderKey(key) {
+			return nil, fail("has an invalid key %s (want an HTTP header name: letters, digits and !#$%%&'*+-.^_`|~)", strconv.Quote(key))
+		}
+		val, err := url.PathUnescape(strings.TrimSpace(rawVal))
+		if err != nil {
+			return nil, fail("(key %q) has a value that is not valid percent-encoding (value redacted)", key)
+		}
+		if strings.ContainsAny(val, "\r\n\x00") {
+			return nil, fail("(key %q) has a value with a line break or NUL (value redacted)", key)
+		}
+		out[key] = strings.TrimSpace(val)
+	}
+	return out, nil
+}
+
+// validHeaderKey reports whether k is an HTTP field name (RFC 9110 token).
+func validHeaderKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// tlsEnv loads the certificate variables: the CA bundle of
+// OTEL_EXPORTER_OTLP_[LOGS_]CERTIFICATE and the client pair of
+// OTEL_EXPORTER_OTLP_[LOGS_]CLIENT_CERTIFICATE/_CLIENT_KEY. nil when none is set.
+func tlsEnv() (*tls.Config, error) {
+	var cfg *tls.Config
+	if ev, ok := lookupEnv(envLogsCertificate, envCertificate); ok {
+		pem, err := readEnvFile(ev)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("otlpsink: %s=%s: no PEM certificate in the file", ev.name, ev.value)
+		}
+		cfg = &tls.Config{RootCAs: pool}
+	}
+	for _, pair := range [][2]string{{envLogsClientCert, envLogsClientKey}, {envClientCertificate, envClientKey}} {
+		cert, certOK := lookupEnv(pair[0])
+		key, keyOK := lookupEnv(pair[1])
+		switch {
+		case !certOK && !keyOK:
+			continue
+		case !keyOK:
+			return nil, fmt.Errorf("otlpsink: %s is set but %s is not (a client certificate needs its key)", pair[0], pair[1])
+		case !certOK:
+			return nil, fmt.Errorf("otlpsink: %s is set but %s is not (a client key needs its certificate)", pair[1], pair[0])
+		}
+		certPEM, err := readEnvFile(cert)
+		if err != nil {
+			return nil, err
+		}
+		keyPEM, err := readEnvFile(key)
+		if err != nil {
+			return nil, err
+		}
+		crt, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("otlpsink: %s=%s, %s=%s: not a matching PEM certificate and key: %v", cert.name, cert.value, key.name, key.value, err)
+		}
+		if cfg == nil {
+			cfg = &tls.Config{}
+		}
+		cfg.Certificates = []tls.Certificate{crt}
+		break
+	}
+	return cfg, nil
+}
+
+// readEnvFile reads the file a certificate variable names.
+func readEnvFile(ev envValue) ([]byte, error) {
+	data, err := os.ReadFile(ev.value)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is already in the message
+		}
+		return nil, fmt.Errorf("otlpsink: %s=%s: cannot read the file: %v", ev.name, ev.value, err)
+	}
+	return data, nil
+}
+
+// defaultExportTimeout is the exporters' own default for OTEL_EXPORTER_OTLP_TIMEOUT.
+const defaultExportTimeout = 10 * time.Second
+
+// httpOptions are the otlploghttp options carrying e. Every setting the exporter would read
+// from the environment is given explicitly, so that it reads none of the raw variables.
+func (e exporterEnv) httpOptions() []otlploghttp.Option {
+	timeout := e.timeout
+	if timeout == 0 {
+		timeout = defaultExportTimeout
+	}
+	compression := otlploghttp.NoCompression
+	if e.compression == "gzip" {
+		compression = otlploghttp.GzipCompression
+	}
+	headers := e.headers
+	if headers == nil {
+		headers = map[string]string{}
+	}
+	opts := []otlploghttp.Option{
+		otlploghttp.WithEndpointURL(e.endpoint.String()), otlploghttp.WithURLPath(e.urlPath),
+		otlploghttp.WithHeaders(headers), otlploghttp.WithTimeout(timeout),
+		otlploghttp.WithCompression(compression),
+	}
+	if e.endpoint.Scheme == "https" {
+		tlsCfg := e.tls
+		if tlsCfg == nil {
+			tlsCfg = &tls.Config{} // the system's roots, as without the option
+		}
+		opts = append(opts, otlploghttp.WithTLSClientConfig(tlsCfg))
+	}
+	return opts
+}
+
+// grpcOptions are the otlploggrpc options carrying e, every setting given explicitly. (The
+// gRPC exporter still loads the certificate variables itself; the credentials given here
+// win over what it loads.)
+func (e exporterEnv) grpcOptions() []otlploggrpc.Option {
+	timeout := e.timeout
+	if timeout == 0 {
+		timeout = defaultExportTimeout
+	}
+	compression := e.compression
+	if compression == "" {
+		compression = "none"
+	}
+	headers := e.headers
+	if headers == nil {
+		headers = map[string]string{}
+	}
+	creds := insecure.NewCredentials()
+	if e.endpoint.Scheme == "https" {
+		tlsCfg := e.tls
+		if tlsCfg == nil {
+			tlsCfg = &tls.Config{}
+		}
+		creds = credentials.NewTLS(tlsCfg)
+	}
+	return []otlploggrpc.Option{
+		otlploggrpc.WithEndpointURL(e.endpoint.String()), otlploggrpc.WithHeaders(headers),
+		otlploggrpc.WithTimeout(timeout), otlploggrpc.WithCompressor(compression),
+		otlploggrpc.WithTLSCredentials(creds),
+	}
+}
+
+// notFoundHint is added to a 404 answer when OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, which is used
+// as the whole URL, lacks the /v1/logs path the collector serves; "" otherwise.
+func (e exporterEnv) notFoundHint() string {
+	if e.endpointVar != EnvLogsEndpoint || strings.HasSuffix(e.urlPath, logsPath) {
+		return ""
+	}
+	u := *e.endpoint
+	u.User = nil
+	u.Path = path.Join("/", u.Path, logsPath)
+	return EnvLogsEndpoint + " is used as the whole URL and has no " + logsPath + " path: did you mean " + u.String() + "?"
+}
+
+// hintExporter adds hint to the errors of exports answered 404 Not Found.
+type hintExporter struct {
+	sdklog.Exporter
+	hint string
+}
+
+// Export exports through the wrapped exporter, adding the hint to a 404 answer's error
+// (which still wraps the original).
+func (h *hintExporter) Export(ctx context.Context, recs []sdklog.Record) error {
+	err := h.Exporter.Export(ctx, recs)
+	if err != nil && strings.Contains(err.Error(), " 404 Not Found") {
+		return fmt.Errorf("%w; %s", err, h.hint)
+	}
+	return err
+}
+
+// The record limits the SDK's LoggerProvider reads from the environment.
+const (
+	EnvAttributeCountLimit       = "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT"
+	EnvAttributeValueLengthLimit = "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT"
+)
+
+// limitOptions reads the record limits, trimmed, and gives them to the provider explicitly,
+// so that it does not parse the raw values itself. A value that is not a whole number is a
+// diagnostic; the default applies.
+func limitOptions() ([]sdklog.LoggerProviderOption, []config.Diagnostic) {
+	var diags []config.Diagnostic
+	read := func(name string, def int, defDesc string) int {
+		ev, ok := lookupEnv(name)
+		if !ok {
+			return def
+		}
+		n, err := strconv.Atoi(ev.value)
+		if err != nil {
+			diags = append(diags, config.Diagnostic{Source: name, Piece: os.Getenv(name),
+				Problem: "not a whole number; using the default, " + defDesc})
+			return def
+		}
+		return n
+	}
+	count := read(EnvAttributeCountLimit, 128, "128")
+	length := read(EnvAttributeValueLengthLimit, -1, "no limit")
+	return []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(count), sdklog.WithAttributeValueLengthLimit(length)}, diags
+}
