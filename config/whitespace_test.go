@@ -15,12 +15,15 @@ func TestEnvValuesTrimmed(t *testing.T) {
 		EnvConsole: "false", EnvConsoleLevel: "error", EnvHighlight: "false", EnvFileLevel: "warn",
 		EnvFileMaxSizeMB: "5", EnvFileMaxBackups: "3", EnvFileMaxAgeDays: "7", EnvFileCompress: "true",
 		EnvOTLP: "false", EnvOTLPLevel: "debug", EnvLogging: "core=debug,all=warn", EnvFileMode: "0640",
+		EnvConsoleFormat: "json", EnvConsoleStream: "stdout", EnvLevelStyle: "gcp", EnvBaggage: "tenant,user.id",
+		EnvRate: "core=10/s:50", EnvRateKey: "site",
 	}
 	bad := map[string]string{
 		EnvFormat: "xml", EnvWidth: "wide", EnvColor: "rainbow", EnvSource: "maybe", EnvConsole: "maybe",
 		EnvConsoleLevel: "loud", EnvHighlight: "maybe", EnvFileLevel: "loud", EnvFileMaxSizeMB: "big",
 		EnvFileMaxBackups: "many", EnvFileMaxAgeDays: "old", EnvFileCompress: "maybe", EnvOTLP: "maybe", EnvOTLPLevel: "loud",
-		EnvFileMode: "0644",
+		EnvFileMode: "0644", EnvConsoleFormat: "xml", EnvConsoleStream: "stdin", EnvLevelStyle: "loud",
+		EnvBaggage: "a b", EnvRate: "core=fast", EnvRateKey: "line",
 	}
 	names := []string{EnvLogging}
 	for _, s := range Settings {

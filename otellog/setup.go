@@ -295,6 +295,9 @@ func (b *Bridge) Shutdown(ctx context.Context) error {
 			}
 			b.reportUndelivered(err)
 		}
+		if ctx.Err() == nil {
+			b.Flush(ctx) // the records the sinks still hold count in the summary if they fail
+		}
 		b.core.rep.reportSinkFailures()
 		if b.restore != nil {
 			b.restore()
