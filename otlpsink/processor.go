@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 
 	"github.com/logbridge/logbridge/config"
@@ -707,12 +708,20 @@ func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
 			p.deliver(b, recs[:n/2])
 			p.deliver(b, recs[n/2:])
 			return
-		case v.tooLarge && shrink(&recs[0]):
+		case v.tooLarge && recordSize(&recs[0]) > minTruncated:
 			// One record the receiver finds too large even alone: halve it until it fits.
+			first := !hasAttr(&recs[0], TruncatedKey)
+			if !shrink(&recs[0]) {
+				p.settle(b, a, err, outcome{permanent: 1})
+				p.report(&ExportError{Records: n, Attempt: try, Status: v.status, Err: err})
+				return
+			}
 			p.attemptFailed(b, err, false)
-			p.mu.Lock()
-			p.st.Truncated++
-			p.mu.Unlock()
+			if first {
+				p.mu.Lock()
+				p.st.Truncated++
+				p.mu.Unlock()
+			}
 			p.report(&ExportError{Records: n, Attempt: try, Retrying: true, Err: err})
 			continue
 		case v.badUTF8 && !repaired:
@@ -764,13 +773,20 @@ func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
 	}
 }
 
-// shrink cuts r down to half its size, unless that leaves less than minTruncated, and
-// reports whether it got smaller.
+// hasAttr reports whether r has an attribute called key.
+func hasAttr(r *sdklog.Record, key string) bool {
+	found := false
+	r.WalkAttributes(func(kv attribute.KeyValue) bool {
+		found = string(kv.Key) == key
+		return !found
+	})
+	return found
+}
+
+// shrink cuts r down to half its size (at least minTruncated) and reports whether it got
+// smaller.
 func shrink(r *sdklog.Record) bool {
 	before := recordSize(r)
-	if before <= minTruncated {
-		return false
-	}
 	c := truncatedCopy(r, before/2)
 	if recordSize(&c) >= before {
 		return false
