@@ -50,7 +50,9 @@ func classify(err error) verdict {
 	if m := httpStatusRe.FindStringSubmatch(msg); m != nil {
 		code, _ := strconv.Atoi(m[1])
 		v := verdict{status: "HTTP " + m[1] + " " + http.StatusText(code)}
-		v.tooLarge = code == http.StatusRequestEntityTooLarge
+		// The collector answers an HTTP body over its limit with 400 "request body too large".
+		v.tooLarge = code == http.StatusRequestEntityTooLarge ||
+			code == http.StatusBadRequest && strings.Contains(msg, "request body too large")
 		return v
 	}
 	switch {
