@@ -44,9 +44,10 @@ const (
 
 // Memory bounds. freeReserve is how many empty batch buffers are kept for reuse after a
 // burst (the rest are released to the garbage collector). recordBytes is the memory a queued
-// record holds, measured (TestRecordBytesMeasured) for a record of a message and five small
-// attributes: the sdk Record itself and its overflow attributes. A queue whose worst case,
-// at that rate, exceeds queueWarnBytes gets a Diagnostic.
+// record holds: about 600 bytes for a message and six small attributes queued
+// (TestRecordBytesMeasured), about 745 in the whole pipeline with the collector down (the
+// exporter's protobuf copies of batches being retried included). A queue whose worst case, at
+// that rate, exceeds queueWarnBytes gets a Diagnostic.
 const (
 	freeReserve    = 4
 	recordBytes    = 750
@@ -926,6 +927,8 @@ func (p *Processor) release(b *batch) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.inflight, b)
+	close(p.progress) // ForceFlush waits for b to leave inflight
+	p.progress = make(chan struct{})
 	clear(b.recs)
 	if !p.closed && len(p.free) < freeReserve && cap(b.recs) <= p.cfg.batchSize {
 		p.free = append(p.free, b.recs[:0])
