@@ -33,7 +33,7 @@ type deliveryRun struct {
 }
 
 // startDelivery builds a pipeline exporting over protocol to endpoint.
-func startDelivery(t *testing.T, protocol, endpoint string, opts ...otlpsink.ProcessorOption) *deliveryRun {
+func startDelivery(t testing.TB, protocol, endpoint string, opts ...otlpsink.ProcessorOption) *deliveryRun {
 	t.Helper()
 	clearEnv(t, map[string]string{
 		"OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
@@ -561,5 +561,41 @@ func TestBalanceAcrossShutdown(t *testing.T) {
 				t.Errorf("DroppedShutdown %d, want at least the %d records logged after Shutdown", st.DroppedShutdown, workers*after+100)
 			}
 		})
+	}
+}
+
+// BenchmarkSplitCost measures what splitting costs: one 512-record batch (1 KB records)
+// delivered through the proxy whole, and refused as too large until split into 8 batches of
+// 64 (15 requests, 7 of them refused).
+func BenchmarkSplitCost(b *testing.B) {
+	col := collectortest.Start(b)
+	for _, proto := range deliveryProtocols {
+		for _, limit := range []int{512, 64} {
+			name := proto + "/whole"
+			if limit < 512 {
+				name = proto + "/split"
+			}
+			b.Run(name, func(b *testing.B) {
+				px := startOTLPProxy(b, col, func(_, n, _ int) fault {
+					if n > limit {
+						return fault{httpStatus: 413, grpcCode: codes.ResourceExhausted, message: "grpc: received message larger than max"}
+					}
+					return pass
+				})
+				r := startDelivery(b, proto, px.endpoint(proto), otlpsink.WithScheduleDelay(time.Hour))
+				pad := strings.Repeat("p", 1000)
+				ctx := context.Background()
+				for i := 0; b.Loop(); i++ {
+					r.logN(i*512, 512, "pad", pad)
+					if err := r.p.ForceFlush(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(px.Calls()))/float64(b.N), "requests/op")
+				if st := r.p.Stats(); st.Undelivered() != 0 {
+					b.Fatalf("records lost: %+v", st)
+				}
+			})
+		}
 	}
 }

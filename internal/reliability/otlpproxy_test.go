@@ -74,7 +74,7 @@ type proxyCall struct {
 }
 
 // startOTLPProxy starts the proxy in front of col; it closes when the test ends.
-func startOTLPProxy(t *testing.T, col *collectortest.Collector, plan func(call, records, size int) fault) *otlpProxy {
+func startOTLPProxy(t testing.TB, col *collectortest.Collector, plan func(call, records, size int) fault) *otlpProxy {
 	t.Helper()
 	p := &otlpProxy{col: col, plan: plan, release: make(chan struct{})}
 	var err error
