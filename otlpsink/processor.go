@@ -277,7 +277,7 @@ type Stats struct {
 	Waiting uint64 // log calls waiting for room now (not yet counted in Emitted)
 
 	ExportAttempts uint64 // calls to the exporter's Export
-	ExportErrors   uint64 // attempts that returned an error (including partial successes)
+	ExportErrors   uint64 // attempts that returned an error (including partial successes rejecting records)
 	Retries        uint64 // failed attempts followed by another attempt
 	LastError      string // text of the latest export error (secrets redacted by a Pipeline)
 }

@@ -33,7 +33,7 @@ func TestSlowCollectorLatency(t *testing.T) {
 		producers = 4
 		rounds    = 2 // export rounds (each slowDelay long) to run through
 		// Each producer logs burst records, then pauses: at most 4 * 50 / 5ms = 40,000
-		// records/s; the collector takes 4 * 2048 records per slowDelay, about 1,400/s.
+		// records/s; the collector takes 4 * 512 records per slowDelay, about 400/s.
 		burst, pause = 50, 5 * time.Millisecond
 	)
 	col := collectortest.Start(t)
