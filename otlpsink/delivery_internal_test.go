@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -57,7 +58,8 @@ func FuzzRedactWholeToken(f *testing.F) {
 	f.Add("logs", "/v1/", ": 401")
 	f.Fuzz(func(t *testing.T, secret, before, after string) {
 		secret = strings.TrimSpace(secret)
-		if len(secret) < minSecret || strings.ContainsAny(secret, ",=: \t\r\n\"'") || !utf8.ValidString(secret) {
+		if len(secret) < minSecret || strings.ContainsAny(secret, ",=: \"'") || !utf8.ValidString(secret) ||
+			strings.ContainsFunc(secret, func(r rune) bool { return r < ' ' || r == 0x7f || unicode.IsSpace(r) }) {
 			return
 		}
 		t.Setenv(EnvHeaders, "k="+secret)
