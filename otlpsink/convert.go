@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 
 	"github.com/logbridge/logbridge/internal/stacktrace"
 	"github.com/logbridge/logbridge/internal/valuefmt"
@@ -84,10 +85,7 @@ func convertAny(v any) attribute.Value {
 	case []byte:
 		return attribute.ByteSliceValue(x)
 	case attribute.Value:
-		if x.Type() == attribute.STRING {
-			return str(x.AsString())
-		}
-		return x
+		return validValue(x)
 	}
 	val, ok := convertReflect(reflect.ValueOf(v), maxDepth)
 	if !ok {
@@ -212,6 +210,98 @@ func validUTF8(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// validValue returns v with every string in it, at any depth (string slices, slices and
+// maps, map keys included), made valid UTF-8; v itself if all are.
+func validValue(v attribute.Value) attribute.Value {
+	r, _ := repairValue(v)
+	return r
+}
+
+// repairValue is validValue, also reporting whether anything changed.
+func repairValue(v attribute.Value) (attribute.Value, bool) {
+	switch v.Type() {
+	case attribute.STRING:
+		if s := v.AsString(); !utf8.ValidString(s) {
+			return str(s), true
+		}
+	case attribute.STRINGSLICE:
+		ss := v.AsStringSlice()
+		bad := false
+		for i, s := range ss {
+			if !utf8.ValidString(s) {
+				ss[i], bad = validUTF8(s), true
+			}
+		}
+		if bad {
+			return attribute.StringSliceValue(ss), true
+		}
+	case attribute.SLICE:
+		vs := v.AsSlice()
+		bad := false
+		for i, e := range vs {
+			if r, changed := repairValue(e); changed {
+				vs[i], bad = r, true
+			}
+		}
+		if bad {
+			return attribute.SliceValue(vs...), true
+		}
+	case attribute.MAP:
+		kvs := v.AsMap()
+		bad := false
+		for i, kv := range kvs {
+			if kv, changed := repairKeyValue(kv); changed {
+				kvs[i], bad = kv, true
+			}
+		}
+		if bad {
+			return attribute.MapValue(kvs...), true
+		}
+	}
+	return v, false
+}
+
+// repairKeyValue is repairValue for a key and its value.
+func repairKeyValue(kv attribute.KeyValue) (attribute.KeyValue, bool) {
+	bad := false
+	if !utf8.ValidString(string(kv.Key)) {
+		kv.Key, bad = attribute.Key(validUTF8(string(kv.Key))), true
+	}
+	if v, changed := repairValue(kv.Value); changed {
+		kv.Value, bad = v, true
+	}
+	return kv, bad
+}
+
+// repairRecords makes every string in recs valid UTF-8: body, attribute keys and values,
+// severity text and event name. For records from another bridge, which may hold strings an
+// OTLP request cannot carry.
+func repairRecords(recs []sdklog.Record) {
+	for i := range recs {
+		r := &recs[i]
+		if b, changed := repairValue(r.Body()); changed {
+			r.SetBody(b)
+		}
+		if t := r.SeverityText(); !utf8.ValidString(t) {
+			r.SetSeverityText(validUTF8(t))
+		}
+		if e := r.EventName(); !utf8.ValidString(e) {
+			r.SetEventName(validUTF8(e))
+		}
+		kvs := make([]attribute.KeyValue, 0, r.AttributesLen())
+		bad := false
+		r.WalkAttributes(func(kv attribute.KeyValue) bool {
+			kv, changed := repairKeyValue(kv)
+			bad = bad || changed
+			kvs = append(kvs, kv)
+			return true
+		})
+		if bad {
+			r.SetAttributes(kvs...)
+		}
+	}
 }
 
 // errorString returns err.Error(), or a description of the panic if Error panics (a typed nil

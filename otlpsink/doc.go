@@ -84,8 +84,10 @@
 //
 // Processor replaces the SDK's BatchProcessor, which drops the oldest record when its queue
 // (2048 by default) is full and says so only through OpenTelemetry's internal logger. Records
-// go into batches of up to OTEL_BLRP_MAX_EXPORT_BATCH_SIZE (default 2048, see
-// DefaultMaxExportBatchSize for why not the specification's 512); a full batch, or the open
+// go into batches of up to OTEL_BLRP_MAX_EXPORT_BATCH_SIZE (default 512) records and an
+// estimated encoded size of WithMaxExportBatchBytes (3 MiB; a Pipeline over http/protobuf uses
+// 15 MiB), which fit the collector's default limits; a record larger than that alone is cut
+// down (see TruncatedKey). A full batch, or the open
 // one every OTEL_BLRP_SCHEDULE_DELAY (1 s), is sealed and taken by one of a small pool of
 // export goroutines (4 for a Pipeline's OTLP exporter, which allows concurrent exports; 1 by
 // default, as the sdklog.Exporter contract wants), each export bounded by
@@ -95,10 +97,10 @@
 //
 //   - Memory: the processor holds at most OTEL_BLRP_MAX_QUEUE_SIZE records (default
 //     DefaultMaxQueueSize, 16384), queued and being exported together, plus the empty batch
-//     buffers kept for reuse (at most a full queue's worth): a record slot (5 attributes
-//     inline) plus what the record's strings and overflow attributes use. The heap therefore
-//     stays flat however many records go to a dead collector; the measured figures are in
-//     the README ("Memory is bounded by the queue"), from internal/reliability's load test.
+//     buffers kept for reuse (at most 4; the rest are released after a burst). A queue whose
+//     worst case exceeds 256 MiB gets a Diagnostic. A record slot is about 600 bytes (5 attributes inline), plus
+//     what the record's strings and overflow attributes use: measured, 1,000,000 records
+//     emitted to a dead collector grow the heap by about 10 MiB, however many are emitted.
 //   - Latency of a log call: when the queue is full and exports are succeeding, OnEmit waits
 //     for room, at most WithMaxBlock (DefaultMaxBlock, 1 s). A wait that times out with no
 //     export finishing during it marks the exporter as stalled; while it is stalled, or while
@@ -110,18 +112,26 @@
 //     down, once an export has failed, a full queue never blocks; with the collector hung,
 //     one call waits the bound, then calls drop at once. Stats.Waiting shows the calls
 //     waiting at any moment; Shutdown wakes them (their records count as DroppedShutdown).
-//   - Retries: a failed export is retried with exponential backoff (100 ms to 5 s, jittered)
-//     for up to WithRetryMaxElapsed (1 minute); the OTLP exporters' own retries are turned off
-//     by the Pipeline so that the processor, which knows the queue and the shutdown deadline,
-//     is the only one retrying. A batch keeps its queue room while it is retried, so records
+//   - Retries: an export that failed transiently, per the OTLP specification (HTTP 429, 502,
+//     503, 504; gRPC Cancelled, DeadlineExceeded, Aborted, OutOfRange, Unavailable, DataLoss,
+//     and ResourceExhausted with RetryInfo; no answer at all), is retried with exponential
+//     backoff (100 ms to 5 s, jittered), or after the server's Retry-After / RetryInfo delay if
+//     longer, for up to WithRetryMaxElapsed (1 minute). Any other answer fails the batch at
+//     once (FailedPermanent), reported once with its status. A batch refused as too large is
+//     split in two and each half sent; a single record so refused is halved until it fits.
+//     The OTLP exporters' own retries are turned off by the Pipeline so that the processor,
+//     which knows the queue and the shutdown deadline, is the only one retrying. A batch keeps its queue room while it is retried, so records
 //     that fit the queue during an outage are delivered when the collector returns.
 //
 // Nothing is lost silently: Stats counts every record handed to OnEmit as exported, pending
-// or lost, and a snapshot satisfies Emitted == Exported + Undelivered() + Pending exactly.
+// or lost, or of unknown outcome, and a snapshot satisfies Emitted == Exported +
+// Undelivered() + OutcomeUnknown + Pending exactly.
 // Lost records are counted as DroppedQueueFull (queue full), DroppedShutdown (emitted after
-// Shutdown began), FailedExport (retries exhausted), FailedRejected (refused by the receiver
+// Shutdown began, also after it returned), FailedExport (retries exhausted), FailedPermanent
+// (a status not to retry), FailedRejected (refused by the receiver
 // in an OTLP partial-success response) or FailedShutdown (still held when Shutdown's context
-// ended). An error handler (WithErrorHandler) hears of each failed export attempt and, once
+// ended). OutcomeUnknown counts records whose request was sent but unanswered when Shutdown's
+// context ended: maybe delivered. An error handler (WithErrorHandler) hears of each failed export attempt and, once
 // per schedule delay, of drops; the processor never logs by itself, so nothing it reports
 // feeds back into OTLP.
 //

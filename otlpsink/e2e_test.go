@@ -158,8 +158,8 @@ func TestE2EHeaderRequired(t *testing.T) {
 			slog.New(otlpsink.NewHandler(p.Provider(), nil)).Info("refused")
 			_, _ = shutdownWithin(t, p, e2eWait)
 			st := p.Stats()
-			if st.FailedExport != 1 || st.Exported != 0 {
-				t.Errorf("stats %+v, want the record refused and counted", st)
+			if st.FailedPermanent != 1 || st.Exported != 0 || st.ExportAttempts != 1 {
+				t.Errorf("stats %+v, want the record refused for good after one attempt, and counted", st)
 			}
 			if strings.Contains(st.LastError, "wrong-v4lue") {
 				t.Errorf("LastError shows the header value: %q", st.LastError)

@@ -145,7 +145,7 @@ func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool {
 		return false
 	}
 	if h.fast != nil {
-		return h.fast.proc.accepting()
+		return true // after Shutdown too: the Processor counts the record as DroppedShutdown
 	}
 	return h.logger.Enabled(ctx, log.EnabledParameters{Severity: severity(l)})
 }

@@ -549,8 +549,8 @@ func TestHandlerEnabled(t *testing.T) {
 	if err := p.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if h.Enabled(ctx, slog.LevelError) {
-		t.Error("enabled after Shutdown")
+	if !h.Enabled(ctx, slog.LevelError) {
+		t.Error("not enabled after Shutdown: a record logged then would be in no counter")
 	}
 	_ = h.Handle(ctx, slog.NewRecord(time.Now(), slog.LevelError, "late", 0))
 	if st := p.Stats(); st.DroppedShutdown != 1 || st.Undelivered() != 1 {

@@ -20,6 +20,7 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"google.golang.org/grpc"
 
 	"github.com/logbridge/logbridge/config"
 )
@@ -176,7 +177,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 
 	var exps []namedExporter
 	if c.exporter != nil {
-		exps = []namedExporter{{c.exporter, "caller's exporter", 0}}
+		exps = []namedExporter{{c.exporter, "caller's exporter", 0, 0}}
 	} else {
 		var err error
 		exps, err = p.exportersFromEnv(ctx, &c)
@@ -211,6 +212,9 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 		if e.concurrency > 0 {
 			o = append(o, WithExportConcurrency(e.concurrency))
 		}
+		if e.batchBytes > 0 {
+			o = append(o, WithMaxExportBatchBytes(e.batchBytes))
+		}
 		proc := NewProcessor(e.exp, append(o, c.procOpts...)...)
 		p.procs = append(p.procs, proc)
 		popts = append(popts, sdklog.WithProcessor(proc))
@@ -233,6 +237,7 @@ type namedExporter struct {
 	exp         sdklog.Exporter
 	desc        string
 	concurrency int
+	batchBytes  int // the batch size cap that fits the receiver's default limit; 0: the Processor's default
 }
 
 // exportersFromEnv builds the exporters OTEL_LOGS_EXPORTER names (default otlp).
@@ -265,7 +270,7 @@ func (p *Pipeline) exportersFromEnv(ctx context.Context, c *pipelineConfig) ([]n
 			if err != nil {
 				return nil, fmt.Errorf("otlpsink: console exporter: %w", err)
 			}
-			exps = append(exps, namedExporter{exp, "console", 1})
+			exps = append(exps, namedExporter{exp, "console", 1, 0})
 		case "otlp":
 			e, err := p.otlpExporter(ctx, c)
 			if err != nil {
@@ -320,7 +325,10 @@ func Protocol() (protocol, source string, err error) {
 // otlpExporter builds the OTLP exporter for the selected protocol, from the
 // OTEL_EXPORTER_OTLP_[LOGS_]* variables as readExporterEnv normalized and checked them (the
 // default endpoint being the specification's plain-http one). The exporter's own retries are
-// off: the Processor retries, knowing the queue and the shutdown deadline.
+// off: the Processor retries, knowing the queue and the shutdown deadline. The Processor classifies the exporter's errors by the OTLP
+// specification's rules (see classify). The gRPC exporter gets a stats handler telling the
+// Processor when a request went out (see Stats.OutcomeUnknown); for HTTP the Processor's
+// client trace does that.
 func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedExporter, error) {
 	proto, _, err := Protocol()
 	if err != nil {
@@ -333,12 +341,13 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 	endpoint := env.endpoint.String()
 	switch proto {
 	case ProtocolGRPC:
-		opts := append(env.grpcOptions(), otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false}))
+		opts := append(env.grpcOptions(), otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false}),
+			otlploggrpc.WithDialOption(grpc.WithStatsHandler(sentTracer{})))
 		exp, err := otlploggrpc.New(ctx, append(opts, c.grpcOpts...)...)
 		if err != nil {
 			return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
 		}
-		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), OTLPExportConcurrency}, nil
+		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), OTLPExportConcurrency, 0}, nil
 	default:
 		opts := append(env.httpOptions(), otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false}))
 		exp, err := otlploghttp.New(ctx, append(opts, c.httpOpts...)...)
@@ -351,7 +360,7 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 		}
 		u := *env.endpoint
 		u.Path = env.urlPath
-		return namedExporter{e, "otlp http/protobuf to " + p.red.redactURL(u.String()), OTLPExportConcurrency}, nil
+		return namedExporter{e, "otlp http/protobuf to " + p.red.redactURL(u.String()), OTLPExportConcurrency, HTTPMaxExportBatchBytes}, nil
 	}
 }
 
@@ -498,23 +507,7 @@ func (p *Pipeline) Redact(s string) string { return p.red.redact(s) }
 func (p *Pipeline) Stats() Stats {
 	var s Stats
 	for _, proc := range p.procs {
-		ps := proc.Stats()
-		s.Emitted += ps.Emitted
-		s.Enqueued += ps.Enqueued
-		s.Exported += ps.Exported
-		s.DroppedQueueFull += ps.DroppedQueueFull
-		s.DroppedShutdown += ps.DroppedShutdown
-		s.FailedExport += ps.FailedExport
-		s.FailedRejected += ps.FailedRejected
-		s.FailedShutdown += ps.FailedShutdown
-		s.Pending += ps.Pending
-		s.Waiting += ps.Waiting
-		s.ExportAttempts += ps.ExportAttempts
-		s.ExportErrors += ps.ExportErrors
-		s.Retries += ps.Retries
-		if ps.LastError != "" {
-			s.LastError = ps.LastError
-		}
+		s.add(proc.Stats())
 	}
 	return s
 }

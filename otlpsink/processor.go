@@ -6,31 +6,52 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 
 	"github.com/logbridge/logbridge/config"
 )
 
 // Processor defaults. The queue is 8 times the OpenTelemetry default (2048), so that a burst
-// is absorbed without blocking; backpressure (MaxBlock) covers the rest. Batches are 4 times
-// the OpenTelemetry default (512): measured against the real collector, 2048-record exports
-// deliver a burst about 1.4 times faster than 512-record ones (the per-request cost on both
-// sides dominates); when only the queue size is set, the default batch is a quarter of it.
+// is absorbed without blocking; backpressure (MaxBlock) covers the rest. Batches are the
+// OpenTelemetry default (512 records; when only the queue size is set, at most a quarter of
+// it), and besides capped by their estimated encoded size, so that a batch of large records
+// fits what the collector accepts by default: 4 MiB per gRPC message, 20 MiB per HTTP body.
 const (
 	DefaultMaxQueueSize       = 16384
 	DefaultScheduleDelay      = time.Second
 	DefaultExportTimeout      = 30 * time.Second
-	DefaultMaxExportBatchSize = 2048
+	DefaultMaxExportBatchSize = 512
 	DefaultMaxBlock           = time.Second
 	DefaultExportConcurrency  = 1
 	DefaultRetryMaxElapsed    = time.Minute
+
+	// DefaultMaxExportBatchBytes is the default cap on a batch's estimated encoded size:
+	// three quarters of the collector's default gRPC limit (4 MiB), leaving room for the
+	// resource, the scope and the estimate's error. A Pipeline exporting over HTTP uses
+	// HTTPMaxExportBatchBytes instead.
+	DefaultMaxExportBatchBytes = 3 << 20
+	// HTTPMaxExportBatchBytes is a Pipeline's default batch size cap over http/protobuf:
+	// three quarters of the collector's default HTTP body limit (20 MiB).
+	HTTPMaxExportBatchBytes = 15 << 20
+)
+
+// Memory bounds. freeReserve is how many empty batch buffers are kept for reuse after a
+// burst (the rest are released to the garbage collector). recordBytes is the memory a queued
+// record holds: about 600 bytes for a message and six small attributes queued
+// (TestRecordBytesMeasured), about 745 in the whole pipeline with the collector down (the
+// exporter's protobuf copies of batches being retried included). A queue whose worst case, at
+// that rate, exceeds queueWarnBytes gets a Diagnostic.
+const (
+	freeReserve    = 4
+	recordBytes    = 750
+	queueWarnBytes = 256 << 20
 )
 
 // The environment variables the Processor reads (OpenTelemetry's batch log record processor
@@ -55,6 +76,7 @@ type ProcessorOption func(*processorConfig)
 
 type processorConfig struct {
 	maxQueue, batchSize, workers int
+	batchBytes                   int
 	delay, timeout, maxBlock     time.Duration
 	retryMaxElapsed              time.Duration
 	set                          map[string]bool // env-backed settings given as options
@@ -106,6 +128,18 @@ func WithMaxExportBatchSize(n int) ProcessorOption {
 	}
 }
 
+// WithMaxExportBatchBytes caps a batch's estimated encoded size in bytes (default
+// DefaultMaxExportBatchBytes; a Pipeline over http/protobuf uses HTTPMaxExportBatchBytes). A
+// record larger than that alone is cut down to it (see TruncatedKey). Values below 1 are
+// ignored.
+func WithMaxExportBatchBytes(n int) ProcessorOption {
+	return func(c *processorConfig) {
+		if n > 0 {
+			c.batchBytes = n
+		}
+	}
+}
+
 // WithMaxBlock sets how long OnEmit (a log call) waits at most for room when the queue is
 // full while exports are succeeding (default DefaultMaxBlock). Zero or less never waits: a
 // full queue drops at once.
@@ -125,9 +159,11 @@ func WithExportConcurrency(n int) ProcessorOption {
 	}
 }
 
-// WithRetryMaxElapsed sets how long a failing batch is retried, with exponential backoff
-// from 100 ms to 5 s, before its records are counted as failed (default
-// DefaultRetryMaxElapsed). Zero means one attempt, no retry.
+// WithRetryMaxElapsed sets how long a batch whose export fails transiently is retried, with
+// exponential backoff from 100 ms to 5 s (or the server's Retry-After / RetryInfo delay, if
+// longer), before its records are counted as failed (default DefaultRetryMaxElapsed). A
+// server delay that would end past the budget ends the retries at once. Zero means one
+// attempt, no retry.
 func WithRetryMaxElapsed(d time.Duration) ProcessorOption {
 	return func(c *processorConfig) { c.retryMaxElapsed = max(d, 0) }
 }
@@ -156,6 +192,7 @@ func withRedactor(r *redactor) ProcessorOption {
 
 func newProcessorConfig(opts []ProcessorOption) processorConfig {
 	c := processorConfig{
+		batchBytes:      DefaultMaxExportBatchBytes,
 		workers:         DefaultExportConcurrency,
 		maxBlock:        DefaultMaxBlock,
 		retryMaxElapsed: DefaultRetryMaxElapsed,
@@ -193,11 +230,20 @@ func newProcessorConfig(opts []ProcessorOption) processorConfig {
 	envDur(EnvScheduleDelay, &c.delay, DefaultScheduleDelay)
 	envDur(EnvExportTimeout, &c.timeout, DefaultExportTimeout)
 	c.batchSize = min(c.batchSize, c.maxQueue)
+	if worst := uint64(c.maxQueue) * recordBytes; worst > queueWarnBytes {
+		src := EnvMaxQueueSize
+		if c.set[EnvMaxQueueSize] {
+			src = "WithMaxQueueSize"
+		}
+		c.diags = append(c.diags, config.Diagnostic{Source: src, Piece: strconv.Itoa(c.maxQueue),
+			Problem: fmt.Sprintf("a full queue holds about %d MiB (%d bytes per record measured for small records; more with large attributes), kept while the collector is unreachable",
+				worst>>20, recordBytes)})
+	}
 	return c
 }
 
 // Stats are a Processor's counters since it was made. A snapshot is consistent: Emitted ==
-// Exported + Undelivered() + Pending, exactly.
+// Exported + Undelivered() + OutcomeUnknown + Pending, exactly.
 type Stats struct {
 	Emitted  uint64 // records handed to OnEmit
 	Enqueued uint64 // records accepted into the queue
@@ -210,27 +256,85 @@ type Stats struct {
 	FailedRejected uint64 // rejected by the receiver in a partial-success response
 	FailedShutdown uint64 // still queued or being exported when Shutdown's context ended
 
+	// FailedPermanent counts records whose export the receiver refused with a status the OTLP
+	// specification says not to retry (HTTP 400, 401, 403..., gRPC InvalidArgument,
+	// Unauthenticated...): one attempt, then counted here and reported once.
+	FailedPermanent uint64
+	// OutcomeUnknown counts records whose export request had been sent when Shutdown's
+	// deadline ended it, before the answer came back: maybe delivered, maybe not; neither
+	// exported nor undelivered.
+	OutcomeUnknown uint64
+
+	// Truncated counts records cut down to fit the batch size cap or a receiver's size limit
+	// (they carry TruncatedKey); they are counted as any other record besides.
+	Truncated uint64
+	// Splits counts batches split in two because the receiver refused them as too large.
+	Splits uint64
+	// ProtocolErrors counts answers that broke the protocol: a partial success with a
+	// negative count, or more rejected records than were sent.
+	ProtocolErrors uint64
+
 	Pending uint64 // queued or being exported now
 	Waiting uint64 // log calls waiting for room now (not yet counted in Emitted)
 
 	ExportAttempts uint64 // calls to the exporter's Export
-	ExportErrors   uint64 // attempts that returned an error (including partial successes)
+	ExportErrors   uint64 // attempts that returned an error (including partial successes rejecting records)
 	Retries        uint64 // failed attempts followed by another attempt
 	LastError      string // text of the latest export error (secrets redacted by a Pipeline)
 }
 
 // Undelivered returns the records that were not, and will not be, delivered.
 func (s Stats) Undelivered() uint64 {
-	return s.DroppedQueueFull + s.DroppedShutdown + s.FailedExport + s.FailedRejected + s.FailedShutdown
+	return s.DroppedQueueFull + s.DroppedShutdown + s.FailedExport + s.FailedRejected + s.FailedShutdown +
+		s.FailedPermanent
 }
 
-// ExportError describes a failed export attempt; a WithErrorHandler function receives it.
+// add adds o's counters to s; o's LastError, if any, replaces s's.
+func (s *Stats) add(o Stats) {
+	s.Emitted += o.Emitted
+	s.Enqueued += o.Enqueued
+	s.Exported += o.Exported
+	s.DroppedQueueFull += o.DroppedQueueFull
+	s.DroppedShutdown += o.DroppedShutdown
+	s.FailedExport += o.FailedExport
+	s.FailedRejected += o.FailedRejected
+	s.FailedShutdown += o.FailedShutdown
+	s.FailedPermanent += o.FailedPermanent
+	s.OutcomeUnknown += o.OutcomeUnknown
+	s.Truncated += o.Truncated
+	s.Splits += o.Splits
+	s.ProtocolErrors += o.ProtocolErrors
+	s.Pending += o.Pending
+	s.Waiting += o.Waiting
+	s.ExportAttempts += o.ExportAttempts
+	s.ExportErrors += o.ExportErrors
+	s.Retries += o.Retries
+	if o.LastError != "" {
+		s.LastError = o.LastError
+	}
+}
+
+// ExportError describes a failed export attempt, or an answer worth hearing about; a
+// WithErrorHandler function receives it.
 type ExportError struct {
 	Records  int   // records in the batch
 	Attempt  int   // 1 for the first attempt
 	Retrying bool  // the batch will be tried again; if false, its records are counted as lost
 	Rejected int64 // records the receiver rejected (partial success; the rest were delivered)
 	Err      error // the exporter's error
+
+	// Status is the receiver's answer when it refused the batch for good ("HTTP 401
+	// Unauthorized", "gRPC InvalidArgument"): the records are counted in FailedPermanent.
+	Status string
+	// Split is true when the receiver refused the batch as too large: it is sent again in
+	// two halves (a single record is cut down instead), nothing is lost.
+	Split bool
+	// Warning is true for a partial success that rejected nothing but carries a message:
+	// every record was delivered.
+	Warning bool
+	// Protocol is true when the answer broke the protocol (an impossible partial-success
+	// count); Rejected then holds the records counted as rejected.
+	Protocol bool
 }
 
 // Error describes the attempt and its outcome, then the exporter's error.
@@ -239,6 +343,18 @@ func (e *ExportError) Error() string {
 	b.WriteString("otlpsink: export of ")
 	b.WriteString(logRecords(uint64(e.Records)))
 	switch {
+	case e.Protocol:
+		b.WriteString(": invalid answer from the receiver (")
+		b.WriteString(strconv.FormatInt(e.Rejected, 10))
+		b.WriteString(" counted as rejected)")
+	case e.Warning:
+		b.WriteString(" delivered, with a warning from the receiver")
+	case e.Split:
+		b.WriteString(" refused as too large; sending it again split in two")
+	case e.Status != "":
+		b.WriteString(" refused by the receiver (")
+		b.WriteString(e.Status)
+		b.WriteString(", not retried): records lost")
 	case e.Rejected > 0:
 		b.WriteString(": ")
 		b.WriteString(strconv.FormatInt(e.Rejected, 10))
@@ -277,7 +393,8 @@ func (e *DropError) Error() string {
 type DeliveryError struct {
 	Records uint64 // records not delivered (Shutdown: lost and counted; ForceFlush: still queued)
 	Lost    bool   // true from Shutdown: the records are counted in Stats.FailedShutdown
-	Err     error  // the cause: the context's error, or the last export error
+	Unknown uint64 // from Shutdown: records sent but unanswered at the deadline (Stats.OutcomeUnknown)
+	Err     error  // the cause: the context's error (with the last export error), or the last export error
 }
 
 // Error says how many records were not delivered, and why.
@@ -287,6 +404,9 @@ func (e *DeliveryError) Error() string {
 		what = " not delivered at shutdown"
 	}
 	s := "otlpsink: " + logRecords(e.Records) + what
+	if e.Unknown > 0 {
+		s += ", " + strconv.FormatUint(e.Unknown, 10) + " sent but unanswered (outcome unknown)"
+	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}
@@ -300,6 +420,8 @@ func (e *DeliveryError) Unwrap() error { return e.Err }
 type batch struct {
 	seq  uint64
 	recs []sdklog.Record
+	left int      // records not yet settled (an export may settle a batch in parts)
+	try  *attempt // the export attempt in flight, nil between attempts; guarded by mu
 }
 
 // Processor is an sdklog.Processor that batches records and exports them with a small pool
@@ -315,6 +437,7 @@ type Processor struct {
 	mu       sync.Mutex
 	work     *sync.Cond        // workers wait here for ready batches
 	cur      []sdklog.Record   // the open batch
+	curBytes int               // estimated encoded size of cur
 	ready    []*batch          // sealed batches, oldest first
 	inflight map[*batch]bool   // batches being exported
 	free     [][]sdklog.Record // empty batch buffers
@@ -329,6 +452,7 @@ type Processor struct {
 	draining bool              // Shutdown sealed the last batch: workers exit once none is ready
 	closed   bool              // Shutdown finished: held records were counted as lost
 	st       Stats             // counters, guarded by mu
+	cause    string            // the latest export error that was not Shutdown cutting an export short
 	reported uint64            // DroppedQueueFull already reported through onError
 
 	runCtx    context.Context // parent of export contexts; cancelled when Shutdown's ctx ends
@@ -370,10 +494,9 @@ func NewProcessor(exp sdklog.Exporter, opts ...ProcessorOption) *Processor {
 // and its value, which was ignored for the default.
 func (p *Processor) Diagnostics() []config.Diagnostic { return p.cfg.diags }
 
-// Enabled reports whether the processor still accepts records (until Shutdown).
-func (p *Processor) Enabled(context.Context, sdklog.EnabledParameters) bool { return p.accepting() }
-
-func (p *Processor) accepting() bool { return !p.stopped.Load() }
+// Enabled reports true, also after Shutdown began: a record emitted then reaches OnEmit and
+// is counted as DroppedShutdown, instead of vanishing before any counter saw it.
+func (p *Processor) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
 
 // OnEmit queues a copy of r for export. When the queue is full it waits up to the MaxBlock
 // bound for room, but only while exports are succeeding; otherwise the record is dropped and
@@ -384,6 +507,13 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 			slot.rec, slot.ok = *r, true
 			return nil
 		}
+	}
+	// Sizing (and, rarely, cutting a huge record down) happens before taking the lock.
+	size := recordSize(r)
+	truncated := false
+	if size > p.cfg.batchBytes && !p.stopped.Load() {
+		t := truncatedCopy(r, p.cfg.batchBytes)
+		r, size, truncated = &t, recordSize(&t), true
 	}
 	p.mu.Lock()
 	// Emitted is counted with the outcome, never before it, so that a Stats snapshot taken
@@ -405,10 +535,17 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 		return nil
 	}
 	p.st.Emitted++
+	if len(p.cur) > 0 && p.curBytes+size > p.cfg.batchBytes {
+		p.seal()
+	}
+	if truncated {
+		p.st.Truncated++
+	}
 	if p.cur == nil {
 		p.cur = p.newBuffer()
 	}
-	if p.cfg.clone {
+	p.curBytes += size
+	if p.cfg.clone && !truncated {
 		p.cur = append(p.cur, r.Clone())
 	} else {
 		p.cur = append(p.cur, *r)
@@ -463,6 +600,13 @@ func (p *Processor) waitForRoom() bool {
 	return true
 }
 
+// truncatedCopy returns a deep copy of r cut down to budget bytes (see truncateRecord).
+func truncatedCopy(r *sdklog.Record, budget int) sdklog.Record {
+	c := r.Clone()
+	truncateRecord(&c, budget)
+	return c
+}
+
 // newBuffer returns an empty batch buffer, reusing a free one. Called with p.mu held.
 func (p *Processor) newBuffer() []sdklog.Record {
 	if n := len(p.free); n > 0 {
@@ -479,9 +623,9 @@ func (p *Processor) seal() {
 	if len(p.cur) == 0 {
 		return
 	}
-	p.ready = append(p.ready, &batch{seq: p.seq, recs: p.cur})
+	p.ready = append(p.ready, &batch{seq: p.seq, recs: p.cur, left: len(p.cur)})
 	p.seq++
-	p.cur = nil
+	p.cur, p.curBytes = nil, 0
 	p.work.Signal()
 }
 
@@ -506,45 +650,133 @@ func (p *Processor) worker() {
 	}
 }
 
-// export exports b, retrying with backoff while the failure lasts less than retryMaxElapsed
-// (and, during Shutdown, its context lasts), and accounts for the outcome.
+// export delivers b's records and releases it.
 func (p *Processor) export(b *batch) {
-	n := len(b.recs) // resolve releases b.recs
+	p.deliver(b, b.recs)
+	p.release(b)
+}
+
+// outcome is how the records of one attempt ended.
+type outcome struct {
+	exported, rejected, failed, permanent uint64
+}
+
+// deliver exports recs, all or part of b's records, and settles their outcome. A transient
+// failure (see classify) is retried with backoff, or after the server's delay if it gives a
+// longer one, while the retry budget and Shutdown's context last; a permanent one settles
+// the records at once. A batch refused as too large is split and each half delivered; a
+// single record refused so is cut down and sent again.
+func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
+	n := len(recs)
 	backoff := retryInitial
 	start := time.Now()
-	for attempt := 1; ; attempt++ {
-		ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.timeout)
-		err := p.callExport(ctx, b.recs)
+	repaired := false
+	// One observation (WithExportObserver) per operation, with its last attempt's error; a
+	// batch split in two is observed as its halves.
+	var opErr error
+	var opRejected int64
+	observe := true
+	defer func() {
+		if observe {
+			p.observeExport(start, n, opRejected, opErr)
+		}
+	}()
+	for try := 1; ; try++ {
+		a := &attempt{n: n}
+		if p.runCtx.Err() != nil {
+			// Shutdown's deadline ended the wait for this attempt: nothing was sent.
+			opErr = p.runCtx.Err()
+			p.settleShutdown(b, a, nil)
+			return
+		}
+		p.mu.Lock()
+		b.try = a
+		p.mu.Unlock()
+		ctx, cancel := context.WithTimeout(httpSentTrace(context.WithValue(p.runCtx, attemptKey{}, a)), p.cfg.timeout)
+		err := p.callExport(ctx, recs)
 		cancel()
-		rejected, partial := partialSuccess(err)
-		if err == nil || partial {
-			rejected = min(rejected, int64(n))
-			p.resolve(b, err, uint64(n)-uint64(rejected), uint64(rejected), 0)
-			p.observeExport(start, n, rejected, err)
-			if partial {
-				p.report(&ExportError{Records: n, Attempt: attempt, Rejected: rejected, Err: err})
+		opErr = err
+		if err == nil {
+			p.settle(b, a, nil, outcome{exported: uint64(n)})
+			return
+		}
+		if ps, ok := partialSuccess(err); ok {
+			opRejected = min(max(ps.rejected, 0), int64(n))
+			p.settlePartial(b, a, try, ps, err)
+			return
+		}
+		if p.runCtx.Err() != nil {
+			// Cut short by Shutdown's deadline: lost if never sent, else of unknown outcome.
+			p.settleShutdown(b, a, err)
+			p.report(&ExportError{Records: n, Attempt: try, Err: err})
+			return
+		}
+		v := classify(err)
+		switch {
+		case v.tooLarge && n > 1:
+			observe = false
+			p.attemptFailed(b, err, false)
+			p.mu.Lock()
+			p.st.Splits++
+			p.mu.Unlock()
+			p.report(&ExportError{Records: n, Attempt: try, Split: true, Err: err})
+			p.deliver(b, recs[:n/2])
+			p.deliver(b, recs[n/2:])
+			return
+		case v.tooLarge && recordSize(&recs[0]) > minTruncated:
+			// One record the receiver finds too large even alone: halve it until it fits.
+			first := !hasAttr(&recs[0], TruncatedKey)
+			if !shrink(&recs[0]) {
+				p.settle(b, a, err, outcome{permanent: 1})
+				p.report(&ExportError{Records: n, Attempt: try, Status: v.status, Err: err})
+				return
 			}
+			p.attemptFailed(b, err, false)
+			if first {
+				p.mu.Lock()
+				p.st.Truncated++
+				p.mu.Unlock()
+			}
+			p.report(&ExportError{Records: n, Attempt: try, Retrying: true, Err: err})
+			continue
+		case v.badUTF8 && !repaired:
+			// Records from another bridge may hold strings that are not UTF-8, which no
+			// OTLP request may carry: repair them and send again.
+			p.attemptFailed(b, err, false)
+			repairRecords(recs)
+			repaired = true
+			continue
+		case !v.retry || v.tooLarge || v.badUTF8:
+			if v.status == "" {
+				v.status = "not retryable"
+			}
+			p.settle(b, a, err, outcome{permanent: uint64(n)})
+			p.report(&ExportError{Records: n, Attempt: try, Status: v.status, Err: err})
 			return
 		}
 		stopping := p.stopped.Load()
-		retry := p.runCtx.Err() == nil && time.Since(start) < p.cfg.retryMaxElapsed
-		if !retry {
-			p.resolve(b, err, 0, 0, uint64(n))
-			p.observeExport(start, n, 0, err)
-			p.report(&ExportError{Records: n, Attempt: attempt, Err: err})
-			return
-		}
-		p.attemptFailed(err)
-		p.report(&ExportError{Records: n, Attempt: attempt, Retrying: true, Err: err})
 		wait := backoff
 		if stopping {
 			wait = retryShutdown
 		}
 		// Full jitter on the upper half, so concurrent workers do not retry in lockstep.
 		wait = wait/2 + rand.N(wait/2+1)
+		elapsed := time.Since(start)
+		if elapsed >= p.cfg.retryMaxElapsed || (v.throttle > 0 && elapsed+v.throttle > p.cfg.retryMaxElapsed) {
+			// Out of budget, or the server asks for a wait that would end past it.
+			p.settle(b, a, err, outcome{failed: uint64(n)})
+			p.report(&ExportError{Records: n, Attempt: try, Err: err})
+			return
+		}
+		wait = max(wait, v.throttle)
+		p.attemptFailed(b, err, true)
+		p.report(&ExportError{Records: n, Attempt: try, Retrying: true, Err: err})
 		p.mu.Lock()
 		kick := p.kick
 		p.mu.Unlock()
+		if v.throttle > 0 {
+			kick = nil // the server's delay is honoured, even by ForceFlush and Shutdown
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
@@ -554,6 +786,28 @@ func (p *Processor) export(b *batch) {
 		t.Stop()
 		backoff = min(backoff*2, retryMax)
 	}
+}
+
+// hasAttr reports whether r has an attribute called key.
+func hasAttr(r *sdklog.Record, key string) bool {
+	found := false
+	r.WalkAttributes(func(kv attribute.KeyValue) bool {
+		found = string(kv.Key) == key
+		return !found
+	})
+	return found
+}
+
+// shrink cuts r down to half its size (at least minTruncated) and reports whether it got
+// smaller.
+func shrink(r *sdklog.Record) bool {
+	before := recordSize(r)
+	c := truncatedCopy(r, before/2)
+	if recordSize(&c) >= before {
+		return false
+	}
+	*r = c
+	return true
 }
 
 // callExport calls the exporter, turning a panic into an error.
@@ -566,54 +820,134 @@ func (p *Processor) callExport(ctx context.Context, recs []sdklog.Record) (err e
 	return p.exp.Export(ctx, recs)
 }
 
-// attemptFailed accounts for a failed attempt that will be retried.
-func (p *Processor) attemptFailed(err error) {
+// noteError records err as the latest export error. Called with p.mu held. An error caused
+// by Shutdown's deadline cutting an export short keeps the real cause before it beside it.
+func (p *Processor) noteError(err error) {
+	msg := p.cfg.red.redact(err.Error())
+	if p.runCtx.Err() == nil || p.cause == "" {
+		p.cause = msg
+		p.st.LastError = msg
+		return
+	}
+	if msg != p.cause {
+		p.st.LastError = msg + " (last export error before: " + p.cause + ")"
+	}
+}
+
+// attemptFailed accounts for a failed attempt whose records are sent again (retried, split
+// or repaired).
+func (p *Processor) attemptFailed(b *batch, err error, retry bool) {
 	p.mu.Lock()
 	p.st.ExportAttempts++
 	p.st.ExportErrors++
-	p.st.Retries++
-	p.st.LastError = p.cfg.red.redact(err.Error())
-	p.failing = true
+	if retry {
+		p.st.Retries++
+		p.failing = true
+	}
+	p.noteError(err)
+	b.try = nil
 	p.mu.Unlock()
 }
 
-// resolve accounts for b's last attempt and releases it: exported records were delivered,
-// rejected ones refused by the receiver, failed ones lost to errors.
-func (p *Processor) resolve(b *batch, err error, exported, rejected, failed uint64) {
+// settlePartial settles an attempt answered with a partial success. A count that is negative,
+// or more than was sent, breaks the protocol: it is reported as such, and the records counted
+// as delivered (negative) or rejected (too many). Zero rejected with a message is a warning:
+// everything was delivered.
+func (p *Processor) settlePartial(b *batch, a *attempt, try int, ps partial, err error) {
+	n := int64(a.n)
+	switch {
+	case ps.rejected < 0 || ps.rejected > n:
+		counted := int64(0)
+		if ps.rejected > n {
+			counted = n
+		}
+		perr := fmt.Errorf("protocol error: partial success with rejected_log_records=%d for %d records sent (message %q)",
+			ps.rejected, n, p.cfg.red.redact(ps.message))
+		p.mu.Lock()
+		p.st.ProtocolErrors++
+		p.mu.Unlock()
+		p.settle(b, a, perr, outcome{exported: uint64(n - counted), rejected: uint64(counted)})
+		p.report(&ExportError{Records: a.n, Attempt: try, Rejected: counted, Protocol: true, Err: perr})
+	case ps.rejected == 0:
+		p.settle(b, a, nil, outcome{exported: uint64(n)})
+		p.report(&ExportError{Records: a.n, Attempt: try, Warning: true, Err: err})
+	default:
+		p.settle(b, a, err, outcome{exported: uint64(n - ps.rejected), rejected: uint64(ps.rejected)})
+		p.report(&ExportError{Records: a.n, Attempt: try, Rejected: ps.rejected, Err: err})
+	}
+}
+
+// settleShutdown settles an attempt that Shutdown's deadline cut short (or never let start):
+// its records are of unknown outcome if the request had been sent, else lost.
+func (p *Processor) settleShutdown(b *batch, a *attempt, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		p.st.ExportAttempts++
+		p.st.ExportErrors++
+		p.noteError(err)
+	}
+	b.try = nil
+	if p.closed {
+		return // Shutdown already counted b's records
+	}
+	if a.sent.Load() {
+		p.st.OutcomeUnknown += uint64(a.n)
+	} else {
+		p.st.FailedShutdown += uint64(a.n)
+	}
+	p.settled(b, a.n)
+}
+
+// settle accounts for an attempt's last answer: exported records were delivered, rejected
+// ones refused by the receiver in a partial success, failed ones lost to transient errors
+// that outlasted the budget, permanent ones refused for good.
+func (p *Processor) settle(b *batch, a *attempt, err error, o outcome) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.st.ExportAttempts++
 	if err != nil {
 		p.st.ExportErrors++
-		p.st.LastError = p.cfg.red.redact(err.Error())
+		p.noteError(err)
 	}
+	b.try = nil
 	if p.closed {
-		return // Shutdown gave up on this batch and counted it as lost
+		return // Shutdown gave up on this batch and counted it
 	}
-	p.st.Exported += exported
-	p.st.FailedRejected += rejected
-	if p.stopped.Load() && p.runCtx.Err() != nil {
-		p.st.FailedShutdown += failed // cut off by Shutdown's deadline
-	} else {
-		p.st.FailedExport += failed
-	}
-	if failed > 0 {
+	p.st.Exported += o.exported
+	p.st.FailedRejected += o.rejected
+	p.st.FailedExport += o.failed
+	p.st.FailedPermanent += o.permanent
+	if o.failed+o.permanent > 0 {
 		p.failing = true
 	} else {
 		p.failing, p.stalled = false, false
 		p.lastDone = time.Now()
 	}
-	p.held -= len(b.recs)
+	p.settled(b, a.n)
+}
+
+// settled releases n of b's records from the queue bound. Called with p.mu held.
+func (p *Processor) settled(b *batch, n int) {
+	b.left -= n
+	p.held -= n
+	close(p.progress)
+	p.progress = make(chan struct{})
+}
+
+// release drops b once all its records are settled, keeping its buffer for reuse if the
+// small reserve has room.
+func (p *Processor) release(b *batch) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	delete(p.inflight, b)
+	close(p.progress) // ForceFlush waits for b to leave inflight
+	p.progress = make(chan struct{})
 	clear(b.recs)
-	// Keep enough empty buffers for a full queue, so a sustained burst allocates none: they
-	// hold no more memory than the queue bound allows anyway.
-	if len(p.free) <= p.cfg.maxQueue/p.cfg.batchSize {
+	if !p.closed && len(p.free) < freeReserve && cap(b.recs) <= p.cfg.batchSize {
 		p.free = append(p.free, b.recs[:0])
 	}
 	b.recs = nil
-	close(p.progress)
-	p.progress = make(chan struct{})
 }
 
 // report hands err to the error handler, if any.
@@ -741,7 +1075,7 @@ func (p *Processor) Shutdown(ctx context.Context) error {
 	p.mu.Lock()
 	// Records cut off by the deadline are counted as FailedShutdown by the workers (an export
 	// cancelled mid-flight) or below (still queued); the error reports both.
-	failedBefore := p.st.FailedShutdown
+	failedBefore, unknownBefore := p.st.FailedShutdown, p.st.OutcomeUnknown
 	p.seal()
 	p.draining = true
 	p.work.Broadcast()
@@ -765,14 +1099,24 @@ func (p *Processor) Shutdown(ctx context.Context) error {
 
 	p.mu.Lock()
 	p.closed = true
-	p.st.FailedShutdown += uint64(p.held)
+	// What Shutdown still holds is lost, but for attempts whose request went out: those
+	// may have been delivered.
+	unknown := 0
+	for b := range p.inflight {
+		if b.try != nil && b.try.sent.Load() {
+			unknown += b.try.n
+		}
+	}
+	p.st.OutcomeUnknown += uint64(unknown)
+	p.st.FailedShutdown += uint64(p.held - unknown)
 	lost := p.st.FailedShutdown - failedBefore
+	unknownAll := p.st.OutcomeUnknown - unknownBefore
 	p.held = 0
 	p.ready = nil
 	p.cur = nil
 	clear(p.inflight)
 	p.free = nil
-	lastErr := p.st.LastError
+	lastErr := p.cause
 	p.mu.Unlock()
 	p.cancelRun()
 
@@ -789,12 +1133,16 @@ func (p *Processor) Shutdown(ctx context.Context) error {
 	}); err != nil {
 		errs = append(errs, err)
 	}
-	if lost > 0 {
+	if lost > 0 || unknownAll > 0 {
 		cause := context.Cause(ctx)
-		if cause == nil && lastErr != "" {
+		switch {
+		case cause == nil && lastErr != "":
 			cause = errors.New(lastErr)
+		case cause != nil && lastErr != "":
+			// The deadline ended the retries; what made them necessary matters more.
+			cause = fmt.Errorf("%w (last export error: %s)", cause, lastErr)
 		}
-		errs = append([]error{&DeliveryError{Records: lost, Lost: true, Err: cause}}, errs...)
+		errs = append([]error{&DeliveryError{Records: lost, Lost: true, Unknown: unknownAll, Err: cause}}, errs...)
 	}
 	return errors.Join(errs...)
 }
@@ -829,38 +1177,6 @@ func (p *Processor) Stats() Stats {
 	s.Pending = uint64(p.held)
 	s.Waiting = uint64(p.waiting)
 	return s
-}
-
-// partialSuccess reports whether err (or an error it wraps) is an OTLP partial-success
-// response and how many records it rejected. The OTLP exporters report those as an
-// unexported PartialSuccess type (with a RejectedItems field), so it is recognized by shape.
-func partialSuccess(err error) (rejected int64, ok bool) {
-	if err == nil {
-		return 0, false
-	}
-	var walk func(error)
-	walk = func(e error) {
-		if e == nil {
-			return
-		}
-		v := reflect.ValueOf(e)
-		if v.Kind() == reflect.Struct && v.Type().Name() == "PartialSuccess" {
-			if f := v.FieldByName("RejectedItems"); f.IsValid() && f.CanInt() {
-				rejected += f.Int()
-				ok = true
-			}
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		case interface{ Unwrap() []error }:
-			for _, e := range u.Unwrap() {
-				walk(e)
-			}
-		}
-	}
-	walk(err)
-	return rejected, ok
 }
 
 // captureKey marks the context of the Emit with which a provider captures a record template.

@@ -74,9 +74,9 @@ func record(i int) log.Record {
 // checkInvariant asserts that every emitted record is accounted for, exactly.
 func checkInvariant(t *testing.T, st otlpsink.Stats) {
 	t.Helper()
-	if st.Emitted != st.Exported+st.Undelivered()+st.Pending {
-		t.Errorf("emitted %d != exported %d + undelivered %d + pending %d (%+v)",
-			st.Emitted, st.Exported, st.Undelivered(), st.Pending, st)
+	if st.Emitted != st.Exported+st.Undelivered()+st.OutcomeUnknown+st.Pending {
+		t.Errorf("emitted %d != exported %d + undelivered %d + unknown %d + pending %d (%+v)",
+			st.Emitted, st.Exported, st.Undelivered(), st.OutcomeUnknown, st.Pending, st)
 	}
 }
 

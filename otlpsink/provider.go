@@ -38,8 +38,9 @@ func (p *provider) Logger(name string, opts ...log.LoggerOption) log.Logger {
 // maxFastLoggers bounds the cache of fast emitters by logger name.
 const maxFastLoggers = 4096
 
-// fastLogger returns the fast emitter for the logger called name, or nil if the provider can
-// no longer make one (it was shut down).
+// fastLogger returns the fast emitter for the logger called name. Once the provider is shut
+// down it returns one that hands records to the Processor only to be counted as
+// DroppedShutdown; nil if no template can be had otherwise.
 func (p *provider) fastLogger(name string) *fastLogger {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -48,6 +49,11 @@ func (p *provider) fastLogger(name string) *fastLogger {
 	}
 	tmpl, ok := p.proc.capture(p.sdk.Logger(name))
 	if !ok {
+		if p.proc.stopped.Load() {
+			// Shut down: records still go to the Processor, which counts them as
+			// DroppedShutdown (the SDK's no-op logger would lose them uncounted).
+			return &fastLogger{proc: p.proc}
+		}
 		return nil
 	}
 	f := &fastLogger{tmpl: tmpl, proc: p.proc, pre: p.pre}

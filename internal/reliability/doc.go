@@ -15,7 +15,14 @@
 //     the heap while 1,000,000 records go to a dead endpoint (bounded by the queue size).
 //   - hostile_test.go: hostile input for every sink (console, file text and JSON, OTLP through
 //     the fan-out to the real collector): no panic, no hang, no forged line, output parseable.
-//   - secrets_test.go: header values and URL user info never appear in any output.
+//   - secrets_test.go: header values (whatever their syntax) and URL user info never appear in
+//     any output; a short value does not garble the URL.
+//   - delivery_test.go: the OTLP pipeline (otlpsink.NewPipeline, the real exporters) against
+//     the real collector with its default limits (oversized bursts, a 10 MiB message, invalid
+//     UTF-8, the balance with goroutines logging across Shutdown) and behind a fault-injecting
+//     HTTP/gRPC proxy (otlpproxy_test.go): Retry-After and RetryInfo honoured, permanent
+//     refusals tried once, too-large batches split, partial successes validated, an answer
+//     held past the deadline counted as of unknown outcome; BenchmarkSplitCost.
 //
 // Scenarios where a clean process matters (process-wide state: OpenTelemetry's global error
 // handler, slog's default, what reaches stderr) run as a child process: the test binary

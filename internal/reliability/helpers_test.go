@@ -42,7 +42,7 @@ func (b *syncBuffer) Reset() {
 }
 
 // clearEnv unsets, for the test, every variable a scenario may set, then sets env.
-func clearEnv(t *testing.T, env map[string]string) {
+func clearEnv(t testing.TB, env map[string]string) {
 	t.Helper()
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")

@@ -27,7 +27,12 @@ const (
 const secretHeaders = "authorization=Bearer%20" + secretToken + ",x-api-key=" + secretAPIKey
 
 // leakRE finds what is left of a secret: the mark, or its distinctive tails.
-var leakRE = regexp.MustCompile(secretMark + `|PASSWORD-777|TOKEN-1234|APIKEY-5678|WRONG-KEY-999|NOEQUALS-4242|ZZBAD`)
+var leakRE = regexp.MustCompile(secretMark + `|PASSWORD-777|TOKEN-1234|APIKEY-5678|WRONG-KEY-999|NOEQUALS-4242|ZZBAD|SPACED-1111|QUOTED-2222|` +
+	secretBasic[:len(secretBasic)-1])
+
+// secretBasic is the base64 of "user:S3CRET" (its padding included), a Basic credential whose
+// mark does not show in its text.
+const secretBasic = "dXNlcjpTM0NSRVQ="
 
 // TestSecretsNeverPrinted runs services whose OTLP export fails in every way that produces
 // diagnostics (collector down, collector refusing the credentials, an unparsable endpoint,
@@ -44,6 +49,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		name string
 		env  map[string]string
 		want string // a diagnostic that must be there (regexp), proving the scenario ran
+		not  string // text that must not be there (regexp), if any
 	}
 	var scenarios []scenario
 	for _, proto := range []string{"http/protobuf", "grpc"} {
@@ -57,27 +63,51 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
 				"OTEL_EXPORTER_OTLP_ENDPOINT": withUser(deadEndpoint(t)),
 				"OTEL_EXPORTER_OTLP_HEADERS":  secretHeaders,
-			}, `OTLP export failed|OTLP collector never reached`},
+			}, `OTLP export failed|OTLP collector never reached`, ""},
 			scenario{p + " collector down, LOGS variables", map[string]string{
 				"OTEL_EXPORTER_OTLP_PROTOCOL":      proto,
 				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": withUser(deadEndpoint(t)) + "/v1/logs",
 				"OTEL_EXPORTER_OTLP_LOGS_HEADERS":  secretHeaders,
-			}, `OTLP export failed|OTLP collector never reached`},
+			}, `OTLP export failed|OTLP collector never reached`, ""},
 			scenario{p + " credentials refused", map[string]string{
 				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
 				"OTEL_EXPORTER_OTLP_ENDPOINT": withUser(rejectingEndpoint),
 				"OTEL_EXPORTER_OTLP_HEADERS":  "x-api-key=S3CRET-WRONG-KEY-999,authorization=Bearer%20" + secretToken,
-			}, `401|Unauthenticated|Unauthorized`},
+			}, `401|Unauthenticated|Unauthorized`, ""},
 			scenario{p + " unparsable endpoint", map[string]string{
 				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
 				"OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + userinfo + "127.0.0.1:notaport",
 				"OTEL_EXPORTER_OTLP_HEADERS":  secretHeaders,
-			}, `OTEL_EXPORTER_OTLP_ENDPOINT|notaport|invalid port`},
+			}, `OTEL_EXPORTER_OTLP_ENDPOINT|notaport|invalid port`, ""},
+			// The header as an HTTP header would be written (colon, space, base64 padding),
+			// the form a user pastes from curl; then spaces and quotes around values.
+			scenario{p + " colon-style Basic header refused", map[string]string{
+				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
+				"OTEL_EXPORTER_OTLP_ENDPOINT": rejectingEndpoint,
+				"OTEL_EXPORTER_OTLP_HEADERS":  "Authorization: Basic " + secretBasic,
+			}, `401|Unauthenticated|Unauthorized|OTEL_EXPORTER_OTLP_HEADERS`, ""},
+			scenario{p + " colon-style Basic header, collector down", map[string]string{
+				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
+				"OTEL_EXPORTER_OTLP_ENDPOINT": deadEndpoint(t),
+				"OTEL_EXPORTER_OTLP_HEADERS":  "Authorization: Basic " + secretBasic,
+			}, `OTLP export failed`, ""},
+			scenario{p + " spaced and quoted values", map[string]string{
+				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
+				"OTEL_EXPORTER_OTLP_ENDPOINT": rejectingEndpoint,
+				"OTEL_EXPORTER_OTLP_HEADERS":  ` x-api-key = S3CRET-SPACED-1111 , authorization="Bearer S3CRET-QUOTED-2222"`,
+			}, `401|Unauthenticated|Unauthorized|OTEL_EXPORTER_OTLP_HEADERS`, ""},
+			// A short value that is an ordinary word is redacted where it stands alone, never
+			// inside another word: the URL's /v1/logs stays intact.
+			scenario{p + " short header value", map[string]string{
+				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
+				"OTEL_EXPORTER_OTLP_ENDPOINT": rejectingEndpoint,
+				"OTEL_EXPORTER_OTLP_HEADERS":  "x-scope-orgid=logs",
+			}, map[string]string{"grpc": `Unauthenticated`}[proto] + map[string]string{"http/protobuf": `/v1/logs: 401`}[proto], `v1/REDACTED|REDACTED/v1`},
 			scenario{p + " malformed headers", map[string]string{
 				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
 				"OTEL_EXPORTER_OTLP_ENDPOINT": withUser(deadEndpoint(t)),
 				"OTEL_EXPORTER_OTLP_HEADERS":  "x-api-key=S3CRET%ZZBAD,S3CRET-NOEQUALS-4242,authorization=Bearer%20" + secretToken,
-			}, `OTEL_EXPORTER_OTLP_HEADERS`},
+			}, `OTEL_EXPORTER_OTLP_HEADERS`, ""},
 			// Without WithInstallDefault the bridge leaves OpenTelemetry's global handlers alone;
 			// what the exporters report while Setup makes them must still not show a secret.
 			scenario{p + " unparsable endpoint, malformed headers, not installed", map[string]string{
@@ -85,7 +115,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL": proto,
 				"OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + userinfo + "127.0.0.1:notaport",
 				"OTEL_EXPORTER_OTLP_HEADERS":  "x-api-key=S3CRET%ZZBAD,S3CRET-NOEQUALS-4242,authorization=Bearer%20" + secretToken,
-			}, `OTEL_EXPORTER_OTLP_ENDPOINT`},
+			}, `OTEL_EXPORTER_OTLP_ENDPOINT`, ""},
 		)
 	}
 	for _, sc := range scenarios {
@@ -119,6 +149,11 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				}
 			}
 			all := stderr + stdout + string(file) + res.SetupErr + res.ShutdownErr + res.Stats.OTLP.LastError
+			if sc.not != "" {
+				if m := regexp.MustCompile(sc.not).FindString(all); m != "" {
+					t.Errorf("the output shows %q, which must not be there", m)
+				}
+			}
 			if !regexp.MustCompile(sc.want).MatchString(all) {
 				t.Errorf("no diagnostic matching %q: the scenario did not fail as planned\nstderr:\n%s\nresult %+v", sc.want, tail(stderr), res)
 			}

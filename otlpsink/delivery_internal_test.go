@@ -1,0 +1,285 @@
+package otlpsink
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/log"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+
+	"github.com/logbridge/logbridge/config"
+)
+
+func TestRedactorHeaderSyntaxes(t *testing.T) {
+	tests := []struct {
+		name    string
+		headers string
+		text    string
+		want    string
+	}{
+		{"colon style with padding", "Authorization: Basic dXNlcjpTM0NSRVQ=",
+			`invalid header key: Authorization: Basic dXNlcjpTM0NSRVQ`, `invalid header key: Authorization: REDACTED`},
+		{"colon style, padded form", "Authorization: Basic dXNlcjpTM0NSRVQ=",
+			`header "dXNlcjpTM0NSRVQ="`, `header "REDACTED"`},
+		{"spaces around", " x-api-key = s3cr3t-spaced ", "key s3cr3t-spaced.", "key REDACTED."},
+		{"quoted", `x-api-key="quoted-s3cr3t"`, `got "quoted-s3cr3t"`, `got "REDACTED"`},
+		{"url-encoded", "authorization=Bearer%20t0ken-abc", "Bearer t0ken-abc and t0ken-abc", "REDACTED and REDACTED"},
+		{"short value whole token", "x-scope-orgid=logs", "tenant logs refused", "tenant REDACTED refused"},
+		{"short value inside a path", "x-scope-orgid=logs", "http://h:4318/v1/logs: 401", "http://h:4318/v1/logs: 401"},
+		{"short value inside a word", "x-scope-orgid=logs", "catalogs blogs", "catalogs blogs"},
+		{"short value after = and :", "x-k=abc", "k=abc, k: abc", "k=REDACTED, k: REDACTED"},
+		{"user info of any URL", "", "dial http://bob:pw@host:1/x failed", "dial http://REDACTED@host:1/x failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(EnvHeaders, tt.headers)
+			t.Setenv(EnvLogsHeaders, "")
+			t.Setenv(EnvEndpoint, "")
+			t.Setenv(EnvLogsEndpoint, "")
+			if got := newRedactorFromEnv().redact(tt.text); got != tt.want {
+				t.Errorf("redact(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzRedactWholeToken: a secret standing as a token between separators never survives
+// redaction, whatever surrounds it.
+func FuzzRedactWholeToken(f *testing.F) {
+	f.Add("abc", "x=", ", y")
+	f.Add("dXNlcjpTM0NSRVQ=", "Basic ", "")
+	f.Add("logs", "/v1/", ": 401")
+	f.Fuzz(func(t *testing.T, secret, before, after string) {
+		secret = strings.TrimSpace(secret)
+		if len(secret) < minSecret || strings.ContainsAny(secret, ",=: \"'") || !utf8.ValidString(secret) ||
+			strings.ContainsFunc(secret, func(r rune) bool { return r < ' ' || r == 0x7f || unicode.IsSpace(r) }) {
+			return
+		}
+		t.Setenv(EnvHeaders, "k="+secret)
+		r := newRedactorFromEnv()
+		text := before + " " + secret + " " + after
+		if out := r.redact(text); strings.Contains(" "+out+" ", " "+secret+" ") {
+			t.Errorf("redact(%q) = %q: the secret stands in it", text, out)
+		}
+	})
+}
+
+func TestValidValueEveryDepth(t *testing.T) {
+	bad := "caf\xe9"
+	tests := []struct {
+		name string
+		v    attribute.Value
+	}{
+		{"string", attribute.StringValue(bad)},
+		{"string slice", attribute.StringSliceValue([]string{"ok", bad})},
+		{"slice", attribute.SliceValue(attribute.IntValue(1), attribute.StringValue(bad))},
+		{"map value", attribute.MapValue(attribute.String("k", bad))},
+		{"map key", attribute.MapValue(attribute.String("k"+bad, "v"))},
+		{"nested", attribute.SliceValue(attribute.MapValue(attribute.KeyValue{Key: "m",
+			Value: attribute.SliceValue(attribute.StringSliceValue([]string{bad}))}))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := convertAny(tt.v)
+			if s := got.String(); !utf8.ValidString(s) || !strings.Contains(s, "caf\uFFFD") {
+				t.Errorf("convertAny(%s) = %q, want valid UTF-8 with the bad byte replaced", tt.name, s)
+			}
+			if got.Type() != tt.v.Type() {
+				t.Errorf("type %v, want %v", got.Type(), tt.v.Type())
+			}
+		})
+	}
+}
+
+// captured is a processor that keeps a clone of every record the SDK hands it.
+type captured struct{ recs []sdklog.Record }
+
+func (c *captured) OnEmit(_ context.Context, r *sdklog.Record) error {
+	c.recs = append(c.recs, r.Clone())
+	return nil
+}
+func (*captured) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
+func (*captured) Shutdown(context.Context) error                         { return nil }
+func (*captured) ForceFlush(context.Context) error                       { return nil }
+
+// sdkRecord returns a record as the SDK makes it (with its attribute limits).
+func sdkRecord() sdklog.Record {
+	c := &captured{}
+	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(c))
+	lp.Logger("test").Emit(context.Background(), log.Record{})
+	return c.recs[0]
+}
+
+func TestTruncateRecord(t *testing.T) {
+	r := sdkRecord()
+	r.SetBody(attribute.StringValue(strings.Repeat("b", 100000)))
+	r.SetAttributes(attribute.String("small", "keep me"), attribute.String("big", strings.Repeat("é", 50000)),
+		attribute.KeyValue{Key: "nested", Value: attribute.SliceValue(attribute.StringValue(strings.Repeat("n", 30000)))})
+	before := recordSize(&r)
+	if !truncateRecord(&r, 20000) {
+		t.Fatal("not truncated")
+	}
+	if size := recordSize(&r); size > 20000 || size < 15000 {
+		t.Errorf("size after %d, want at most 20000 and not much less", size)
+	}
+	var marker, small, big attribute.Value
+	r.WalkAttributes(func(kv attribute.KeyValue) bool {
+		switch kv.Key {
+		case TruncatedKey:
+			marker = kv.Value
+		case "small":
+			small = kv.Value
+		case "big":
+			big = kv.Value
+		}
+		return true
+	})
+	if marker.AsInt64() != int64(before) {
+		t.Errorf("marker %v, want the size before, %d", marker.String(), before)
+	}
+	if small.AsString() != "keep me" {
+		t.Errorf("a small value was cut: %q", small.AsString())
+	}
+	if !utf8.ValidString(big.AsString()) || !strings.HasPrefix(r.Body().AsString(), "bbb") {
+		t.Error("cut values are not valid UTF-8 prefixes")
+	}
+}
+
+// blockingExporter holds every Export until release is closed.
+type blockingExporter struct{ release chan struct{} }
+
+func (e *blockingExporter) Export(ctx context.Context, _ []sdklog.Record) error {
+	select {
+	case <-e.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+func (*blockingExporter) Shutdown(context.Context) error   { return nil }
+func (*blockingExporter) ForceFlush(context.Context) error { return nil }
+
+// TestFreeBuffersReleasedAfterBurst: after a burst that filled the queue drains, at most the
+// small reserve of batch buffers stays held.
+func TestFreeBuffersReleasedAfterBurst(t *testing.T) {
+	exp := &blockingExporter{release: make(chan struct{})}
+	p := NewProcessor(exp, WithMaxQueueSize(100000), WithMaxExportBatchSize(100), WithMaxBlock(0),
+		WithScheduleDelay(time.Hour), WithExportConcurrency(4))
+	defer func() { _ = p.Shutdown(context.Background()) }()
+	var rec sdklog.Record
+	rec.SetBody(attribute.StringValue("burst"))
+	for range 100000 {
+		_ = p.OnEmit(context.Background(), &rec)
+	}
+	close(exp.release)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := p.ForceFlush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	free := len(p.free)
+	p.mu.Unlock()
+	if free > freeReserve {
+		t.Errorf("%d free buffers held after the burst, want at most %d", free, freeReserve)
+	}
+}
+
+func TestLargeQueueWarned(t *testing.T) {
+	t.Setenv(EnvMaxQueueSize, "1000000")
+	c := newProcessorConfig(nil)
+	if !hasDiag(c.diags, EnvMaxQueueSize, "MiB") {
+		t.Errorf("no warning naming %s and the estimate: %v", EnvMaxQueueSize, c.diags)
+	}
+	c = newProcessorConfig([]ProcessorOption{WithMaxQueueSize(1000000)})
+	if !hasDiag(c.diags, "WithMaxQueueSize", "MiB") {
+		t.Errorf("no warning naming WithMaxQueueSize: %v", c.diags)
+	}
+	t.Setenv(EnvMaxQueueSize, "")
+	if c := newProcessorConfig(nil); len(c.diags) != 0 {
+		t.Errorf("the default queue is warned about: %v", c.diags)
+	}
+}
+
+func hasDiag(ds []config.Diagnostic, source, text string) bool {
+	for _, d := range ds {
+		if d.Source == source && strings.Contains(d.Problem, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRecordBytesMeasured measures the heap a queued record holds (the exporter is blocked, so
+// records stay queued) and checks recordBytes, which the large-queue warning uses, against it.
+func TestRecordBytesMeasured(t *testing.T) {
+	const n = 200000
+	exp := &blockingExporter{release: make(chan struct{})}
+	defer close(exp.release)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	p := NewProcessor(exp, WithMaxQueueSize(n), WithMaxBlock(0), WithScheduleDelay(time.Hour))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range n {
+			var rec sdklog.Record
+			rec.SetTimestamp(time.Now())
+			rec.SetBody(attribute.StringValue("request served"))
+			rec.AddAttributes(attribute.String("log.level", "INFO"), attribute.Int("i", i),
+				attribute.String("path", "/api/items"), attribute.Int("status", 200),
+				attribute.String("method", "GET"), attribute.Float64("ms", 1.5))
+			_ = p.OnEmit(context.Background(), &rec)
+		}
+	})
+	wg.Wait()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	per := float64(after.HeapAlloc-before.HeapAlloc) / n
+	runtime.KeepAlive(p)
+	t.Logf("%.0f bytes per queued record (recordBytes = %d)", per, recordBytes)
+	if per < recordBytes/2 || per > recordBytes*2 {
+		t.Errorf("measured %.0f bytes per record, recordBytes says %d: update it", per, recordBytes)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_ = p.Shutdown(ctx)
+}
+
+// nopExporter delivers everything at once.
+type nopExporter struct{}
+
+func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
+func (nopExporter) Shutdown(context.Context) error                { return nil }
+func (nopExporter) ForceFlush(context.Context) error              { return nil }
+
+// TestForceFlushReturnsAfterEachExport: ForceFlush without a deadline returns once the batch
+// it waits for is delivered, however the export's settling and release interleave with it.
+func TestForceFlushReturnsAfterEachExport(t *testing.T) {
+	p := NewProcessor(nopExporter{}, WithScheduleDelay(time.Hour), WithExportConcurrency(4), WithMaxExportBatchSize(1))
+	defer func() { _ = p.Shutdown(context.Background()) }()
+	var rec sdklog.Record
+	rec.SetBody(attribute.StringValue("x"))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 2000 {
+			for range 8 {
+				_ = p.OnEmit(context.Background(), &rec)
+			}
+			_ = p.ForceFlush(context.Background())
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("ForceFlush hangs (hang guard)")
+	}
+}
