@@ -163,18 +163,22 @@ func headersEnv() (map[string]string, error) {
 			return fmt.Errorf("otlpsink: %s: entry %d %s (want key=value pairs separated by commas, values percent-encoded: authorization=Bearer%%20token)",
 				ev.name, i+1, fmt.Sprintf(format, args...))
 		}
+		// Written HTTP-style ("Authorization: Basic dXNlcjpTM0NSRVQ="): a colon before any
+		// '=' (base64 padding holds '=' too). Name the key if the text before the colon is
+		// one; the rest may be the secret itself.
+		if k, _, colon := strings.Cut(entry, ":"); colon && !strings.Contains(k, "=") {
+			if k = strings.TrimSpace(k); validHeaderKey(k) {
+				return nil, fail("(key %q) is written HTTP-style with ':' instead of '='", k)
+			}
+		}
 		rawKey, rawVal, found := strings.Cut(entry, "=")
 		if !found {
-			// Likely written HTTP-style ("Authorization: Bearer x"): name the key if the
-			// text before a colon is one; the rest may be the secret itself.
-			if k, _, colon := strings.Cut(entry, ":"); colon && validHeaderKey(strings.TrimSpace(k)) {
-				return nil, fail("(key %q) is written HTTP-style with ':' instead of '='", strings.TrimSpace(k))
-			}
 			return nil, fail("has no '=' (value redacted)")
 		}
 		key := strings.TrimSpace(rawKey)
 		if !validHeaderKey(key) {
-			return nil, fail("has an invalid key %s (want an HTTP header name: letters, digits and !#$%%&'*+-.^_`|~)", strconv.Quote(key))
+			// Not quoted: text that is no header name may hold a secret.
+			return nil, fail("has an invalid key (redacted; want an HTTP header name: letters, digits and !#$%%&'*+-.^_`|~)")
 		}
 		val, err := url.PathUnescape(strings.TrimSpace(rawVal))
 		if err != nil {
