@@ -253,8 +253,10 @@ func TestMemoryBoundedDeadEndpoint(t *testing.T) {
 			t.Errorf("sample %d: heap grew %d KiB, over the %d KiB bound", i, g>>10, limit>>10)
 		}
 	}
-	if st.Emitted != n || st.Pending > uint64(otlpsink.DefaultMaxQueueSize) || st.DroppedQueueFull < n-uint64(otlpsink.DefaultMaxQueueSize) {
-		t.Errorf("stats %+v: want %d emitted, at most the queue pending, the rest dropped", st, n)
+	// The rest are dropped at the full queue, or, for batches whose retry budget (1 minute) ran
+	// out while the loop ran (a slow run: -race on a loaded machine), failed exports.
+	if st.Emitted != n || st.Pending > uint64(otlpsink.DefaultMaxQueueSize) || st.DroppedQueueFull+st.FailedExport < n-uint64(otlpsink.DefaultMaxQueueSize) {
+		t.Errorf("stats %+v: want %d emitted, at most the queue pending, the rest dropped or failed", st, n)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
