@@ -145,17 +145,8 @@ func TestStackMetricsInPrometheus(t *testing.T) {
 // pendingMetrics are the metrics the dashboard shows that the code in this tree does not
 // emit yet, with who will: a query that uses one is skipped, saying so. Remove an entry once
 // its metric is emitted; the query must then return data.
-var pendingMetrics = map[string]string{
-	// logbridge's own pipeline metrics (issue 17, the library half), named after the OTel
-	// SDK self-observability conventions.
-	"otel_sdk_exporter_log_exported_total":                pipelineMetrics,
-	"otel_sdk_processor_log_processed_total":              pipelineMetrics,
-	"otel_sdk_processor_log_queue_size":                   pipelineMetrics,
-	"otel_sdk_processor_log_queue_capacity":               pipelineMetrics,
-	"otel_sdk_exporter_operation_duration_seconds_bucket": pipelineMetrics,
-}
+var pendingMetrics = map[string]string{}
 
-const pipelineMetrics = "logbridge's pipeline metrics through the global MeterProvider (issue 17)"
 
 // promQuery is one Prometheus target of the dashboard.
 type promQuery struct {

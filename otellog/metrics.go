@@ -30,6 +30,7 @@ const (
 	errRejected        = "rejected"          // otlpsink.Stats.FailedRejected
 	errExportFailed    = "export_failed"     // otlpsink.Stats.FailedExport
 	errShutdown        = "shutdown_deadline" // otlpsink.Stats.FailedShutdown
+	errPermanent       = "refused"           // otlpsink.Stats.FailedPermanent
 )
 
 // WithMeterProvider sends the pipeline's own metrics (records processed, dropped and exported,
@@ -91,7 +92,13 @@ var statMetrics = []statMetric{
 			observe(s.OTLP.FailedRejected, errorType(errRejected))
 			observe(s.OTLP.FailedExport, errorType(errExportFailed))
 			observe(s.OTLP.FailedShutdown, errorType(errShutdown))
+			observe(s.OTLP.FailedPermanent, errorType(errPermanent))
 		},
+	},
+	{
+		name: "logbridge.otlp.outcome_unknown", unit: "{log_record}", otlp: true,
+		desc: "Log records sent whose answer had not come back by Shutdown's deadline: neither delivered nor lost for sure.",
+		read: func(s *snapshot, observe observeFunc) { observe(s.OTLP.OutcomeUnknown) },
 	},
 	{
 		name: "logbridge.otlp.export.attempts", unit: "{attempt}", otlp: true,
@@ -117,6 +124,15 @@ var statMetrics = []statMetric{
 		read: func(s *snapshot, observe observeFunc) {
 			for _, st := range s.Sinks {
 				observe(st.Errors, attribute.String(AttrSink, st.Name))
+			}
+		},
+	},
+	{
+		name: "logbridge.sink.dropped", unit: "{log_record}",
+		desc: "Records a sink dropped because its writer was blocked (logbridge.sink names it).",
+		read: func(s *snapshot, observe observeFunc) {
+			for _, st := range s.Sinks {
+				observe(st.Dropped, attribute.String(AttrSink, st.Name))
 			}
 		},
 	},

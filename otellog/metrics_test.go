@@ -84,6 +84,8 @@ func wantFromStats(st Stats, capacity int) map[string]int64 {
 		"otel.sdk.exporter.log.exported{error.type=rejected}":           int64(o.FailedRejected),
 		"otel.sdk.exporter.log.exported{error.type=export_failed}":      int64(o.FailedExport),
 		"otel.sdk.exporter.log.exported{error.type=shutdown_deadline}":  int64(o.FailedShutdown),
+		"otel.sdk.exporter.log.exported{error.type=refused}":            int64(o.FailedPermanent),
+		"logbridge.otlp.outcome_unknown":                                int64(o.OutcomeUnknown),
 		"logbridge.otlp.export.attempts":                                int64(o.ExportAttempts - o.ExportErrors),
 		"logbridge.otlp.export.attempts{error.type=_OTHER}":             int64(o.ExportErrors),
 		"logbridge.otlp.export.retries":                                 int64(o.Retries),
@@ -91,6 +93,7 @@ func wantFromStats(st Stats, capacity int) map[string]int64 {
 	}
 	for _, s := range st.Sinks {
 		want["logbridge.sink.write.failures{logbridge.sink="+s.Name+"}"] = int64(s.Errors)
+		want["logbridge.sink.dropped{logbridge.sink="+s.Name+"}"] = int64(s.Dropped)
 	}
 	for cat, n := range st.Suppressed {
 		want["logbridge.log.suppressed{log.category="+cat+"}"] = int64(n)
@@ -276,7 +279,7 @@ func TestMetricsDisabled(t *testing.T) {
 		want           []string // instruments present
 	}{
 		{"sdk disabled", "true", nil},
-		{"otlp off", "false", []string{"logbridge.log.suppressed", "logbridge.sink.write.failures"}},
+		{"otlp off", "false", []string{"logbridge.log.suppressed", "logbridge.sink.dropped", "logbridge.sink.write.failures"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("OTEL_SDK_DISABLED", tc.disabled)
@@ -300,6 +303,7 @@ func TestMetricsDisabled(t *testing.T) {
 			}
 			if tc.want != nil {
 				want := map[string]int64{"logbridge.sink.write.failures{logbridge.sink=bad}": 2, "logbridge.sink.write.failures{logbridge.sink=console}": 0,
+					"logbridge.sink.dropped{logbridge.sink=bad}": 0, "logbridge.sink.dropped{logbridge.sink=console}": 0,
 					"logbridge.log.suppressed{log.category=core}": 1}
 				if !maps.Equal(got.values, want) {
 					t.Errorf("values %v, want %v", got.values, want)

@@ -684,8 +684,10 @@ func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
 	for try := 1; ; try++ {
 		a := &attempt{n: n}
 		if p.runCtx.Err() != nil {
-			// Shutdown's deadline ended the wait for this attempt: nothing was sent.
-			opErr = p.runCtx.Err()
+			// Shutdown's deadline ended the wait for this attempt: nothing was sent. Not
+			// observed: the operation's attempts so far were counted as retries, and its
+			// records are in FailedShutdown.
+			observe = false
 			p.settleShutdown(b, a, nil)
 			return
 		}
