@@ -278,6 +278,9 @@ func runExample(t *testing.T, bin, endpoint string) {
 	env := []string{
 		"OTEL_EXPORTER_OTLP_ENDPOINT=" + endpoint,
 		"OTEL_METRIC_EXPORT_INTERVAL=500", // ms: several points per series within the run
+		// Log exports every 100 ms: the export-duration histogram then has observations in
+		// several metric exports (a rate needs two points), not only in the final one.
+		"OTEL_BLRP_SCHEDULE_DELAY=100",
 		"DEMO_LOGGING=all=info",
 		"DEMO_LOG_COLOR=never",
 	}
