@@ -96,7 +96,10 @@ func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int,
 			n++
 		}
 	}
-	own := ownText(errorText(err), kids)
+	own := "" // errors.Join adds nothing to its parts: no need to build its text
+	if !textenc.IsJoin(err) {
+		own = ownText(errorText(err), kids)
+	}
 	if own == "" {
 		// An error that adds nothing to its causes (errors.Join, a wrapper with its cause's
 		// text): its causes stand in its place.
