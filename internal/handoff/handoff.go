@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,16 +59,16 @@ type Writer struct {
 	ends      []int  // end offset in buf of each queued record
 	spare     []byte // the other buffer, reused
 	spareEnds []int
-	inflight  int           // records taken by the goroutine, not yet written
-	inflightB int           // their bytes
-	busy      bool          // the goroutine has been woken for work it has not finished
-	delayed   bool          // delay is armed to wake it
-	stalled   bool          // declared stalled; records are dropped
-	closed    bool          // Close ran; records are discarded
-	changed   chan struct{} // closed (and replaced) when a batch is done or the state changes
-	queuedSeq uint64        // records ever queued
-	doneSeq   uint64        // records ever written (or given up)
-	lostStall uint64        // records dropped since the stall
+	inflight  int             // records taken by the goroutine, not yet written
+	inflightB int             // their bytes
+	busy      bool            // the goroutine has been woken for work it has not finished
+	delayed   bool            // delay is armed to wake it
+	stalled   bool            // declared stalled; records are dropped
+	closed    bool            // Close ran; records are discarded
+	waiters   []chan struct{} // callers waiting for a batch done or a state change (see wait)
+	queuedSeq uint64          // records ever queued
+	doneSeq   uint64          // records ever written (or given up)
+	lostStall uint64          // records dropped since the stall
 
 	watchdog *time.Timer // runs check while records wait; idle otherwise
 	watching bool        // watchdog is armed
@@ -85,7 +86,7 @@ var _ io.Writer = (*Writer)(nil)
 // New returns a Writer passing records on to w and starts its goroutines; Close stops them.
 func New(w io.Writer, opts Options) *Writer {
 	g := &Writer{w: w, opts: opts, bound: opts.Bound, max: opts.MaxQueued,
-		changed: make(chan struct{}), wake: make(chan struct{}, 1), quit: make(chan struct{})}
+		wake: make(chan struct{}, 1), quit: make(chan struct{})}
 	if g.bound <= 0 {
 		g.bound = DefaultBound
 	}
@@ -121,10 +122,7 @@ func (g *Writer) Write(p []byte) (int, error) {
 		if queued == 0 || queued+len(p) <= g.max {
 			break
 		}
-		ch := g.changed
-		g.mu.Unlock()
-		<-ch // a batch done, a stall declared or Close: look again
-		g.mu.Lock()
+		g.waitLocked(nil, nil) // a batch done, a stall declared or Close: look again
 	}
 	g.buf = append(g.buf, p...)
 	g.ends = append(g.ends, len(g.buf))
@@ -176,8 +174,42 @@ func (g *Writer) kick() {
 
 // notifyLocked wakes everyone waiting for a change. g.mu is held.
 func (g *Writer) notifyLocked() {
-	close(g.changed)
-	g.changed = make(chan struct{})
+	for _, ch := range g.waiters {
+		ch <- struct{}{} // each waiter's own channel, buffered, sent to once: never blocks
+	}
+	clear(g.waiters)
+	g.waiters = g.waiters[:0]
+}
+
+// waitChans are the channels of waitLocked, reused: a Sync after every error record would
+// otherwise allocate one per record (as a shared channel closed and replaced per batch did).
+var waitChans = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
+
+// waitLocked waits for the next notifyLocked, or until stop is closed or timeout fires
+// (either may be nil), and reports whether it was notified. g.mu is held on entry and on
+// return, released while waiting.
+func (g *Writer) waitLocked(stop <-chan struct{}, timeout <-chan time.Time) bool {
+	ch := waitChans.Get().(chan struct{})
+	g.waiters = append(g.waiters, ch)
+	g.mu.Unlock()
+	notified := true
+	select {
+	case <-ch:
+	case <-stop:
+		notified = false
+	case <-timeout:
+		notified = false
+	}
+	g.mu.Lock()
+	if !notified {
+		if i := slices.Index(g.waiters, ch); i >= 0 {
+			g.waiters = slices.Delete(g.waiters, i, i+1)
+		} else {
+			<-ch // notifyLocked took it off the list, and so sent to it, meanwhile
+		}
+	}
+	waitChans.Put(ch) // empty again
+	return notified
 }
 
 // run is the goroutine writing the queued records.
@@ -294,23 +326,20 @@ func (g *Writer) check() {
 
 // Flush waits until every record queued before it was called has been written, or the writer
 // is stalled or closed, or ctx is done. It reports whether everything was written.
-func (g *Writer) Flush(ctx context.Context) bool {
+func (g *Writer) Flush(ctx context.Context) bool { return g.flush(ctx.Done(), nil) }
+
+// flush is Flush until stop is closed or timeout fires (either may be nil).
+func (g *Writer) flush(stop <-chan struct{}, timeout <-chan time.Time) bool {
 	g.kick()
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	target := g.queuedSeq
 	for g.doneSeq < target && !g.stalled && !g.closed {
-		ch := g.changed
-		g.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
+		if !g.waitLocked(stop, timeout) {
 			return false
 		}
-		g.mu.Lock()
 	}
-	ok := g.doneSeq >= target
-	g.mu.Unlock()
-	return ok
+	return g.doneSeq >= target
 }
 
 // Close stops the Writer: the records still queued are dropped (counted in Dropped and
@@ -376,7 +405,17 @@ func (g *Writer) Sync() bool {
 	if idle {
 		return true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), g.bound)
-	defer cancel()
-	return g.Flush(ctx)
+	t := syncTimers.Get().(*time.Timer)
+	t.Reset(g.bound)
+	ok := g.flush(nil, t.C)
+	t.Stop() // a stopped timer's channel holds nothing (Go 1.23 timers): ready for reuse
+	syncTimers.Put(t)
+	return ok
 }
+
+// syncTimers are Sync's timers, stopped, reused: Sync runs after every error record.
+var syncTimers = sync.Pool{New: func() any {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}}
