@@ -59,8 +59,9 @@ type Writer struct {
 	ends      []int  // end offset in buf of each queued record
 	spare     []byte // the other buffer, reused
 	spareEnds []int
-	inflight  int             // records taken by the goroutine, not yet written
+	inflight  int             // records of the batch the goroutine took (see inflightLocked)
 	inflightB int             // their bytes
+	batchAt   uint64          // writes when the batch was taken
 	busy      bool            // the goroutine has been woken for work it has not finished
 	delayed   bool            // delay is armed to wake it
 	stalled   bool            // declared stalled; records are dropped
@@ -74,10 +75,13 @@ type Writer struct {
 	watching bool        // watchdog is armed
 	seen     uint64      // writes when watchdog was armed or last saw progress
 
-	delay   *time.Timer // wakes the goroutine flushDelay after a record found it idle
-	wake    chan struct{}
-	quit    chan struct{}
-	writes  atomic.Uint64 // completed Writes of the underlying writer, watched for progress
+	delay  *time.Timer // wakes the goroutine flushDelay after a record found it idle
+	wake   chan struct{}
+	quit   chan struct{}
+	writes atomic.Uint64 // completed Writes of the underlying writer, watched for progress
+	// flagged is set while stalled or once closed: only then does the goroutine take the lock
+	// after each record of a batch, else once per batch.
+	flagged atomic.Bool
 	dropped atomic.Uint64
 }
 
@@ -244,7 +248,7 @@ func (g *Writer) drain() bool {
 	buf, ends := g.buf, g.ends
 	g.buf, g.ends = g.spare[:0], g.spareEnds[:0]
 	g.spare, g.spareEnds = nil, nil
-	g.inflight, g.inflightB = len(ends), len(buf)
+	g.inflight, g.inflightB, g.batchAt = len(ends), len(buf), g.writes.Load()
 	g.mu.Unlock()
 
 	start := 0
@@ -252,38 +256,50 @@ func (g *Writer) drain() bool {
 		err := g.write(buf[start:end])
 		start = end
 		g.writes.Add(1)
+		if err != nil && g.opts.OnError != nil {
+			g.opts.OnError(err) // before the batch is done: a Flush returns after it
+		}
+		last := i == len(ends)-1
+		if !last && !g.flagged.Load() {
+			// Neither stalled nor closed (if that changes now, the next record sees it): the
+			// lock per record cost as much as the write(2) to /dev/null.
+			continue
+		}
 		g.mu.Lock()
 		if g.closed { // Close counted what was left
 			g.mu.Unlock()
 			return false
 		}
-		g.inflight--
-		g.doneSeq++
 		resumed, lost := g.stalled, g.lostStall
 		if resumed {
 			g.stalled, g.lostStall = false, 0
+			g.flagged.Store(false)
 			g.notifyLocked()
 			if !g.watching { // it may block again within this batch
 				g.watching, g.seen = true, g.writes.Load()
 				g.watchdog.Reset(g.bound)
 			}
 		}
-		if i == len(ends)-1 {
-			g.inflightB = 0
+		if last {
+			g.doneSeq += uint64(len(ends))
+			g.inflight, g.inflightB, g.batchAt = 0, 0, g.writes.Load()
 			if cap(buf) <= 2*g.max {
 				g.spare, g.spareEnds = buf[:0], ends[:0]
 			}
 			g.notifyLocked()
 		}
 		g.mu.Unlock()
-		if err != nil && g.opts.OnError != nil {
-			g.opts.OnError(err)
-		}
 		if resumed && g.opts.OnResume != nil {
 			g.opts.OnResume(lost)
 		}
 	}
 	return true
+}
+
+// inflightLocked returns how many records of the batch the goroutine took are not yet
+// written (the batch is accounted for at its end). g.mu is held.
+func (g *Writer) inflightLocked() int {
+	return g.inflight - int(g.writes.Load()-g.batchAt)
 }
 
 // write passes one record on, turning a panic of the writer into an error.
@@ -303,7 +319,7 @@ func (g *Writer) write(p []byte) (err error) {
 func (g *Writer) check() {
 	n := g.writes.Load()
 	g.mu.Lock()
-	waiting := len(g.ends) > 0 || g.inflight > 0
+	waiting := len(g.ends) > 0 || g.inflightLocked() > 0
 	if !waiting || g.stalled || g.closed {
 		g.watching = false
 		g.mu.Unlock()
@@ -316,12 +332,17 @@ func (g *Writer) check() {
 		return
 	}
 	g.stalled, g.watching = true, false
-	queued := len(g.ends) + g.inflight
-	g.notifyLocked()
+	g.flagged.Store(true)
+	queued := len(g.ends) + g.inflightLocked()
 	g.mu.Unlock()
 	if g.opts.OnStall != nil {
 		g.opts.OnStall(queued)
 	}
+	// The waiting callers learn of the stall after OnStall has run: their records are dropped
+	// once the stall is reported.
+	g.mu.Lock()
+	g.notifyLocked()
+	g.mu.Unlock()
 }
 
 // Flush waits until every record queued before it was called has been written, or the writer
@@ -352,7 +373,8 @@ func (g *Writer) Close() (lost uint64) {
 		return 0
 	}
 	g.closed = true
-	lost = uint64(len(g.ends) + g.inflight)
+	g.flagged.Store(true)
+	lost = uint64(len(g.ends) + g.inflightLocked())
 	g.buf, g.ends, g.inflight, g.inflightB = nil, nil, 0, 0
 	g.notifyLocked()
 	g.watchdog.Stop()
