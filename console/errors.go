@@ -96,7 +96,10 @@ func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int,
 			n++
 		}
 	}
-	own := ownText(errorText(err), kids)
+	own := "" // errors.Join adds nothing to its parts: no need to build its text
+	if !textenc.IsJoin(err) {
+		own = ownText(errorText(err), kids)
+	}
 	if own == "" {
 		// An error that adds nothing to its causes (errors.Join, a wrapper with its cause's
 		// text): its causes stand in its place.
@@ -147,7 +150,6 @@ func (s *state) appendNode(b []byte, text string, last, top, cut bool, lay layou
 	if color {
 		b = append(b, sgrDim...)
 	}
-	treeWidth := displayWidth(s.tree)
 	if s.keyWidth > 0 {
 		// First line of a keyed tree: the key instead of the spaces that stand for it.
 		b = append(b, s.keyText[:s.keyWidth]...)
@@ -178,16 +180,16 @@ func (s *state) appendNode(b []byte, text string, last, top, cut bool, lay layou
 	}
 	textStart := len(b)
 	b = textenc.AppendSafe(b, text)
-	textWidth := displayWidth(b[textStart:])
+	textEnd := len(b)
 	if color {
 		b = append(b, sgrReset...)
 	}
-	if lay.end > 0 {
-		col := s.indent + treeWidth
+	if lay.end > 0 { // the widths only matter where lines wrap
+		col := s.indent + displayWidth(s.tree)
 		if contGlyph != "" {
 			col += 3 // every glyph is three columns wide
 		}
-		if col+textWidth > lay.end {
+		if col+displayWidth(b[textStart:textEnd]) > lay.end {
 			s.cont = appendSpaces(s.cont[:0], s.indent)
 			if color {
 				s.cont = append(s.cont, sgrDim...)

@@ -31,7 +31,7 @@ func (s *state) appendAnyText(b []byte, v any) (out []byte, sgr string) {
 	case nil:
 		return append(b, textenc.NilText...), sgrNil
 	case error:
-		b = append(b, x.Error()...)
+		b = textenc.AppendError(b, x) // a join's text without building it
 		if s.keyed && (hasCausesUnguarded(x) || stacktrace.Has(x)) {
 			s.errs = append(s.errs, keyedErr{key: s.key, err: x})
 		}

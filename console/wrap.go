@@ -4,11 +4,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/clipperhouse/displaywidth"
+
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // displayWidth is the number of terminal columns plain text b takes (East Asian wide
 // characters count two, combining marks none).
 func displayWidth(b []byte) int {
+	if textenc.Printable.Holds(textenc.String(b)) {
+		return len(b) // most text: eight bytes a step, where displaywidth takes one
+	}
 	return displaywidth.Bytes(b)
 }
 

@@ -146,7 +146,8 @@ func (s *state) appendJSONAny(x any) {
 		return
 	case json.Marshaler:
 	case error:
-		s.buf = appendJSONString(s.buf, x.Error())
+		s.tmp = textenc.AppendError(s.tmp[:0], x) // a join's text without building it
+		s.buf = appendJSONString(s.buf, textenc.String(s.tmp))
 		return
 	}
 	if err := appendJSONMarshal(&s.buf, x); err != nil {

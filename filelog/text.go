@@ -134,7 +134,8 @@ func (s *state) appendTextAny(x any) {
 		s.tmp = fmt.Appendf(s.tmp[:0], "%+v", x)
 		s.buf = textenc.AppendMaybeQuoted(s.buf, textenc.String(s.tmp))
 	case error:
-		s.buf = textenc.AppendMaybeQuoted(s.buf, x.Error())
+		s.tmp = textenc.AppendError(s.tmp[:0], x) // a join's text without building it
+		s.buf = textenc.AppendMaybeQuoted(s.buf, textenc.String(s.tmp))
 	case fmt.Stringer:
 		s.buf = textenc.AppendMaybeQuoted(s.buf, x.String())
 	default:

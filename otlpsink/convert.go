@@ -16,6 +16,7 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 
 	"github.com/logbridge/logbridge/internal/stacktrace"
+	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
@@ -312,6 +313,12 @@ func errorString(err error) (s string) {
 			s = panicText("Error", p)
 		}
 	}()
+	if textenc.IsJoin(err) {
+		// errors.Join's Error builds its text in a growing slice (two allocations): one
+		// string of the parts' texts instead.
+		var buf [256]byte
+		return validUTF8(string(textenc.AppendError(buf[:0], err)))
+	}
 	return validUTF8(err.Error())
 }
 
@@ -341,8 +348,19 @@ func safeSprintReflect(rv reflect.Value, depth int) (s string) {
 			s = panicText("fmt", p)
 		}
 	}()
-	return validUTF8(string(valuefmt.AppendPlusV(nil, rv.Interface())))
+	// The text is built in a reused buffer and copied once into its string (a stack array
+	// would escape: AppendPlusV leaks its buffer).
+	bp := sprintBufs.Get().(*[]byte)
+	*bp = valuefmt.AppendPlusV((*bp)[:0], rv.Interface())
+	s = validUTF8(string(*bp))
+	if cap(*bp) <= 4<<10 {
+		sprintBufs.Put(bp)
+	}
+	return s
 }
+
+// sprintBufs are safeSprintReflect's buffers.
+var sprintBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // fmtWrapErrorType is the type fmt.Errorf returns for a single %w.
 var fmtWrapErrorType = reflect.TypeOf(fmt.Errorf("wrapped: %w", errors.New("err")))

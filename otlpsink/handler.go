@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -278,7 +279,8 @@ func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyInd
 	hasChild := false
 	for g := h.group; g != nil; g = g.next {
 		var gidx keyIndex
-		m := slices.Clone(g.attrs)
+		sp := getMembers(len(g.attrs) + r.NumAttrs() + 1)
+		m := append(*sp, g.attrs...)
 		if g == h.group && r.NumAttrs() > 0 {
 			r.Attrs(func(a slog.Attr) bool {
 				m = c.add(m, &gidx, a, h.groups, true)
@@ -290,9 +292,11 @@ func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyInd
 		}
 		gidx.release()
 		if len(m) == 0 {
+			putMembers(sp, len(m))
 			continue // slog: a group without attributes is not output
 		}
-		child = attribute.KeyValue{Key: attribute.Key(g.name), Value: attribute.MapValue(m...)}
+		child = attribute.KeyValue{Key: attribute.Key(g.name), Value: attribute.MapValue(m...)} // a copy
+		putMembers(sp, len(m))
 		hasChild = true
 	}
 	if hasChild {
@@ -375,15 +379,41 @@ func (c *converter) groupValue(members []slog.Attr, key string, groups []string)
 		gs = append(slices.Clip(groups), key)
 	}
 	var midx keyIndex
-	m := make([]attribute.KeyValue, 0, len(members))
+	sp := getMembers(len(members))
+	m := *sp
 	for _, ma := range members {
 		m = c.add(m, &midx, ma, gs, false)
 	}
 	midx.release()
-	if len(m) == 0 {
-		return attribute.Value{}
+	var v attribute.Value
+	if len(m) > 0 {
+		v = attribute.MapValue(m...) // a copy: m goes back to the pool
 	}
-	return attribute.MapValue(m...)
+	putMembers(sp, len(m))
+	return v
+}
+
+// members are the reused scratch lists of a group's members, which attribute.MapValue copies.
+// A stack array would escape: c.add leaks its list to its result.
+var members = sync.Pool{New: func() any { return new([]attribute.KeyValue) }}
+
+// getMembers returns an empty scratch list with room for n members.
+func getMembers(n int) *[]attribute.KeyValue {
+	sp := members.Get().(*[]attribute.KeyValue)
+	*sp = slices.Grow((*sp)[:0], n)
+	return sp
+}
+
+// putMembers returns sp to the pool, its first n members cleared (the values may hold strings
+// and slices the pool should not keep alive). The list built in it is not stored back, only its
+// length used: storing it would make the compiler move every caller's stack list to the heap
+// (c.add's list flows to its result). A list grown past 1024 members is left to the GC.
+func putMembers(sp *[]attribute.KeyValue, n int) {
+	if cap(*sp) > 1024 {
+		return
+	}
+	clear((*sp)[:min(n, cap(*sp))])
+	members.Put(sp)
 }
 
 // addSource adds the code.* attributes of pc.

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,25 +59,29 @@ type Writer struct {
 	ends      []int  // end offset in buf of each queued record
 	spare     []byte // the other buffer, reused
 	spareEnds []int
-	inflight  int           // records taken by the goroutine, not yet written
-	inflightB int           // their bytes
-	busy      bool          // the goroutine has been woken for work it has not finished
-	delayed   bool          // delay is armed to wake it
-	stalled   bool          // declared stalled; records are dropped
-	closed    bool          // Close ran; records are discarded
-	changed   chan struct{} // closed (and replaced) when a batch is done or the state changes
-	queuedSeq uint64        // records ever queued
-	doneSeq   uint64        // records ever written (or given up)
-	lostStall uint64        // records dropped since the stall
+	inflight  int             // records of the batch the goroutine took (see inflightLocked)
+	inflightB int             // their bytes
+	batchAt   uint64          // writes when the batch was taken
+	busy      bool            // the goroutine has been woken for work it has not finished
+	delayed   bool            // delay is armed to wake it
+	stalled   bool            // declared stalled; records are dropped
+	closed    bool            // Close ran; records are discarded
+	waiters   []chan struct{} // callers waiting for a batch done or a state change (see wait)
+	queuedSeq uint64          // records ever queued
+	doneSeq   uint64          // records ever written (or given up)
+	lostStall uint64          // records dropped since the stall
 
 	watchdog *time.Timer // runs check while records wait; idle otherwise
 	watching bool        // watchdog is armed
 	seen     uint64      // writes when watchdog was armed or last saw progress
 
-	delay   *time.Timer // wakes the goroutine flushDelay after a record found it idle
-	wake    chan struct{}
-	quit    chan struct{}
-	writes  atomic.Uint64 // completed Writes of the underlying writer, watched for progress
+	delay  *time.Timer // wakes the goroutine flushDelay after a record found it idle
+	wake   chan struct{}
+	quit   chan struct{}
+	writes atomic.Uint64 // completed Writes of the underlying writer, watched for progress
+	// flagged is set while stalled or once closed: only then does the goroutine take the lock
+	// after each record of a batch, else once per batch.
+	flagged atomic.Bool
 	dropped atomic.Uint64
 }
 
@@ -85,7 +90,7 @@ var _ io.Writer = (*Writer)(nil)
 // New returns a Writer passing records on to w and starts its goroutines; Close stops them.
 func New(w io.Writer, opts Options) *Writer {
 	g := &Writer{w: w, opts: opts, bound: opts.Bound, max: opts.MaxQueued,
-		changed: make(chan struct{}), wake: make(chan struct{}, 1), quit: make(chan struct{})}
+		wake: make(chan struct{}, 1), quit: make(chan struct{})}
 	if g.bound <= 0 {
 		g.bound = DefaultBound
 	}
@@ -121,10 +126,7 @@ func (g *Writer) Write(p []byte) (int, error) {
 		if queued == 0 || queued+len(p) <= g.max {
 			break
 		}
-		ch := g.changed
-		g.mu.Unlock()
-		<-ch // a batch done, a stall declared or Close: look again
-		g.mu.Lock()
+		g.waitLocked(nil, nil) // a batch done, a stall declared or Close: look again
 	}
 	g.buf = append(g.buf, p...)
 	g.ends = append(g.ends, len(g.buf))
@@ -176,8 +178,42 @@ func (g *Writer) kick() {
 
 // notifyLocked wakes everyone waiting for a change. g.mu is held.
 func (g *Writer) notifyLocked() {
-	close(g.changed)
-	g.changed = make(chan struct{})
+	for _, ch := range g.waiters {
+		ch <- struct{}{} // each waiter's own channel, buffered, sent to once: never blocks
+	}
+	clear(g.waiters)
+	g.waiters = g.waiters[:0]
+}
+
+// waitChans are the channels of waitLocked, reused: a Sync after every error record would
+// otherwise allocate one per record (as a shared channel closed and replaced per batch did).
+var waitChans = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
+
+// waitLocked waits for the next notifyLocked, or until stop is closed or timeout fires
+// (either may be nil), and reports whether it was notified. g.mu is held on entry and on
+// return, released while waiting.
+func (g *Writer) waitLocked(stop <-chan struct{}, timeout <-chan time.Time) bool {
+	ch := waitChans.Get().(chan struct{})
+	g.waiters = append(g.waiters, ch)
+	g.mu.Unlock()
+	notified := true
+	select {
+	case <-ch:
+	case <-stop:
+		notified = false
+	case <-timeout:
+		notified = false
+	}
+	g.mu.Lock()
+	if !notified {
+		if i := slices.Index(g.waiters, ch); i >= 0 {
+			g.waiters = slices.Delete(g.waiters, i, i+1)
+		} else {
+			<-ch // notifyLocked took it off the list, and so sent to it, meanwhile
+		}
+	}
+	waitChans.Put(ch) // empty again
+	return notified
 }
 
 // run is the goroutine writing the queued records.
@@ -212,7 +248,7 @@ func (g *Writer) drain() bool {
 	buf, ends := g.buf, g.ends
 	g.buf, g.ends = g.spare[:0], g.spareEnds[:0]
 	g.spare, g.spareEnds = nil, nil
-	g.inflight, g.inflightB = len(ends), len(buf)
+	g.inflight, g.inflightB, g.batchAt = len(ends), len(buf), g.writes.Load()
 	g.mu.Unlock()
 
 	start := 0
@@ -220,38 +256,50 @@ func (g *Writer) drain() bool {
 		err := g.write(buf[start:end])
 		start = end
 		g.writes.Add(1)
+		if err != nil && g.opts.OnError != nil {
+			g.opts.OnError(err) // before the batch is done: a Flush returns after it
+		}
+		last := i == len(ends)-1
+		if !last && !g.flagged.Load() {
+			// Neither stalled nor closed (if that changes now, the next record sees it): the
+			// lock per record cost as much as the write(2) to /dev/null.
+			continue
+		}
 		g.mu.Lock()
 		if g.closed { // Close counted what was left
 			g.mu.Unlock()
 			return false
 		}
-		g.inflight--
-		g.doneSeq++
 		resumed, lost := g.stalled, g.lostStall
 		if resumed {
 			g.stalled, g.lostStall = false, 0
+			g.flagged.Store(false)
 			g.notifyLocked()
 			if !g.watching { // it may block again within this batch
 				g.watching, g.seen = true, g.writes.Load()
 				g.watchdog.Reset(g.bound)
 			}
 		}
-		if i == len(ends)-1 {
-			g.inflightB = 0
+		if last {
+			g.doneSeq += uint64(len(ends))
+			g.inflight, g.inflightB, g.batchAt = 0, 0, g.writes.Load()
 			if cap(buf) <= 2*g.max {
 				g.spare, g.spareEnds = buf[:0], ends[:0]
 			}
 			g.notifyLocked()
 		}
 		g.mu.Unlock()
-		if err != nil && g.opts.OnError != nil {
-			g.opts.OnError(err)
-		}
 		if resumed && g.opts.OnResume != nil {
 			g.opts.OnResume(lost)
 		}
 	}
 	return true
+}
+
+// inflightLocked returns how many records of the batch the goroutine took are not yet
+// written (the batch is accounted for at its end). g.mu is held.
+func (g *Writer) inflightLocked() int {
+	return g.inflight - int(g.writes.Load()-g.batchAt)
 }
 
 // write passes one record on, turning a panic of the writer into an error.
@@ -271,7 +319,7 @@ func (g *Writer) write(p []byte) (err error) {
 func (g *Writer) check() {
 	n := g.writes.Load()
 	g.mu.Lock()
-	waiting := len(g.ends) > 0 || g.inflight > 0
+	waiting := len(g.ends) > 0 || g.inflightLocked() > 0
 	if !waiting || g.stalled || g.closed {
 		g.watching = false
 		g.mu.Unlock()
@@ -284,33 +332,35 @@ func (g *Writer) check() {
 		return
 	}
 	g.stalled, g.watching = true, false
-	queued := len(g.ends) + g.inflight
-	g.notifyLocked()
+	g.flagged.Store(true)
+	queued := len(g.ends) + g.inflightLocked()
 	g.mu.Unlock()
 	if g.opts.OnStall != nil {
 		g.opts.OnStall(queued)
 	}
+	// The waiting callers learn of the stall after OnStall has run: their records are dropped
+	// once the stall is reported.
+	g.mu.Lock()
+	g.notifyLocked()
+	g.mu.Unlock()
 }
 
 // Flush waits until every record queued before it was called has been written, or the writer
 // is stalled or closed, or ctx is done. It reports whether everything was written.
-func (g *Writer) Flush(ctx context.Context) bool {
+func (g *Writer) Flush(ctx context.Context) bool { return g.flush(ctx.Done(), nil) }
+
+// flush is Flush until stop is closed or timeout fires (either may be nil).
+func (g *Writer) flush(stop <-chan struct{}, timeout <-chan time.Time) bool {
 	g.kick()
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	target := g.queuedSeq
 	for g.doneSeq < target && !g.stalled && !g.closed {
-		ch := g.changed
-		g.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
+		if !g.waitLocked(stop, timeout) {
 			return false
 		}
-		g.mu.Lock()
 	}
-	ok := g.doneSeq >= target
-	g.mu.Unlock()
-	return ok
+	return g.doneSeq >= target
 }
 
 // Close stops the Writer: the records still queued are dropped (counted in Dropped and
@@ -323,7 +373,8 @@ func (g *Writer) Close() (lost uint64) {
 		return 0
 	}
 	g.closed = true
-	lost = uint64(len(g.ends) + g.inflight)
+	g.flagged.Store(true)
+	lost = uint64(len(g.ends) + g.inflightLocked())
 	g.buf, g.ends, g.inflight, g.inflightB = nil, nil, 0, 0
 	g.notifyLocked()
 	g.watchdog.Stop()
@@ -376,7 +427,17 @@ func (g *Writer) Sync() bool {
 	if idle {
 		return true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), g.bound)
-	defer cancel()
-	return g.Flush(ctx)
+	t := syncTimers.Get().(*time.Timer)
+	t.Reset(g.bound)
+	ok := g.flush(nil, t.C)
+	t.Stop() // a stopped timer's channel holds nothing (Go 1.23 timers): ready for reuse
+	syncTimers.Put(t)
+	return ok
 }
+
+// syncTimers are Sync's timers, stopped, reused: Sync runs after every error record.
+var syncTimers = sync.Pool{New: func() any {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}}

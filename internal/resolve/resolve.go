@@ -123,6 +123,13 @@ func (res *resolver) value(v slog.Value, depth int) slog.Value {
 		return slog.StringValue(Marker)
 	}
 	g := v.Group()
+	// n counts against the budget left: needs reports a group past it.
+	if n := MaxGroupAttrs - res.budget; !needs(v, depth, &n) {
+		// What a LogValuer returned needs nothing more (the common case): keep its group
+		// rather than copying it.
+		res.budget = MaxGroupAttrs - n
+		return v
+	}
 	out := make([]slog.Attr, 0, min(len(g), max(res.budget, 1)))
 	for _, a := range g {
 		if res.budget <= 0 {

@@ -142,3 +142,35 @@ func BenchmarkRecordNothingToResolve(b *testing.B) {
 		Record(&r)
 	}
 }
+
+// wide is a LogValuer returning a group of n ints.
+type wide int
+
+func (w wide) LogValue() slog.Value {
+	as := make([]slog.Attr, w)
+	for i := range as {
+		as[i] = slog.Int("i", i)
+	}
+	return slog.GroupValue(as...)
+}
+
+// The groups LogValuers return, kept as they are when they need nothing more, still count
+// against the record's budget.
+func TestBudgetAcrossLogValuers(t *testing.T) {
+	half := wide(MaxGroupAttrs/2 + 100)
+	out := Attrs([]slog.Attr{slog.Any("a", half), slog.Any("b", half)})
+	markers := func(v slog.Value) (n int) {
+		for _, a := range v.Group() {
+			if a.Value.Kind() == slog.KindString && a.Value.String() == Marker {
+				n++
+			}
+		}
+		return n
+	}
+	if n := len(out[0].Value.Group()); n != int(half) || markers(out[0].Value) != 0 {
+		t.Fatalf("first group: %d members, %d markers; want all %d", n, markers(out[0].Value), half)
+	}
+	if markers(out[1].Value) != 1 || len(out[1].Value.Group()) >= int(half) {
+		t.Fatalf("second group: %d members, %d markers; want it cut at the budget", len(out[1].Value.Group()), markers(out[1].Value))
+	}
+}

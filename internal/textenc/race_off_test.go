@@ -1,0 +1,5 @@
+//go:build !race
+
+package textenc
+
+const raceDetector = false
