@@ -88,6 +88,7 @@ func TestSIGHUPNotice(t *testing.T) {
 	t.Setenv("TEST_LOG_FILE", path)
 	b, console := setup(t)
 	b.MustLogger("hup", "core").Info("before")
+	b.Flush(context.Background()) // the file is written by its hand-off goroutine
 	if err := os.Rename(path, path+".1"); err != nil {
 		t.Fatal(err)
 	}
