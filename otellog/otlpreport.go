@@ -149,7 +149,7 @@ func (b *Bridge) otlpShutdownContext(ctx context.Context) (context.Context, cont
 // never reached and the records are in the console and file only.
 func (b *Bridge) reportUndelivered(shutdownErr error) {
 	st := b.otlp.Stats()
-	if st.Undelivered() == 0 && shutdownErr == nil {
+	if st.Undelivered() == 0 && st.OutcomeUnknown == 0 && shutdownErr == nil {
 		return
 	}
 	if neverDelivered(st) {
@@ -163,7 +163,12 @@ func (b *Bridge) reportUndelivered(shutdownErr error) {
 	attrs := []slog.Attr{
 		slog.Uint64("undelivered", st.Undelivered()), slog.Uint64("emitted", st.Emitted), slog.Uint64("exported", st.Exported),
 		slog.Uint64("dropped_queue_full", st.DroppedQueueFull), slog.Uint64("failed_export", st.FailedExport+st.FailedRejected),
+		slog.Uint64("failed_refused", st.FailedPermanent),
 		slog.Uint64("failed_at_shutdown", st.FailedShutdown+st.DroppedShutdown),
+	}
+	if st.OutcomeUnknown > 0 {
+		// Sent, answer not back by the deadline: perhaps delivered, not counted as lost.
+		attrs = append(attrs, slog.Uint64("outcome_unknown", st.OutcomeUnknown))
 	}
 	if shutdownErr != nil {
 		attrs = append(attrs, slog.String("error", shutdownErr.Error()))
