@@ -3,11 +3,13 @@
 # Installs Debian's PACKAGE when COMMAND is not on PATH; the one install rule the test tooling's
 # scripts share (install-docker-compose.sh, install-prometheus.sh). Idempotent and quiet: with
 # COMMAND already there it does nothing. HINT is added to the error when apt-get is missing.
+# COMMAND "-" installs PACKAGE without that check, for a caller that made its own
+# (install-python3-rich.sh).
 set -euo pipefail
 
 cmd=$1 pkg=$2 hint=${3:-}
 name="install-$pkg"
-if command -v "$cmd" >/dev/null 2>&1; then
+if [ "$cmd" != - ] && command -v "$cmd" >/dev/null 2>&1; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -31,4 +33,4 @@ if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-rec
   cat "$log" >&2
   exit 1
 fi
-command -v "$cmd" >/dev/null 2>&1 || { echo "$name: $cmd still not on PATH after installing $pkg" >&2; exit 1; }
+[ "$cmd" = - ] || command -v "$cmd" >/dev/null 2>&1 || { echo "$name: $cmd still not on PATH after installing $pkg" >&2; exit 1; }
