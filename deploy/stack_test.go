@@ -147,7 +147,6 @@ func TestStackMetricsInPrometheus(t *testing.T) {
 // its metric is emitted; the query must then return data.
 var pendingMetrics = map[string]string{}
 
-
 // promQuery is one Prometheus target of the dashboard.
 type promQuery struct {
 	panel, refID, expr, legend string
