@@ -83,5 +83,6 @@ func ExampleWithMeterProvider() {
 	}
 	// Output:
 	// logbridge.sink.write.failures{logbridge.sink=discard} 0
+	// logbridge.sink.dropped{logbridge.sink=discard} 0
 	// logbridge.log.suppressed{log.category=core} 9
 }
