@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Color modes for the console.
@@ -128,7 +130,7 @@ type LoadOptions struct {
 // Load resolves the configuration: code defaults, then the YAML file, then env vars. It never
 // fails: each malformed piece is ignored and reported in the returned diagnostics, naming the
 // piece and its source, and the valid rest applies.
-func Load(opts LoadOptions) (Config, []Diagnostic) {
+func Load(opts LoadOptions) (Config, []vocab.Diagnostic) {
 	cfg := Default()
 	if opts.Defaults != nil {
 		cfg = *opts.Defaults
@@ -142,7 +144,7 @@ func Load(opts LoadOptions) (Config, []Diagnostic) {
 	if readFile == nil {
 		readFile = os.ReadFile
 	}
-	var diags []Diagnostic
+	var diags []vocab.Diagnostic
 
 	path, pathSource := opts.File, "code"
 	if opts.Prefix != "" {
@@ -154,9 +156,9 @@ func Load(opts LoadOptions) (Config, []Diagnostic) {
 		data, err := readFile(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			diags = append(diags, Diagnostic{Source: pathSource, Piece: path, Problem: "config file does not exist"})
+			diags = append(diags, vocab.Diagnostic{Source: pathSource, Piece: path, Problem: "config file does not exist"})
 		case err != nil:
-			diags = append(diags, Diagnostic{Source: pathSource, Piece: path, Problem: "cannot read config file: " + err.Error()})
+			diags = append(diags, vocab.Diagnostic{Source: pathSource, Piece: path, Problem: "cannot read config file: " + err.Error()})
 		default:
 			diags = append(diags, ApplyYAML(&cfg, data, path)...)
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestContainerSettings: the console format and stream, the level style and the baggage
@@ -31,7 +33,7 @@ func TestContainerSettings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := Default()
-			var diags []Diagnostic
+			var diags []vocab.Diagnostic
 			if tc.yaml != "" {
 				diags = append(diags, ApplyYAML(&cfg, []byte(tc.yaml), "app.yaml")...)
 			}

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Spec keys with a meaning of their own.
@@ -47,21 +49,21 @@ func (l Levels) IsZero() bool { return !l.HasAll && !l.HasRoot && len(l.Pairs) =
 
 // ParseLevels parses a level spec such as "core=debug,server=info,all=warn". Pairs are
 // separated by commas, whitespace around pieces and empty pairs are ignored, levels are
-// case-insensitive (see ParseLevel), category names are lower-cased. Each malformed piece yields a Diagnostic naming it
+// case-insensitive (see vocab.ParseLevel), category names are lower-cased. Each malformed piece yields a vocab.Diagnostic naming it
 // and source; the valid pairs still apply.
 //
 // "all" sets every category and the root regardless of its position in the spec; a category
 // named explicitly in the same spec keeps its own level.
-func ParseLevels(spec, source string) (Levels, []Diagnostic) {
+func ParseLevels(spec, source string) (Levels, []vocab.Diagnostic) {
 	out := Levels{Source: source}
-	var diags []Diagnostic
+	var diags []vocab.Diagnostic
 	for p := range specPieces(spec) {
 		if !p.hasValue {
 			problem := `missing "=level" (want category=level)`
-			if _, err := ParseLevel(p.piece); err == nil {
+			if _, err := vocab.ParseLevel(p.piece); err == nil {
 				problem = "a level without a category (for every category write " + KeyAll + "=" + strings.ToLower(p.piece) + ")"
 			}
-			diags = append(diags, Diagnostic{Source: source, Piece: p.piece, Problem: problem})
+			diags = append(diags, vocab.Diagnostic{Source: source, Piece: p.piece, Problem: problem})
 			continue
 		}
 		if d, ok := out.add(p.name, p.value, p.piece, source); !ok {
@@ -72,17 +74,17 @@ func ParseLevels(spec, source string) (Levels, []Diagnostic) {
 }
 
 // add parses one name=value piece into l.
-func (l *Levels) add(name, value, piece, source string) (Diagnostic, bool) {
+func (l *Levels) add(name, value, piece, source string) (vocab.Diagnostic, bool) {
 	name, value = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(value)
 	switch {
 	case name == "":
-		return Diagnostic{Source: source, Piece: piece, Problem: "missing category before '='"}, false
+		return vocab.Diagnostic{Source: source, Piece: piece, Problem: "missing category before '='"}, false
 	case !validCategory(name):
-		return Diagnostic{Source: source, Piece: piece, Problem: invalidCategory(name)}, false
+		return vocab.Diagnostic{Source: source, Piece: piece, Problem: invalidCategory(name)}, false
 	}
-	level, err := ParseLevel(value)
+	level, err := vocab.ParseLevel(value)
 	if err != nil {
-		return Diagnostic{Source: source, Piece: piece, Problem: err.Error()}, false
+		return vocab.Diagnostic{Source: source, Piece: piece, Problem: err.Error()}, false
 	}
 	switch name {
 	case KeyAll:
@@ -92,7 +94,7 @@ func (l *Levels) add(name, value, piece, source string) (Diagnostic, bool) {
 	default:
 		l.Pairs = append(l.Pairs, LevelPair{Category: name, Level: level, Source: source})
 	}
-	return Diagnostic{}, true
+	return vocab.Diagnostic{}, true
 }
 
 // specPiece is one comma-separated piece of a name=value spec.
@@ -119,7 +121,7 @@ func specPieces(spec string) iter.Seq[specPiece] {
 
 // invalidCategory is the problem of a malformed category name.
 func invalidCategory(name string) string {
-	return "invalid category name " + quote(name) + " (want letters, digits, '_', '-', '.', and '::' between parts)"
+	return "invalid category name " + vocab.Quote(name) + " (want letters, digits, '_', '-', '.', and '::' between parts)"
 }
 
 // validCategory reports whether name is a well-formed category: parts of [a-z0-9_.-] joined by "::".
@@ -223,12 +225,12 @@ func nearest[V any](m map[string]V, category string) (V, bool) {
 // "all=<default>,root=<root>" followed by the explicit categories in name order.
 func (s LevelSettings) Spec() string {
 	var b strings.Builder
-	b.WriteString(KeyAll + "=" + LevelKey(s.Default))
+	b.WriteString(KeyAll + "=" + vocab.LevelKey(s.Default))
 	if s.Root != s.Default {
-		b.WriteString("," + KeyRoot + "=" + LevelKey(s.Root))
+		b.WriteString("," + KeyRoot + "=" + vocab.LevelKey(s.Root))
 	}
 	for _, c := range slices.Sorted(maps.Keys(s.Categories)) {
-		b.WriteString("," + c + "=" + LevelKey(s.Categories[c].Level))
+		b.WriteString("," + c + "=" + vocab.LevelKey(s.Categories[c].Level))
 	}
 	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // RateOff is the rate spec value that turns storm control off for a category.
@@ -77,10 +79,10 @@ type RateSettings struct {
 // ParseRates parses a rate spec such as "core=10/s,server::db=100/s:500,all=1000". Pairs are
 // separated by commas; each value is as ParseRate reads it. "all" sets every category and the
 // root, "root" the root only; a category named explicitly keeps its own limit. Each malformed
-// piece yields a Diagnostic naming it and source; the valid pairs still apply.
-func ParseRates(spec, source string) (RateSettings, []Diagnostic) {
+// piece yields a vocab.Diagnostic naming it and source; the valid pairs still apply.
+func ParseRates(spec, source string) (RateSettings, []vocab.Diagnostic) {
 	var out RateSettings
-	var diags []Diagnostic
+	var diags []vocab.Diagnostic
 	for p := range specPieces(spec) {
 		name := strings.ToLower(strings.TrimSpace(p.name))
 		var problem string
@@ -94,7 +96,7 @@ func ParseRates(spec, source string) (RateSettings, []Diagnostic) {
 			r, problem = ParseRate(p.value)
 		}
 		if problem != "" {
-			diags = append(diags, Diagnostic{Source: source, Piece: p.piece, Problem: problem})
+			diags = append(diags, vocab.Diagnostic{Source: source, Piece: p.piece, Problem: problem})
 			continue
 		}
 		if name == KeyAll {

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Env var suffixes; the full name is "<PREFIX>_" + suffix (see EnvName).
@@ -169,7 +171,7 @@ func countSetter(positive bool, f func(*Config, int)) func(*Config, string) stri
 
 func levelSetter(field func(*Config) *slog.Level) func(*Config, string) string {
 	return func(c *Config, v string) string {
-		l, err := ParseLevel(v)
+		l, err := vocab.ParseLevel(v)
 		if err != nil {
 			return err.Error()
 		}
@@ -180,8 +182,8 @@ func levelSetter(field func(*Config) *slog.Level) func(*Config, string) string {
 
 // ApplyEnv applies the env vars of prefix to cfg: the level spec <PREFIX>_LOGGING and every
 // Setting. Unset variables change nothing; malformed ones are reported and ignored.
-func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []Diagnostic {
-	var diags []Diagnostic
+func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []vocab.Diagnostic {
+	var diags []vocab.Diagnostic
 	if v, ok := lookup(EnvName(prefix, EnvLogging)); ok {
 		levels, d := ParseLevels(v, EnvName(prefix, EnvLogging))
 		cfg.Levels.Apply(levels)
@@ -195,7 +197,7 @@ func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []
 		}
 		// Trimmed once here: a value from a file (a Kubernetes secret) ends in a newline.
 		if p := s.set(cfg, strings.TrimSpace(raw)); p != "" {
-			diags = append(diags, Diagnostic{Source: name, Piece: raw, Problem: p + "; ignored: the YAML file's value or the default applies"})
+			diags = append(diags, vocab.Diagnostic{Source: name, Piece: raw, Problem: p + "; ignored: the YAML file's value or the default applies"})
 		}
 	}
 	return diags

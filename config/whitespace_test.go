@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestEnvValuesTrimmed: every <PREFIX>_* setting takes its good value with stray whitespace
@@ -35,7 +37,7 @@ func TestEnvValuesTrimmed(t *testing.T) {
 			t.Errorf("no good value for %s in this test", name)
 			continue
 		}
-		load := func(value string) (Config, []Diagnostic) {
+		load := func(value string) (Config, []vocab.Diagnostic) {
 			return Load(LoadOptions{Prefix: "DEMO", LookupEnv: env(map[string]string{"DEMO_" + name: value})})
 		}
 		want, diags := load(v)

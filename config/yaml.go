@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -28,17 +29,17 @@ import (
 //
 // A document that is not valid YAML is ignored as a whole, with one diagnostic; otherwise each
 // unknown key or malformed value is reported with its line and skipped, and the rest applies.
-func ApplyYAML(cfg *Config, data []byte, source string) []Diagnostic {
+func ApplyYAML(cfg *Config, data []byte, source string) []vocab.Diagnostic {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return []Diagnostic{{Source: source, Problem: "not valid YAML, file ignored: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+		return []vocab.Diagnostic{{Source: source, Problem: "not valid YAML, file ignored: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 { // empty document
 		return nil
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return []Diagnostic{{Source: at(source, root), Problem: "want a mapping of settings at the top level, file ignored"}}
+		return []vocab.Diagnostic{{Source: at(source, root), Problem: "want a mapping of settings at the top level, file ignored"}}
 	}
 	y := yamlApplier{cfg: cfg, source: source}
 	y.mapping(root, "")
@@ -48,7 +49,7 @@ func ApplyYAML(cfg *Config, data []byte, source string) []Diagnostic {
 type yamlApplier struct {
 	cfg    *Config
 	source string
-	diags  []Diagnostic
+	diags  []vocab.Diagnostic
 }
 
 // settingByYAML indexes Settings by their YAML key.
@@ -66,7 +67,7 @@ var settingByYAML = func() map[string]Setting {
 var sections = map[string]bool{"console": true, "file": true, "otlp": true}
 
 func (y *yamlApplier) problem(n *yaml.Node, piece, problem string) {
-	y.diags = append(y.diags, Diagnostic{Source: at(y.source, n), Piece: piece, Problem: problem})
+	y.diags = append(y.diags, vocab.Diagnostic{Source: at(y.source, n), Piece: piece, Problem: problem})
 }
 
 func (y *yamlApplier) mapping(m *yaml.Node, prefix string) {

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/trace"
-
-	"github.com/logbridge/logbridge/config"
 )
 
 type layoutCase struct {
@@ -87,9 +86,9 @@ func TestLayoutPlain(t *testing.T) {
 				l.Debug("d")
 				l.Warn("w")
 				l.Error("e")
-				l.Log(context.Background(), config.LevelCritical, "c")
+				l.Log(context.Background(), vocab.LevelCritical, "c")
 				l.Log(context.Background(), slog.LevelInfo+2, "i2")
-				l.Log(context.Background(), config.LevelCritical+4, "c4")
+				l.Log(context.Background(), vocab.LevelCritical+4, "c4")
 			},
 			want: "14:05:06.789 DEBUG    d\n" +
 				"14:05:06.789 WARNING  w\n" +
@@ -264,7 +263,7 @@ func TestLayoutColor(t *testing.T) {
 				l.Debug("d")
 				l.Warn("w")
 				l.Error("e")
-				l.Log(context.Background(), config.LevelCritical, "c")
+				l.Log(context.Background(), vocab.LevelCritical, "c")
 				l.Log(context.Background(), slog.LevelWarn+1, "w1")
 			},
 			want: tm + "\x1b[2;34mDEBUG" + reset + "    d\n" +

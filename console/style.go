@@ -4,8 +4,8 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // The handler's own styles. They use only the 16 standard colors and SGR attributes, which
@@ -54,7 +54,7 @@ const levelWidth = 8
 // levelSGR returns the style of level l: that of the nearest named level at or below it.
 func levelSGR(l slog.Level) string {
 	switch {
-	case l >= config.LevelCritical:
+	case l >= vocab.LevelCritical:
 		return sgrCritical
 	case l >= slog.LevelError:
 		return sgrError
@@ -69,8 +69,8 @@ func levelSGR(l slog.Level) string {
 // levelColumns holds the pre-rendered level column (name, padding, trailing space) of the
 // five named levels, colored and plain.
 var levelColumns = func() (m [2][5]string) {
-	for i, l := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, config.LevelCritical} {
-		name := config.LevelName(l)
+	for i, l := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, vocab.LevelCritical} {
+		name := vocab.LevelName(l)
 		pad := ""
 		for n := len(name); n < levelWidth; n++ {
 			pad += " "
@@ -96,12 +96,12 @@ func appendLevel(b []byte, l slog.Level, color bool) []byte {
 		return append(b, levelColumns[c][2]...)
 	case slog.LevelError:
 		return append(b, levelColumns[c][3]...)
-	case config.LevelCritical:
+	case vocab.LevelCritical:
 		return append(b, levelColumns[c][4]...)
 	}
 	// Other levels keep the column's width: "CRITICAL+4" is written "CRIT+4", and a longer
 	// name loses its end behind "…".
-	name := config.LevelName(l)
+	name := vocab.LevelName(l)
 	if color {
 		b = append(b, levelSGR(l)...)
 	}

@@ -17,9 +17,9 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Paths, relative to this package's directory (where `go test` runs).
@@ -72,10 +72,10 @@ var (
 	levelLabel    = lokiName(otellog.AttrLevel)
 )
 
-// levelKeys are the values of the log.level attribute, as config.LevelKey writes them.
+// levelKeys are the values of the log.level attribute, as vocab.LevelKey writes them.
 var levelKeys = []string{
-	config.LevelKey(slog.LevelDebug), config.LevelKey(slog.LevelInfo), config.LevelKey(slog.LevelWarn),
-	config.LevelKey(slog.LevelError), config.LevelKey(config.LevelCritical),
+	vocab.LevelKey(slog.LevelDebug), vocab.LevelKey(slog.LevelInfo), vocab.LevelKey(slog.LevelWarn),
+	vocab.LevelKey(slog.LevelError), vocab.LevelKey(vocab.LevelCritical),
 }
 
 // TestCollectorConfigValid runs the real collector's `validate` on the stack's collector
@@ -281,7 +281,7 @@ func TestDashboardUsesEmittedNames(t *testing.T) {
 					t.Errorf("query %q: %s value %q is not a level logbridge writes (%v)", q, levelLabel, v, levelKeys)
 				}
 			}
-			if m[2] == "=~" && slices.Contains(values, config.LevelKey(slog.LevelError)) && slices.Contains(values, config.LevelKey(config.LevelCritical)) {
+			if m[2] == "=~" && slices.Contains(values, vocab.LevelKey(slog.LevelError)) && slices.Contains(values, vocab.LevelKey(vocab.LevelCritical)) {
 				errorFilters++
 			}
 		}
@@ -292,7 +292,7 @@ func TestDashboardUsesEmittedNames(t *testing.T) {
 		}
 	}
 	if errorFilters == 0 {
-		t.Errorf(`no query selects errors with %s=~"%s|%s"`, levelLabel, config.LevelKey(slog.LevelError), config.LevelKey(config.LevelCritical))
+		t.Errorf(`no query selects errors with %s=~"%s|%s"`, levelLabel, vocab.LevelKey(slog.LevelError), vocab.LevelKey(vocab.LevelCritical))
 	}
 }
 

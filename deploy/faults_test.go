@@ -15,8 +15,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // The tests of this file pin the five faults found when the stack was run against the pinned
@@ -217,8 +217,8 @@ func TestDerivedFieldMatchesOnlyTraceID(t *testing.T) {
 // the Loki configuration and the walk-through say about detected_level must match.
 func TestDetectedLevelDocumented(t *testing.T) {
 	texts := []string{
-		config.LevelName(slog.LevelDebug), config.LevelName(slog.LevelInfo), config.LevelName(slog.LevelWarn),
-		config.LevelName(slog.LevelError), config.LevelName(config.LevelCritical),
+		vocab.LevelName(slog.LevelDebug), vocab.LevelName(slog.LevelInfo), vocab.LevelName(slog.LevelWarn),
+		vocab.LevelName(slog.LevelError), vocab.LevelName(vocab.LevelCritical),
 	}
 	for _, file := range []string{lokiConfig, grafanaDoc} {
 		data, err := os.ReadFile(file)
@@ -250,7 +250,7 @@ func TestDetectedLevelDocumented(t *testing.T) {
 			t.Errorf("%s: the detected_level text does not name %v, severity texts logbridge writes:\n%s", name, missing, para)
 		}
 		if strings.Contains(strings.ToLower(para), "fatal") {
-			t.Errorf("%s: the detected_level text still says fatal; Loki 3.6 keeps logbridge's %s:\n%s", name, config.LevelName(config.LevelCritical), para)
+			t.Errorf("%s: the detected_level text still says fatal; Loki 3.6 keeps logbridge's %s:\n%s", name, vocab.LevelName(vocab.LevelCritical), para)
 		}
 	}
 }

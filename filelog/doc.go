@@ -25,7 +25,7 @@
 //   - time is RFC 3339 with milliseconds, in UTC ("Z") unless Options.LocalTime asks for the
 //     local zone and its offset. It is absent when the record has no time.
 //   - level is DEBUG, INFO, WARNING, ERROR, CRITICAL, or slog's form for levels in between
-//     ("INFO+2"); see config.LevelName.
+//     ("INFO+2"); see vocab.LevelName.
 //   - name:lineno and category: are there when the handler came from [Handler.WithLogger].
 //     lineno is the line of the logging call, resolved from the record's PC (once per call site,
 //     then cached, so it is shown without AddSource); 0 when the record has no PC. name and

@@ -11,8 +11,8 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/textenc"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Format selects the layout of the lines a [Handler] writes. Its values are the same strings as
@@ -245,7 +245,7 @@ func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
 			s.buf = s.appendStamp(s.buf, r.Time)
 			s.buf = append(s.buf, ' ')
 		}
-		s.buf = append(s.buf, config.LevelName(r.Level)...)
+		s.buf = append(s.buf, vocab.LevelName(r.Level)...)
 	} else {
 		s.textBuiltins(r)
 	}

@@ -16,8 +16,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -78,9 +78,9 @@ func TestHandlerText(t *testing.T) {
 		{"below level", nil, [2]string{}, func(l *slog.Logger) { l.Debug("no") }, ""},
 		{"debug level", &Options{Level: slog.LevelDebug}, [2]string{}, func(l *slog.Logger) { l.Debug("yes") }, "DEBUG yes"},
 		{"warning", nil, [2]string{}, func(l *slog.Logger) { l.Warn("w") }, "WARNING w"},
-		{"critical", nil, [2]string{}, func(l *slog.Logger) { l.Log(context.Background(), config.LevelCritical, "c") }, "CRITICAL c"},
+		{"critical", nil, [2]string{}, func(l *slog.Logger) { l.Log(context.Background(), vocab.LevelCritical, "c") }, "CRITICAL c"},
 		{"in between", nil, [2]string{}, func(l *slog.Logger) { l.Log(context.Background(), slog.LevelInfo+2, "c") }, "INFO+2 c"},
-		{"above critical", nil, [2]string{}, func(l *slog.Logger) { l.Log(context.Background(), config.LevelCritical+2, "c") }, "CRITICAL+2 c"},
+		{"above critical", nil, [2]string{}, func(l *slog.Logger) { l.Log(context.Background(), vocab.LevelCritical+2, "c") }, "CRITICAL+2 c"},
 		{"logger", nil, [2]string{"app.server", "http"}, func(l *slog.Logger) { l.Info("started") }, "INFO app.server:0 http: started"},
 		{"logger quoted", nil, [2]string{"my app", "a b"}, func(l *slog.Logger) { l.Info("started") }, `INFO "my app":0 "a b": started`},
 		{"logger escaped", nil, [2]string{"x\ny", "c\x1b[31m"}, func(l *slog.Logger) { l.Info("m") }, `INFO "x\ny":0 "c\x1b[31m": m`},

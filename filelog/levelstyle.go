@@ -3,7 +3,7 @@ package filelog
 import (
 	"log/slog"
 
-	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // LevelStyle names the key and the values a JSON line gives the level, for the log platform
@@ -45,12 +45,12 @@ func (st LevelStyle) appendLevel(b []byte, l slog.Level) []byte {
 			return append(b, "INFO"...)
 		case l < slog.LevelError:
 			return append(b, "WARNING"...)
-		case l < config.LevelCritical:
+		case l < vocab.LevelCritical:
 			return append(b, "ERROR"...)
 		}
 		return append(b, "CRITICAL"...)
 	case LevelStyleECS:
-		return append(b, config.LevelKey(l)...)
+		return append(b, vocab.LevelKey(l)...)
 	}
-	return append(b, config.LevelName(l)...)
+	return append(b, vocab.LevelName(l)...)
 }

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 func TestLevelStyle(t *testing.T) {
-	levels := []slog.Level{slog.LevelDebug - 2, slog.LevelDebug, slog.LevelInfo, slog.LevelInfo + 1, slog.LevelWarn, slog.LevelError, config.LevelCritical, config.LevelCritical + 4}
+	levels := []slog.Level{slog.LevelDebug - 2, slog.LevelDebug, slog.LevelInfo, slog.LevelInfo + 1, slog.LevelWarn, slog.LevelError, vocab.LevelCritical, vocab.LevelCritical + 4}
 	for _, tc := range []struct {
 		style LevelStyle
 		key   string

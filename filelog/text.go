@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/internal/valuefmt"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // msgNeedsQuoting reports whether a message must be quoted to keep the line parseable: a bare
@@ -172,7 +172,7 @@ func (s *state) textBuiltinValue(v slog.Value) {
 		return
 	case slog.KindAny:
 		if l, ok := v.Any().(slog.Level); ok {
-			s.buf = append(s.buf, config.LevelName(l)...)
+			s.buf = append(s.buf, vocab.LevelName(l)...)
 			return
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // core is the state every logger of one Bridge shares.
@@ -135,7 +136,7 @@ func (c *core) setLevels(spec, source string) error {
 }
 
 // diagsError joins diagnostics into one error, nil if there are none.
-func diagsError(diags []config.Diagnostic) error {
+func diagsError(diags []vocab.Diagnostic) error {
 	if len(diags) == 0 {
 		return nil
 	}

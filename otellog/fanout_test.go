@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // buffer is a goroutine-safe bytes.Buffer for sinks under test.
@@ -144,7 +145,7 @@ func TestRouting(t *testing.T) {
 		{"critical", "all=critical", func(t *testing.T, c *core) {
 			l := mustLogger(t, c, "c", "core")
 			l.Error("error")
-			l.Log(context.Background(), config.LevelCritical, "critical")
+			l.Log(context.Background(), vocab.LevelCritical, "critical")
 		}, []string{"critical"}},
 	}
 	for _, tt := range tests {

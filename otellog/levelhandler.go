@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // maxSpecBody bounds the request body of a level change.
@@ -117,9 +118,9 @@ func (e errString) Error() string { return string(e) }
 
 func (h levelHandler) state() LevelsState {
 	settings, levels := h.c.reg.snapshot()
-	st := LevelsState{Spec: settings.Spec(), Root: config.LevelKey(settings.Root), Categories: make(map[string]string, len(levels))}
+	st := LevelsState{Spec: settings.Spec(), Root: vocab.LevelKey(settings.Root), Categories: make(map[string]string, len(levels))}
 	for _, name := range slices.Sorted(maps.Keys(levels)) {
-		st.Categories[name] = config.LevelKey(levels[name])
+		st.Categories[name] = vocab.LevelKey(levels[name])
 	}
 	return st
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Uncategorized is the category of records from loggers that carry none: slog.Default, the
@@ -43,7 +44,7 @@ type registry struct {
 
 // newRegistry declares the categories and applies settings; explicit levels of undeclared
 // categories are dropped with a diagnostic.
-func newRegistry(declared []string, settings config.LevelSettings) (*registry, []config.Diagnostic, error) {
+func newRegistry(declared []string, settings config.LevelSettings) (*registry, []vocab.Diagnostic, error) {
 	r := &registry{
 		declared: make(map[string]bool, len(declared)),
 		settings: config.LevelSettings{Default: settings.Default, Root: settings.Root},
@@ -115,8 +116,8 @@ func (r *registry) declaredList() string {
 
 // apply layers levels over the settings. Pairs naming an undeclared category are dropped with a
 // diagnostic; "uncategorized=x" is taken as root=x.
-func (r *registry) apply(levels config.Levels) []config.Diagnostic {
-	var diags []config.Diagnostic
+func (r *registry) apply(levels config.Levels) []vocab.Diagnostic {
+	var diags []vocab.Diagnostic
 	valid := levels
 	valid.Pairs = nil
 	r.mu.Lock()
@@ -128,9 +129,9 @@ func (r *registry) apply(levels config.Levels) []config.Diagnostic {
 		case r.known(p.Category):
 			valid.Pairs = append(valid.Pairs, p)
 		default:
-			diags = append(diags, config.Diagnostic{
+			diags = append(diags, vocab.Diagnostic{
 				Source:  p.Source,
-				Piece:   p.Category + "=" + config.LevelKey(p.Level),
+				Piece:   p.Category + "=" + vocab.LevelKey(p.Level),
 				Problem: "unknown category " + p.Category + " (declared: " + r.declaredList() + ")",
 			})
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/otlpsink"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Option configures Setup.
@@ -35,7 +36,7 @@ type options struct {
 	reportInterval time.Duration
 	stdLogLevel    slog.Level
 	maxBlock       time.Duration
-	diags          []config.Diagnostic // found while building sinks
+	diags          []vocab.Diagnostic // found while building sinks
 	ctxFuncs       []func(context.Context) []slog.Attr
 	meterProvider  metric.MeterProvider
 }
@@ -145,7 +146,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 		defaults = *o.defaults
 		defaults.Levels = defaults.Levels.Clone()
 	}
-	var diags []config.Diagnostic
+	var diags []vocab.Diagnostic
 	if o.levels != "" {
 		levels, d := config.ParseLevels(o.levels, "WithLevels")
 		defaults.Levels.Apply(levels)
@@ -169,7 +170,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	}
 	var merr error
 	if b.metrics, merr = newMetrics(o.meterProvider); merr != nil {
-		diags = append(diags, config.Diagnostic{Source: "metrics", Problem: merr.Error()})
+		diags = append(diags, vocab.Diagnostic{Source: "metrics", Problem: merr.Error()})
 	}
 	sinks, err := b.buildSinks(ctx, cfg, &o)
 	if !o.install {
@@ -203,7 +204,7 @@ func Setup(ctx context.Context, opts ...Option) (*Bridge, error) {
 	b.core.storm.bySite = cfg.RateKey == config.RateKeySite
 	b.core.storm.install(rates)
 	if err := b.metrics.register(b); err != nil {
-		diags = append(diags, config.Diagnostic{Source: "metrics", Problem: err.Error()})
+		diags = append(diags, vocab.Diagnostic{Source: "metrics", Problem: err.Error()})
 	}
 	go b.core.storm.run()
 	for _, d := range diags {

@@ -9,9 +9,8 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel"
-
-	"github.com/logbridge/logbridge/config"
 )
 
 // stdLogWriter turns each write of the standard log package into one uncategorized record.
@@ -72,8 +71,8 @@ type otelDiagnostics struct {
 	ready   bool
 	target  slog.Handler // diagnostic sinks, for logger otelLogger
 	early   []slog.Record
-	dropped int                 // early records beyond maxEarlyDiagnostics
-	setup   []config.Diagnostic // what Setup reported; the SDK's repeats of it are dropped
+	dropped int                // early records beyond maxEarlyDiagnostics
+	setup   []vocab.Diagnostic // what Setup reported; the SDK's repeats of it are dropped
 }
 
 // routeOTelDiagnostics installs the routing and returns a function restoring what was there.
@@ -103,7 +102,7 @@ func (b *Bridge) captureOTelErrors() (*otelDiagnostics, func()) {
 // reported, is dropped, then or later: the SDK reads some variables again (the
 // LoggerProvider, and a TracerProvider of the application's, read OTEL_RESOURCE_ATTRIBUTES),
 // and one problem deserves one warning.
-func (d *otelDiagnostics) start(setupDiags []config.Diagnostic) {
+func (d *otelDiagnostics) start(setupDiags []vocab.Diagnostic) {
 	target := d.b.core.handlerFor(otelLogger, d.b.core.reg.diag, true)
 	d.mu.Lock()
 	early, dropped := d.early, d.dropped
@@ -120,7 +119,7 @@ func (d *otelDiagnostics) start(setupDiags []config.Diagnostic) {
 }
 
 // repeats reports whether r's error text is part of one of diags.
-func repeats(r slog.Record, diags []config.Diagnostic) bool {
+func repeats(r slog.Record, diags []vocab.Diagnostic) bool {
 	var text string
 	r.Attrs(func(a slog.Attr) bool {
 		if a.Key == "error" {

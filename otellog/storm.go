@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Storm control bounds.
@@ -289,8 +290,8 @@ func (s *storm) newCategory(name string) *stormCat {
 
 // knownRates returns rates without the categories reg does not know, with a diagnostic naming
 // each, and with "uncategorized" taken as the root.
-func knownRates(reg *registry, rates config.RateSettings, source string) (config.RateSettings, []config.Diagnostic) {
-	var diags []config.Diagnostic
+func knownRates(reg *registry, rates config.RateSettings, source string) (config.RateSettings, []vocab.Diagnostic) {
+	var diags []vocab.Diagnostic
 	cats := make(map[string]config.Rate, len(rates.Categories))
 	for _, name := range slices.Sorted(maps.Keys(rates.Categories)) {
 		r := rates.Categories[name]
@@ -300,7 +301,7 @@ func knownRates(reg *registry, rates config.RateSettings, source string) (config
 		case reg.known(name):
 			cats[name] = r
 		default:
-			diags = append(diags, config.Diagnostic{Source: source, Piece: name + "=" + r.String(),
+			diags = append(diags, vocab.Diagnostic{Source: source, Piece: name + "=" + r.String(),
 				Problem: "unknown category " + name + " (declared: " + reg.declaredList() + ")"})
 		}
 	}
@@ -325,7 +326,7 @@ func (s *storm) install(settings config.RateSettings) {
 }
 
 // layer applies a parsed rate spec over the settings in force.
-func (s *storm) layer(reg *registry, rates config.RateSettings, source string) []config.Diagnostic {
+func (s *storm) layer(reg *registry, rates config.RateSettings, source string) []vocab.Diagnostic {
 	rates, diags := knownRates(reg, rates, source)
 	s.setMu.Lock()
 	defer s.setMu.Unlock()

@@ -10,11 +10,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
-
-	"github.com/logbridge/logbridge/config"
 )
 
 func TestRedactorHeaderSyntaxes(t *testing.T) {
@@ -208,7 +207,7 @@ func TestLargeQueueWarned(t *testing.T) {
 	}
 }
 
-func hasDiag(ds []config.Diagnostic, source, text string) bool {
+func hasDiag(ds []vocab.Diagnostic, source, text string) bool {
 	for _, d := range ds {
 		if d.Source == source && strings.Contains(d.Problem, text) {
 			return true

@@ -20,11 +20,11 @@
 //     "cart"). Markup is interpreted in the message only; attribute values are data.
 //   - SeverityNumber: slog levels map as otelslog maps them (Debug to DEBUG, Info to INFO,
 //     Warn to WARN, Error to ERROR, each offset in between to the numbers in between), so
-//     config.LevelCritical (12) is FATAL; clamped to TRACE..FATAL4. SeverityText is
-//     config.LevelName: "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL".
+//     vocab.LevelCritical (12) is FATAL; clamped to TRACE..FATAL4. SeverityText is
+//     vocab.LevelName: "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL".
 //   - Trace context: trace_id, span_id and flags of the span in the context passed to the
 //     *Context logging calls.
-//   - Attributes log.level (config.LevelKey: "debug", "info", "warn", "error", "critical")
+//   - Attributes log.level (vocab.LevelKey: "debug", "info", "warn", "error", "critical")
 //     and, for a handler from WithLogger, log.category. They come first, so that the SDK's
 //     attribute count limit (OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT, 128) never drops them, and
 //     win over a caller's attribute of the same key.

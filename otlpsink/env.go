@@ -19,7 +19,7 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"google.golang.org/grpc/credentials"
 
-	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/vocab"
 	"google.golang.org/grpc/credentials/insecure"
 )
 
@@ -371,8 +371,8 @@ const (
 // limitOptions reads the record limits, trimmed, and gives them to the provider explicitly,
 // so that it does not parse the raw values itself. A value that is not a whole number is a
 // diagnostic; the default applies.
-func limitOptions() ([]sdklog.LoggerProviderOption, []config.Diagnostic) {
-	var diags []config.Diagnostic
+func limitOptions() ([]sdklog.LoggerProviderOption, []vocab.Diagnostic) {
+	var diags []vocab.Diagnostic
 	read := func(name string, def int, defDesc string) int {
 		ev, ok := lookupEnv(name)
 		if !ok {
@@ -380,7 +380,7 @@ func limitOptions() ([]sdklog.LoggerProviderOption, []config.Diagnostic) {
 		}
 		n, err := strconv.Atoi(ev.value)
 		if err != nil {
-			diags = append(diags, config.Diagnostic{Source: name, Piece: os.Getenv(name),
+			diags = append(diags, vocab.Diagnostic{Source: name, Piece: os.Getenv(name),
 				Problem: "not a whole number; using the default, " + defDesc})
 			return def
 		}

@@ -14,9 +14,9 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/internal/resolve"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // DefaultScopeName is the instrumentation scope name of records from a Handler that was not
@@ -26,7 +26,7 @@ const DefaultScopeName = "github.com/logbridge/logbridge"
 // Attribute keys the Handler adds to every record.
 const (
 	CategoryKey = "log.category" // the category of the logger, set by Handler.WithLogger
-	LevelKey    = "log.level"    // config.LevelKey of the record's level: debug, info, warn, error, critical
+	LevelKey    = "log.level"    // vocab.LevelKey of the record's level: debug, info, warn, error, critical
 )
 
 // Options configures a Handler. A nil *Options means the zero value: level Info, no source,
@@ -427,11 +427,11 @@ func addSource(kvs []attribute.KeyValue, idx *keyIndex, pc uintptr) []attribute.
 
 // The log.level attributes of the named levels, built once.
 var (
-	levelDebug    = attribute.String(LevelKey, config.LevelKey(slog.LevelDebug))
-	levelInfo     = attribute.String(LevelKey, config.LevelKey(slog.LevelInfo))
-	levelWarn     = attribute.String(LevelKey, config.LevelKey(slog.LevelWarn))
-	levelError    = attribute.String(LevelKey, config.LevelKey(slog.LevelError))
-	levelCritical = attribute.String(LevelKey, config.LevelKey(config.LevelCritical))
+	levelDebug    = attribute.String(LevelKey, vocab.LevelKey(slog.LevelDebug))
+	levelInfo     = attribute.String(LevelKey, vocab.LevelKey(slog.LevelInfo))
+	levelWarn     = attribute.String(LevelKey, vocab.LevelKey(slog.LevelWarn))
+	levelError    = attribute.String(LevelKey, vocab.LevelKey(slog.LevelError))
+	levelCritical = attribute.String(LevelKey, vocab.LevelKey(vocab.LevelCritical))
 )
 
 func levelAttr(l slog.Level) attribute.KeyValue {
@@ -444,16 +444,16 @@ func levelAttr(l slog.Level) attribute.KeyValue {
 		return levelWarn
 	case slog.LevelError:
 		return levelError
-	case config.LevelCritical:
+	case vocab.LevelCritical:
 		return levelCritical
 	}
-	return attribute.String(LevelKey, config.LevelKey(l))
+	return attribute.String(LevelKey, vocab.LevelKey(l))
 }
 
-func severityText(l slog.Level) string { return config.LevelName(l) }
+func severityText(l slog.Level) string { return vocab.LevelName(l) }
 
 // severity maps a slog level to an OpenTelemetry severity number as otelslog does (Debug ->
-// DEBUG, Info -> INFO, Warn -> WARN, Error -> ERROR, and so config.LevelCritical -> FATAL),
+// DEBUG, Info -> INFO, Warn -> WARN, Error -> ERROR, and so vocab.LevelCritical -> FATAL),
 // clamped to the valid range TRACE..FATAL4.
 func severity(l slog.Level) log.Severity {
 	const offset = slog.Level(log.SeverityDebug) - slog.LevelDebug

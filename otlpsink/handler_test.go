@@ -20,9 +20,9 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/otlpsink"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 type point struct{ X, Y int }
@@ -293,7 +293,7 @@ func TestHandlerAttributes(t *testing.T) {
 		},
 		{
 			name: "critical",
-			f:    func(l *slog.Logger) { l.Log(context.Background(), config.LevelCritical, "m") },
+			f:    func(l *slog.Logger) { l.Log(context.Background(), vocab.LevelCritical, "m") },
 			want: map[string]any{"log.level": "critical"},
 			check: func(t *testing.T, r sdklog.Record) {
 				if r.Severity() != log.SeverityFatal || r.SeverityText() != "CRITICAL" {
@@ -379,8 +379,8 @@ func TestHandlerRecordFields(t *testing.T) {
 		{slog.LevelInfo + 2, log.SeverityInfo3, "INFO+2"},
 		{slog.LevelWarn, log.SeverityWarn, "WARNING"},
 		{slog.LevelError, log.SeverityError, "ERROR"},
-		{config.LevelCritical, log.SeverityFatal, "CRITICAL"},
-		{config.LevelCritical + 20, log.SeverityFatal4, "CRITICAL+20"},
+		{vocab.LevelCritical, log.SeverityFatal, "CRITICAL"},
+		{vocab.LevelCritical + 20, log.SeverityFatal4, "CRITICAL+20"},
 	}
 	msg := "[bold red]failed[/] after [dim]3[/dim] tries [admin] :x:"
 	for _, s := range sinks(t, &otlpsink.Options{Level: slog.Level(-100)}) {
@@ -391,8 +391,8 @@ func TestHandlerRecordFields(t *testing.T) {
 				if r.Severity() != lv.sev || r.SeverityText() != lv.text {
 					t.Errorf("severity %v %q, want %v %q", r.Severity(), r.SeverityText(), lv.sev, lv.text)
 				}
-				if got := attrs(&r)["log.level"]; got != config.LevelKey(lv.level) {
-					t.Errorf("log.level %v, want %q", got, config.LevelKey(lv.level))
+				if got := attrs(&r)["log.level"]; got != vocab.LevelKey(lv.level) {
+					t.Errorf("log.level %v, want %q", got, vocab.LevelKey(lv.level))
 				}
 				if got, want := r.Body().AsString(), "failed after 3 tries [admin] \u274c"; got != want || got != markup.Strip(msg) {
 					t.Errorf("body %q, want %q", got, want)
@@ -446,7 +446,7 @@ func TestFastPathMatchesSDK(t *testing.T) {
 	defer func() { _ = tp.Shutdown(ctx) }()
 	sctx, span := tp.Tracer("t").Start(ctx, "op")
 	defer span.End()
-	for _, level := range []slog.Level{slog.LevelWarn, slog.LevelInfo + 2, config.LevelCritical} {
+	for _, level := range []slog.Level{slog.LevelWarn, slog.LevelInfo + 2, vocab.LevelCritical} {
 		for _, pair := range pairs {
 			rec.reset()
 			r := slog.NewRecord(time.Now(), level, "msg", 0)

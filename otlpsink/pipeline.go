@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
@@ -21,8 +22,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"google.golang.org/grpc"
-
-	"github.com/logbridge/logbridge/config"
 )
 
 // The environment variables NewPipeline reads itself; the OTLP exporters and the resource
@@ -144,7 +143,7 @@ type Pipeline struct {
 	lp       log.LoggerProvider
 	sdk      *sdklog.LoggerProvider // nil when the Pipeline does not own a provider
 	procs    []*Processor
-	diags    []config.Diagnostic
+	diags    []vocab.Diagnostic
 	red      *redactor
 	desc     string
 	disabled bool
@@ -171,7 +170,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 		return p, nil
 	case "", "false":
 	default:
-		p.diags = append(p.diags, config.Diagnostic{Source: EnvSDKDisabled, Piece: v,
+		p.diags = append(p.diags, vocab.Diagnostic{Source: EnvSDKDisabled, Piece: v,
 			Problem: `not "true" or "false"; the SDK stays enabled`})
 	}
 
@@ -195,7 +194,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 		var err error
 		res, err = DetectResource(ctx, c.serviceName)
 		if err != nil {
-			p.diags = append(p.diags, config.Diagnostic{Source: "resource detection (" + resourceEnvNames + ")",
+			p.diags = append(p.diags, vocab.Diagnostic{Source: "resource detection (" + resourceEnvNames + ")",
 				Problem: p.red.redact(err.Error()) + "; the attributes that could be read apply"})
 		}
 	}
@@ -494,7 +493,7 @@ func (p *Pipeline) Enabled() bool { return !p.disabled }
 func (p *Pipeline) Description() string { return p.desc }
 
 // Diagnostics returns the settings the Pipeline ignored, each naming its variable.
-func (p *Pipeline) Diagnostics() []config.Diagnostic { return p.diags }
+func (p *Pipeline) Diagnostics() []vocab.Diagnostic { return p.diags }
 
 // Redact replaces the secrets the Pipeline knows (header values from
 // OTEL_EXPORTER_OTLP_[LOGS_]HEADERS, user info from the endpoint URLs) in s with "REDACTED":

@@ -12,10 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/attribute"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
-
-	"github.com/logbridge/logbridge/config"
 )
 
 // Processor defaults. The queue is 8 times the OpenTelemetry default (2048), so that a burst
@@ -84,7 +83,7 @@ type processorConfig struct {
 	observe                      func(ExportOperation)
 	red                          *redactor // nil: nothing to redact
 	clone                        bool
-	diags                        []config.Diagnostic
+	diags                        []vocab.Diagnostic
 }
 
 // WithMaxQueueSize sets how many records the processor holds at most, queued or being
@@ -212,7 +211,7 @@ func newProcessorConfig(opts []ProcessorOption) processorConfig {
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < 1 {
-			c.diags = append(c.diags, config.Diagnostic{Source: name, Piece: v,
+			c.diags = append(c.diags, vocab.Diagnostic{Source: name, Piece: v,
 				Problem: "not a positive integer; using the default " + strconv.Itoa(def)})
 			return
 		}
@@ -235,7 +234,7 @@ func newProcessorConfig(opts []ProcessorOption) processorConfig {
 		if c.set[EnvMaxQueueSize] {
 			src = "WithMaxQueueSize"
 		}
-		c.diags = append(c.diags, config.Diagnostic{Source: src, Piece: strconv.Itoa(c.maxQueue),
+		c.diags = append(c.diags, vocab.Diagnostic{Source: src, Piece: strconv.Itoa(c.maxQueue),
 			Problem: fmt.Sprintf("a full queue holds about %d MiB (%d bytes per record measured for small records; more with large attributes), kept while the collector is unreachable",
 				worst>>20, recordBytes)})
 	}
@@ -492,7 +491,7 @@ func NewProcessor(exp sdklog.Exporter, opts ...ProcessorOption) *Processor {
 
 // Diagnostics returns the problems found in the OTEL_BLRP_* env vars: each names the variable
 // and its value, which was ignored for the default.
-func (p *Processor) Diagnostics() []config.Diagnostic { return p.cfg.diags }
+func (p *Processor) Diagnostics() []vocab.Diagnostic { return p.cfg.diags }
 
 // Enabled reports true, also after Shutdown began: a record emitted then reaches OnEmit and
 // is counted as DroppedShutdown, instead of vanishing before any counter saw it.

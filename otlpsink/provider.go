@@ -5,13 +5,12 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/log/embedded"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
-
-	"github.com/logbridge/logbridge/config"
 )
 
 // provider is the LoggerProvider a Pipeline builds: an sdk/log LoggerProvider whose only
@@ -94,7 +93,7 @@ func (p *Processor) capture(logger log.Logger) (sdklog.Record, bool) {
 }
 
 // stdLevels are the levels a fastHandler keeps record templates for.
-var stdLevels = [...]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, config.LevelCritical}
+var stdLevels = [...]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, vocab.LevelCritical}
 
 func stdLevelIndex(l slog.Level) int {
 	switch l {
@@ -106,7 +105,7 @@ func stdLevelIndex(l slog.Level) int {
 		return 2
 	case slog.LevelError:
 		return 3
-	case config.LevelCritical:
+	case vocab.LevelCritical:
 		return 4
 	}
 	return -1

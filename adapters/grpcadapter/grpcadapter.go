@@ -22,8 +22,8 @@ import (
 
 	"google.golang.org/grpc/grpclog"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Name is the logger name of gRPC's records.
@@ -121,19 +121,19 @@ func (g *logger) Errorf(format string, args ...any) { g.log(slog.LevelError, spr
 
 // Fatal logs at CRITICAL, shuts the bridge down and exits with status 1.
 func (g *logger) Fatal(args ...any) {
-	g.log(config.LevelCritical, sprint(args))
+	g.log(vocab.LevelCritical, sprint(args))
 	g.exit()
 }
 
 // Fatalln logs at CRITICAL, shuts the bridge down and exits with status 1.
 func (g *logger) Fatalln(args ...any) {
-	g.log(config.LevelCritical, sprintln(args))
+	g.log(vocab.LevelCritical, sprintln(args))
 	g.exit()
 }
 
 // Fatalf logs at CRITICAL, shuts the bridge down and exits with status 1.
 func (g *logger) Fatalf(format string, args ...any) {
-	g.log(config.LevelCritical, sprintf(format, args))
+	g.log(vocab.LevelCritical, sprintf(format, args))
 	g.exit()
 }
 

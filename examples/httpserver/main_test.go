@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/httplog"
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Bounds of the waits in TestEndToEnd. They only bound loops that end as soon as their
@@ -242,7 +242,7 @@ func checkLogs(t *testing.T, logs []collectortest.LogRecord, spans []collectorte
 	}
 
 	// The error path: an ERROR of the server category with the error value as exception.
-	errorName := config.LevelName(slog.LevelError)
+	errorName := vocab.LevelName(slog.LevelError)
 	var errs, failedRequests int
 	for _, r := range logs {
 		if r.Scope != loggerHTTP || r.SeverityText != errorName {

@@ -1,4 +1,4 @@
-package config
+package vocab
 
 import (
 	"fmt"
@@ -57,7 +57,7 @@ func ParseLevel(s string) (slog.Level, error) {
 	if i := strings.IndexAny(t, "+-"); i > 0 {
 		n, err := strconv.Atoi(t[i:])
 		if err != nil {
-			return 0, fmt.Errorf("bad level offset in %s (want e.g. info+2)", quote(s))
+			return 0, fmt.Errorf("bad level offset in %s (want e.g. info+2)", Quote(s))
 		}
 		name, offset = t[:i], n
 	}
@@ -76,7 +76,7 @@ func ParseLevel(s string) (slog.Level, error) {
 	case "":
 		return 0, fmt.Errorf("missing level (want debug, info, warn, error or critical)")
 	default:
-		return 0, fmt.Errorf("unknown level %s (want debug, info, warn, error or critical)", quote(s))
+		return 0, fmt.Errorf("unknown level %s (want debug, info, warn, error or critical)", Quote(s))
 	}
 	return l + slog.Level(offset), nil
 }

@@ -1,4 +1,4 @@
-package config
+package vocab
 
 import "strconv"
 
@@ -17,7 +17,7 @@ func (d Diagnostic) Error() string {
 		if s != "" {
 			s += ": "
 		}
-		s += quote(d.Piece)
+		s += Quote(d.Piece)
 	}
 	if s != "" {
 		s += ": "
@@ -25,9 +25,9 @@ func (d Diagnostic) Error() string {
 	return s + d.Problem
 }
 
-// quote quotes s for a diagnostic, escaping control characters so that a hostile value cannot
-// forge output lines.
-func quote(s string) string {
+// Quote quotes s for a diagnostic, escaping control characters so that a hostile value cannot
+// forge output lines, and shortens it to 200 bytes.
+func Quote(s string) string {
 	const max = 200
 	if len(s) > max {
 		s = s[:max] + "..."
