@@ -18,7 +18,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/logbridge/logbridge/internal/collectortest"
-	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/vocab"
 )
 
@@ -68,8 +67,8 @@ func TestLokiName(t *testing.T) {
 // label) and of the attributes logbridge adds to every record (structured metadata).
 var (
 	serviceLabel  = lokiName(string(semconv.ServiceNameKey))
-	categoryLabel = lokiName(otellog.AttrCategory)
-	levelLabel    = lokiName(otellog.AttrLevel)
+	categoryLabel = lokiName(vocab.AttrCategory)
+	levelLabel    = lokiName(vocab.AttrLevel)
 )
 
 // levelKeys are the values of the log.level attribute, as vocab.LevelKey writes them.

@@ -10,8 +10,8 @@
 //     internal/collectortest, which has the same components, runs `otelcol validate` on it.
 //   - The dashboard's Loki queries use the names Loki gives the attributes logbridge really
 //     emits: Loki turns OTLP attribute names into label names (log.category becomes
-//     log_category), and the names are derived here from otellog.AttrCategory and
-//     otellog.AttrLevel, so renaming an attribute without updating the dashboard fails.
+//     log_category), and the names are derived here from vocab.AttrCategory and
+//     vocab.AttrLevel, so renaming an attribute without updating the dashboard fails.
 //   - Log lines link to traces (a derived field on Loki's trace_id) and traces to logs
 //     (Tempo's tracesToLogsV2), each pointing at the other data source's uid; every data
 //     source a panel names exists.

@@ -190,9 +190,12 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2 := h.clone()
 	h2.hasLogger = true
 	if h.json {
-		b := append([]byte(nil), `"logger":`...)
+		b := appendJSONString(nil, vocab.AttrLogger)
+		b = append(b, ':')
 		b = appendJSONString(b, name)
-		b = append(b, `,"log.category":`...)
+		b = append(b, ',')
+		b = appendJSONString(b, vocab.AttrCategory)
+		b = append(b, ':')
 		b = appendJSONString(b, category)
 		h2.loggerTok, h2.categoryTok = b, nil
 	} else {

@@ -29,7 +29,7 @@ func (st LevelStyle) levelKey() string {
 	case LevelStyleGCP:
 		return "severity"
 	case LevelStyleECS:
-		return "log.level"
+		return vocab.AttrLevel
 	}
 	return slog.LevelKey
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // enabledPanics panics in Enabled when asked about levels at or above from.
@@ -42,7 +44,7 @@ func TestPanickingSinks(t *testing.T) {
 	}
 	var records []string
 	for _, r := range good.records(t) {
-		if r[AttrLogger] != reportLogger {
+		if r[vocab.AttrLogger] != reportLogger {
 			records = append(records, r["msg"].(string))
 		}
 	}

@@ -170,7 +170,7 @@ func TestLoggerAttributes(t *testing.T) {
 		t.Fatalf("records = %v", recs)
 	}
 	r := recs[0]
-	if r[AttrLogger] != "app.db" || r[AttrCategory] != "core::db" || fmt.Sprint(r["req"]) != "map[id:7]" {
+	if r[vocab.AttrLogger] != "app.db" || r[vocab.AttrCategory] != "core::db" || fmt.Sprint(r["req"]) != "map[id:7]" {
 		t.Errorf("record = %v", r)
 	}
 }
@@ -292,7 +292,7 @@ func TestFailingSink(t *testing.T) {
 			}
 			var last map[string]any
 			for _, r := range good.records(t) {
-				if r[AttrLogger] == reportLogger {
+				if r[vocab.AttrLogger] == reportLogger {
 					last = r
 				}
 			}
@@ -316,7 +316,7 @@ func TestFanoutSlogtest(t *testing.T) {
 	err := slogtest.TestHandler(h, func() []map[string]any {
 		recs := buf.records(t)
 		for _, r := range recs {
-			delete(r, AttrCategory) // the fan-out's own attribute
+			delete(r, vocab.AttrCategory) // the fan-out's own attribute
 		}
 		return recs
 	})

@@ -9,14 +9,7 @@ import (
 
 	"github.com/logbridge/logbridge/internal/handoff"
 	"github.com/logbridge/logbridge/internal/resolve"
-)
-
-// Attribute keys every record carries (the OTLP sink adds them as attributes; the console and
-// file sinks show them in their own layout).
-const (
-	AttrCategory = "log.category"
-	AttrLevel    = "log.level"
-	AttrLogger   = "logger"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // NamedHandler is a slog.Handler that shows a logger's name and category in its own layout.
@@ -51,9 +44,9 @@ func (s *sink) forLogger(name, category string) slog.Handler {
 	}
 	attrs := make([]slog.Attr, 0, 2)
 	if name != "" {
-		attrs = append(attrs, slog.String(AttrLogger, name))
+		attrs = append(attrs, slog.String(vocab.AttrLogger, name))
 	}
-	attrs = append(attrs, slog.String(AttrCategory, category))
+	attrs = append(attrs, slog.String(vocab.AttrCategory, category))
 	return s.handler.WithAttrs(attrs)
 }
 

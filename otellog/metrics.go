@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/semconv/v1.43.0/otelconv"
 
 	"github.com/logbridge/logbridge/otlpsink"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // MeterName is the instrumentation scope of the pipeline's own metrics.
@@ -141,7 +142,7 @@ var statMetrics = []statMetric{
 		desc: "Records storm control held back (log.category names the category).",
 		read: func(s *snapshot, observe observeFunc) {
 			for _, cat := range slices.Sorted(maps.Keys(s.Suppressed)) {
-				observe(s.Suppressed[cat], attribute.String(AttrCategory, cat))
+				observe(s.Suppressed[cat], attribute.String(vocab.AttrCategory, cat))
 			}
 		},
 	},

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
@@ -206,9 +207,9 @@ func TestCallerProvider(t *testing.T) {
 	var cat, level string
 	r.WalkAttributes(func(kv attribute.KeyValue) bool {
 		switch string(kv.Key) {
-		case AttrCategory:
+		case vocab.AttrCategory:
 			cat = kv.Value.AsString()
-		case AttrLevel:
+		case vocab.AttrLevel:
 			level = kv.Value.AsString()
 		}
 		return true

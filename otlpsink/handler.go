@@ -23,12 +23,6 @@ import (
 // given a logger name with [Handler.WithLogger].
 const DefaultScopeName = "github.com/logbridge/logbridge"
 
-// Attribute keys the Handler adds to every record.
-const (
-	CategoryKey = "log.category" // the category of the logger, set by Handler.WithLogger
-	LevelKey    = "log.level"    // vocab.LevelKey of the record's level: debug, info, warn, error, critical
-)
-
 // Options configures a Handler. A nil *Options means the zero value: level Info, no source,
 // no ReplaceAttr.
 type Options struct {
@@ -121,10 +115,10 @@ func (h *Handler) setLogger(name string) {
 func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2 := *h
 	h2.hasCategory = category != ""
-	h2.category = attribute.KeyValue{Key: CategoryKey, Value: str(category)}
+	h2.category = attribute.KeyValue{Key: vocab.AttrCategory, Value: str(category)}
 	h2.setLogger(validUTF8(name))
 	if h2.hasCategory {
-		h2.attrs = withoutKey(h.attrs, CategoryKey) // ours wins
+		h2.attrs = withoutKey(h.attrs, vocab.AttrCategory) // ours wins
 	}
 	return &h2
 }
@@ -167,9 +161,9 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 		}
 		// The handler's own attributes win over these; leaving them out here keeps the
 		// per-record list free of duplicates.
-		kvs = withoutKey(kvs, LevelKey)
+		kvs = withoutKey(kvs, vocab.AttrLevel)
 		if h.hasCategory {
-			kvs = withoutKey(kvs, CategoryKey)
+			kvs = withoutKey(kvs, vocab.AttrCategory)
 		}
 		h2.attrs = slices.Clip(kvs)
 	} else {
@@ -427,11 +421,11 @@ func addSource(kvs []attribute.KeyValue, idx *keyIndex, pc uintptr) []attribute.
 
 // The log.level attributes of the named levels, built once.
 var (
-	levelDebug    = attribute.String(LevelKey, vocab.LevelKey(slog.LevelDebug))
-	levelInfo     = attribute.String(LevelKey, vocab.LevelKey(slog.LevelInfo))
-	levelWarn     = attribute.String(LevelKey, vocab.LevelKey(slog.LevelWarn))
-	levelError    = attribute.String(LevelKey, vocab.LevelKey(slog.LevelError))
-	levelCritical = attribute.String(LevelKey, vocab.LevelKey(vocab.LevelCritical))
+	levelDebug    = attribute.String(vocab.AttrLevel, vocab.LevelKey(slog.LevelDebug))
+	levelInfo     = attribute.String(vocab.AttrLevel, vocab.LevelKey(slog.LevelInfo))
+	levelWarn     = attribute.String(vocab.AttrLevel, vocab.LevelKey(slog.LevelWarn))
+	levelError    = attribute.String(vocab.AttrLevel, vocab.LevelKey(slog.LevelError))
+	levelCritical = attribute.String(vocab.AttrLevel, vocab.LevelKey(vocab.LevelCritical))
 )
 
 func levelAttr(l slog.Level) attribute.KeyValue {
@@ -447,7 +441,7 @@ func levelAttr(l slog.Level) attribute.KeyValue {
 	case vocab.LevelCritical:
 		return levelCritical
 	}
-	return attribute.String(LevelKey, vocab.LevelKey(l))
+	return attribute.String(vocab.AttrLevel, vocab.LevelKey(l))
 }
 
 func severityText(l slog.Level) string { return vocab.LevelName(l) }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/logbridge/logbridge/httplog"
 	"github.com/logbridge/logbridge/internal/collectortest"
-	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/vocab"
 )
 
@@ -203,10 +202,10 @@ func checkLogs(t *testing.T, logs []collectortest.LogRecord, spans []collectorte
 	byCategory := map[string]int{}
 	requestLogsPerTrace := map[string]int{}
 	for _, r := range logs {
-		cat, _ := r.Attributes[otellog.AttrCategory].(string)
+		cat, _ := r.Attributes[vocab.AttrCategory].(string)
 		byCategory[cat]++
-		if _, ok := r.Attributes[otellog.AttrLevel].(string); !ok {
-			t.Errorf("record %q has no %s attribute", r.Body, otellog.AttrLevel)
+		if _, ok := r.Attributes[vocab.AttrLevel].(string); !ok {
+			t.Errorf("record %q has no %s attribute", r.Body, vocab.AttrLevel)
 		}
 		if r.Scope == loggerMain {
 			continue // start-up, shutdown, the driver's summary: outside any request
