@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/logbridge/logbridge/filelog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // requestInfo is a slog.LogValuer, as a service's own types are.
@@ -115,7 +116,7 @@ func TestAddedAllocs(t *testing.T) {
 	}{
 		{"console", slog.New(consoleSink(io.Discard))},
 		{"file text", slog.New(filelog.NewHandler(io.Discard, nil).WithLogger("bench", "core"))},
-		{"file JSON", slog.New(filelog.NewHandler(io.Discard, &filelog.Options{Format: filelog.FormatJSON}).WithLogger("bench", "core"))},
+		{"file JSON", slog.New(filelog.NewHandler(io.Discard, &filelog.Options{Format: vocab.FormatJSON}).WithLogger("bench", "core"))},
 		{"OTLP", otlpLogger(t)},
 		{"fan-out", lb.MustLogger("bench", "core")},
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/logbridge/logbridge/internal/benchutil"
 	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/otlpsink"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // The values of log/slog's own benchmarks (log/slog/internal/benchmarks).
@@ -164,7 +165,7 @@ func runAttrs(b *testing.B, msg string, impls []impl) {
 var colorEnv = []string{"TERM=xterm-256color", "COLORTERM=truecolor"}
 
 func consoleSink(w io.Writer) slog.Handler {
-	return console.NewHandler(w, &console.Options{Level: slog.LevelDebug, Color: console.ColorAlways, Env: colorEnv}).
+	return console.NewHandler(w, &console.Options{Level: slog.LevelDebug, Color: vocab.ColorAlways, Env: colorEnv}).
 		WithLogger("bench", "core")
 }
 
@@ -228,7 +229,7 @@ func BenchmarkFile(b *testing.B) {
 // fileJSONCase: the file sink (JSON lines) against slog.JSONHandler, both to io.Discard.
 func fileJSONCase(*testing.B) (peer, ours impl) {
 	return impl{"slog", slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		impl{"logbridge", slog.New(filelog.NewHandler(io.Discard, &filelog.Options{Format: filelog.FormatJSON}).WithLogger("bench", "core"))}
+		impl{"logbridge", slog.New(filelog.NewHandler(io.Discard, &filelog.Options{Format: vocab.FormatJSON}).WithLogger("bench", "core"))}
 }
 
 // fileCase: the file sink (text) against slog.TextHandler, both to io.Discard.
@@ -295,7 +296,7 @@ func setup(b testing.TB, change func(*config.Config), levels string, otlpOpts ..
 		b.Setenv(k, v)
 	}
 	cfg := config.Default()
-	cfg.Console.Color = config.ColorAlways
+	cfg.Console.Color = vocab.ColorAlways
 	cfg.File.Path = os.DevNull
 	if change != nil {
 		change(&cfg)

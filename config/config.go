@@ -11,19 +11,6 @@ import (
 	"github.com/logbridge/logbridge/vocab"
 )
 
-// Color modes for the console.
-const (
-	ColorAuto   = "auto"   // color when the output is a terminal, honoring NO_COLOR and friends
-	ColorAlways = "always" // color even when the output is not a terminal
-	ColorNever  = "never"  // no escape sequences at all
-)
-
-// File formats.
-const (
-	FormatText = "text" // one key=value line per record
-	FormatJSON = "json" // one JSON object per line
-)
-
 // Console streams.
 const (
 	StreamStderr = "stderr" // the default: the program's standard output stays its own
@@ -64,16 +51,16 @@ type ConsoleConfig struct {
 	Disabled bool
 	// Level is the sink's own minimum, applied after the category level.
 	Level slog.Level
-	// Color is ColorAuto, ColorAlways or ColorNever.
-	Color string
+	// Color is vocab.ColorAuto (the zero value), vocab.ColorAlways or vocab.ColorNever.
+	Color vocab.ColorMode
 	// Width wraps long messages at this many columns; 0 means the terminal's width when the
 	// output is a terminal and no wrapping otherwise.
 	Width int
 	// NoHighlight turns off highlighting of numbers, strings, URLs and the like in messages.
 	NoHighlight bool
-	// Format is FormatText (the rich console; also "") or FormatJSON (one JSON object per
+	// Format is vocab.FormatText (the rich console; also "") or vocab.FormatJSON (one JSON object per
 	// line, in the file sink's JSON grammar: for containers).
-	Format string
+	Format vocab.Format
 	// Stream is StreamStderr (also "") or StreamStdout.
 	Stream string
 }
@@ -81,7 +68,7 @@ type ConsoleConfig struct {
 // FileConfig configures the file sink. The sink is on when Path is set.
 type FileConfig struct {
 	Path   string
-	Format string // FormatText or FormatJSON
+	Format vocab.Format // vocab.FormatText or vocab.FormatJSON
 	// Level is the sink's own minimum, applied after the category level.
 	Level      slog.Level
 	MaxSizeMB  int  // rotate when the file would grow past this size; 0: the default (100)
@@ -106,8 +93,8 @@ type OTLPConfig struct {
 func Default() Config {
 	return Config{
 		Levels:  DefaultLevelSettings(),
-		Console: ConsoleConfig{Level: slog.LevelDebug, Color: ColorAuto},
-		File:    FileConfig{Level: slog.LevelDebug, Format: FormatText},
+		Console: ConsoleConfig{Level: slog.LevelDebug, Color: vocab.ColorAuto},
+		File:    FileConfig{Level: slog.LevelDebug, Format: vocab.FormatText},
 		OTLP:    OTLPConfig{Level: slog.LevelDebug},
 	}
 }

@@ -190,8 +190,8 @@ otlp: {enabled: false, level: error}
 			want := Config{
 				Levels:    c.Levels,
 				AddSource: true,
-				Console:   ConsoleConfig{Disabled: true, Level: slog.LevelInfo, Color: ColorNever, Width: 100, NoHighlight: true},
-				File:      FileConfig{Path: "/tmp/x.log", Format: FormatJSON, Level: slog.LevelWarn, MaxSizeMB: 10, MaxBackups: 3, MaxAgeDays: 7, Compress: true},
+				Console:   ConsoleConfig{Disabled: true, Level: slog.LevelInfo, Color: vocab.ColorNever, Width: 100, NoHighlight: true},
+				File:      FileConfig{Path: "/tmp/x.log", Format: vocab.FormatJSON, Level: slog.LevelWarn, MaxSizeMB: 10, MaxBackups: 3, MaxAgeDays: 7, Compress: true},
 				OTLP:      OTLPConfig{Disabled: true, Level: slog.LevelError},
 			}
 			if !reflect.DeepEqual(c, want) {
@@ -232,7 +232,7 @@ console:
 bogus: 1
 otlp: 3
 `, check: func(t *testing.T, c Config) {
-			if c.File.Path != "/tmp/y.log" || c.File.Format != FormatText || c.Console.Width != 0 {
+			if c.File.Path != "/tmp/y.log" || c.File.Format != vocab.FormatText || c.Console.Width != 0 {
 				t.Errorf("file/console = %+v %+v", c.File, c.Console)
 			}
 			if c.Levels.Effective("server") != slog.LevelInfo || c.Levels.Effective("core") != slog.LevelInfo {
@@ -241,7 +241,7 @@ otlp: 3
 		}, wantDiags: [][]string{
 			{"app.yaml:3", `"core: loud"`, `unknown level "loud"`},
 			{"app.yaml:5", "missing category"},
-			{"app.yaml:8", `"file.format: xml"`, "want one of text, json"},
+			{"app.yaml:8", `"file.format: xml"`, "want text or json"},
 			{"app.yaml:9", "file.max_size_mb", "positive"},
 			{"app.yaml:11", `"console.width: wide"`, "not a whole number"},
 			{"app.yaml:12", `"console.colour"`, "unknown key", "known: color, enabled, format, highlight, level, stream, width"},
@@ -284,8 +284,8 @@ func TestApplyEnv(t *testing.T) {
 			want := Config{
 				Levels:    c.Levels,
 				AddSource: true,
-				Console:   ConsoleConfig{Disabled: true, Level: slog.LevelInfo, Color: ColorAlways, Width: 120, NoHighlight: true},
-				File:      FileConfig{Path: "/tmp/q.log", Format: FormatJSON, Level: slog.LevelError, MaxSizeMB: 5, MaxBackups: 2, MaxAgeDays: 1, Compress: true},
+				Console:   ConsoleConfig{Disabled: true, Level: slog.LevelInfo, Color: vocab.ColorAlways, Width: 120, NoHighlight: true},
+				File:      FileConfig{Path: "/tmp/q.log", Format: vocab.FormatJSON, Level: slog.LevelError, MaxSizeMB: 5, MaxBackups: 2, MaxAgeDays: 1, Compress: true},
 				OTLP:      OTLPConfig{Disabled: true, Level: slog.LevelWarn},
 			}
 			if !reflect.DeepEqual(c, want) {
@@ -308,6 +308,17 @@ func TestApplyEnv(t *testing.T) {
 			wantDiags: [][]string{{"DEMO_LOGGING", "core=loud"}, {"DEMO_LOGGING", "=debug"}, {"DEMO_LOGGING", `"core"`}}},
 		{name: "bad choices", env: map[string]string{"DEMO_LOG_COLOR": "rainbow", "DEMO_LOG_SOURCE": "maybe"},
 			wantDiags: [][]string{{"DEMO_LOG_COLOR", "rainbow"}, {"DEMO_LOG_SOURCE", "true or false"}}},
+		// The console's own words for color modes: config and console share vocab.ParseColorMode.
+		{name: "color on and off", env: map[string]string{"DEMO_LOG_COLOR": "on", "DEMO_LOG_FORMAT": "JSON"}, check: func(t *testing.T, c Config) {
+			if c.Console.Color != vocab.ColorAlways || c.File.Format != vocab.FormatJSON {
+				t.Errorf("color = %v, format = %q", c.Console.Color, c.File.Format)
+			}
+		}},
+		{name: "color off", env: map[string]string{"DEMO_LOG_COLOR": "off"}, check: func(t *testing.T, c Config) {
+			if c.Console.Color != vocab.ColorNever {
+				t.Errorf("color = %v", c.Console.Color)
+			}
+		}},
 		{name: "empty file disables", env: map[string]string{"DEMO_LOG_FILE": ""}, check: func(t *testing.T, c Config) {
 			if c.File.Path != "" {
 				t.Errorf("path = %q", c.File.Path)
@@ -353,7 +364,7 @@ func TestLoadPrecedence(t *testing.T) {
 		got, want any
 	}{
 		{"file path (env over yaml over code)", cfg.File.Path, "/env.log"},
-		{"format (yaml over code)", cfg.File.Format, FormatJSON},
+		{"format (yaml over code)", cfg.File.Format, vocab.FormatJSON},
 		{"width (yaml over code)", cfg.Console.Width, 90},
 		{"source (code)", cfg.AddSource, true},
 		{"core (yaml)", cfg.Levels.Effective("core"), slog.LevelDebug},

@@ -64,11 +64,12 @@ var Settings = []Setting{
 		return ""
 	}},
 	{EnvFormat, "file.format", "file format: text or json", func(c *Config, v string) string {
-		f, p := parseChoice(v, FormatText, FormatJSON)
-		if p == "" {
-			c.File.Format = f
+		f, err := vocab.ParseFormat(v)
+		if err != nil {
+			return err.Error()
 		}
-		return p
+		c.File.Format = f
+		return ""
 	}},
 	{EnvWidth, "console.width", "console width in columns (wraps long messages); default: the terminal's width, no wrapping when not a terminal", func(c *Config, v string) string {
 		n, p := parseCount(v, true)
@@ -78,11 +79,12 @@ var Settings = []Setting{
 		return p
 	}},
 	{EnvColor, "console.color", "console color: auto, always or never (NO_COLOR, FORCE_COLOR and CLICOLOR_FORCE are honored in auto)", func(c *Config, v string) string {
-		m, p := parseChoice(v, ColorAuto, ColorAlways, ColorNever)
-		if p == "" {
-			c.Console.Color = m
+		m, err := vocab.ParseColorMode(v)
+		if err != nil {
+			return err.Error()
 		}
-		return p
+		c.Console.Color = m
+		return ""
 	}},
 	{EnvSource, "source", "add the caller's file:line to every record (true/false)", boolSetter(func(c *Config, b bool) { c.AddSource = b })},
 	{EnvConsole, "console.enabled", "console sink on or off (true/false)", boolSetter(func(c *Config, b bool) { c.Console.Disabled = !b })},
@@ -111,11 +113,12 @@ var Settings = []Setting{
 	{EnvOTLP, "otlp.enabled", "OTLP sink on or off (true/false); where it sends is set by OTEL_* variables", boolSetter(func(c *Config, b bool) { c.OTLP.Disabled = !b })},
 	{EnvOTLPLevel, "otlp.level", "OTLP sink's own minimum level", levelSetter(func(c *Config) *slog.Level { return &c.OTLP.Level })},
 	{EnvConsoleFormat, "console.format", "console format: text (colored, for people) or json (one JSON object per line, the file's JSON grammar: for containers)", func(c *Config, v string) string {
-		f, p := parseChoice(v, FormatText, FormatJSON)
-		if p == "" {
-			c.Console.Format = f
+		f, err := vocab.ParseFormat(v)
+		if err != nil {
+			return err.Error()
 		}
-		return p
+		c.Console.Format = f
+		return ""
 	}},
 	{EnvConsoleStream, "console.stream", "console stream: stderr or stdout", func(c *Config, v string) string {
 		st, p := parseChoice(v, StreamStderr, StreamStdout)

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 type allocEvent struct {
@@ -37,8 +39,8 @@ func TestHandleAllocs(t *testing.T) {
 	}
 	for _, opts := range []*Options{
 		{Env: noColorEnv},
-		{Color: ColorAlways, Env: colorEnv},
-		{Color: ColorAlways, Env: colorEnv, Width: 60},
+		{Color: vocab.ColorAlways, Env: colorEnv},
+		{Color: vocab.ColorAlways, Env: colorEnv, Width: 60},
 	} {
 		h := NewHandler(io.Discard, opts).WithLogger("app.db", "core").WithAttrs([]slog.Attr{slog.Int("pre", 1)}).WithGroup("grp")
 		r := slog.NewRecord(time.Now(), slog.LevelInfo, "Test logging, but use a [bold]somewhat[/] realistic message length.", 0)

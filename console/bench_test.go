@@ -12,6 +12,7 @@ import (
 
 	"github.com/logbridge/logbridge/console"
 	"github.com/logbridge/logbridge/internal/benchutil"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // The cases of log/slog's internal benchmarks (log/slog/internal/benchmarks), with Rich
@@ -80,7 +81,7 @@ func BenchmarkConsole(b *testing.B) {
 		h    slog.Handler
 	}{
 		{"logbridge", console.NewHandler(io.Discard, &console.Options{
-			Color: console.ColorAlways,
+			Color: vocab.ColorAlways,
 			Env:   []string{"TERM=xterm-256color", "COLORTERM=truecolor"},
 		})},
 		{"tint", tint.NewTextHandler(io.Discard, &tint.Options{})},

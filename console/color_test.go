@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestColorRules checks the color decision for a writer that is not a terminal (a buffer),
@@ -14,36 +15,36 @@ import (
 func TestColorRules(t *testing.T) {
 	cases := []struct {
 		name string
-		mode ColorMode
+		mode vocab.ColorMode
 		env  []string
 		want markup.Profile
 	}{
-		{"plain non-terminal", ColorAuto, nil, markup.NoColor},
-		{"non-terminal with a color TERM", ColorAuto, []string{"TERM=xterm-256color", "COLORTERM=truecolor"}, markup.NoColor},
-		{"FORCE_COLOR", ColorAuto, []string{"FORCE_COLOR=1"}, markup.ANSI16},
-		{"FORCE_COLOR=true", ColorAuto, []string{"FORCE_COLOR=true"}, markup.ANSI16},
-		{"FORCE_COLOR with 256-color TERM", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm-256color"}, markup.ANSI256},
-		{"FORCE_COLOR with COLORTERM", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
-		{"FORCE_COLOR's value does not set the depth", ColorAuto, []string{"FORCE_COLOR=3", "TERM=xterm"}, markup.ANSI16},
-		{"FORCE_COLOR=0 forces too, as in Rich", ColorAuto, []string{"FORCE_COLOR=0"}, markup.ANSI16},
-		{"FORCE_COLOR with TERM=dumb", ColorAuto, []string{"FORCE_COLOR=1", "TERM=dumb"}, markup.NoColor},
-		{"FORCE_COLOR with TERM=xterm-kitty", ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm-kitty"}, markup.ANSI256},
-		{"FORCE_COLOR with COLORTERM=24bit", ColorAuto, []string{"FORCE_COLOR=1", "COLORTERM=24bit"}, markup.TrueColor},
-		{"FORCE_COLOR empty is unset", ColorAuto, []string{"FORCE_COLOR="}, markup.NoColor},
-		{"CLICOLOR_FORCE", ColorAuto, []string{"CLICOLOR_FORCE=1"}, markup.ANSI16},
-		{"CLICOLOR_FORCE=0", ColorAuto, []string{"CLICOLOR_FORCE=0"}, markup.NoColor},
-		{"CLICOLOR alone needs a terminal", ColorAuto, []string{"CLICOLOR=1", "TERM=xterm"}, markup.NoColor},
-		{"CLICOLOR_FORCE with TERM=dumb", ColorAuto, []string{"CLICOLOR_FORCE=1", "TERM=dumb"}, markup.NoColor},
-		{"NO_COLOR", ColorAuto, []string{"NO_COLOR=1"}, markup.NoColor},
-		{"NO_COLOR wins over FORCE_COLOR", ColorAuto, []string{"NO_COLOR=1", "FORCE_COLOR=3"}, markup.NoColor},
-		{"NO_COLOR wins over CLICOLOR_FORCE", ColorAuto, []string{"NO_COLOR=yes", "CLICOLOR_FORCE=1"}, markup.NoColor},
-		{"NO_COLOR empty is unset", ColorAuto, []string{"NO_COLOR=", "FORCE_COLOR=1"}, markup.ANSI16},
-		{"ColorNever", ColorNever, []string{"FORCE_COLOR=3", "CLICOLOR_FORCE=1", "TERM=xterm-256color"}, markup.NoColor},
-		{"ColorAlways", ColorAlways, nil, markup.ANSI16},
-		{"ColorAlways overrides NO_COLOR", ColorAlways, []string{"NO_COLOR=1"}, markup.ANSI16},
-		{"ColorAlways with TERM=dumb", ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
-		{"ColorAlways at the TERM's depth", ColorAlways, []string{"TERM=xterm-256color"}, markup.ANSI256},
-		{"ColorAlways at COLORTERM's depth", ColorAlways, []string{"TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
+		{"plain non-terminal", vocab.ColorAuto, nil, markup.NoColor},
+		{"non-terminal with a color TERM", vocab.ColorAuto, []string{"TERM=xterm-256color", "COLORTERM=truecolor"}, markup.NoColor},
+		{"FORCE_COLOR", vocab.ColorAuto, []string{"FORCE_COLOR=1"}, markup.ANSI16},
+		{"FORCE_COLOR=true", vocab.ColorAuto, []string{"FORCE_COLOR=true"}, markup.ANSI16},
+		{"FORCE_COLOR with 256-color TERM", vocab.ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm-256color"}, markup.ANSI256},
+		{"FORCE_COLOR with COLORTERM", vocab.ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
+		{"FORCE_COLOR's value does not set the depth", vocab.ColorAuto, []string{"FORCE_COLOR=3", "TERM=xterm"}, markup.ANSI16},
+		{"FORCE_COLOR=0 forces too, as in Rich", vocab.ColorAuto, []string{"FORCE_COLOR=0"}, markup.ANSI16},
+		{"FORCE_COLOR with TERM=dumb", vocab.ColorAuto, []string{"FORCE_COLOR=1", "TERM=dumb"}, markup.NoColor},
+		{"FORCE_COLOR with TERM=xterm-kitty", vocab.ColorAuto, []string{"FORCE_COLOR=1", "TERM=xterm-kitty"}, markup.ANSI256},
+		{"FORCE_COLOR with COLORTERM=24bit", vocab.ColorAuto, []string{"FORCE_COLOR=1", "COLORTERM=24bit"}, markup.TrueColor},
+		{"FORCE_COLOR empty is unset", vocab.ColorAuto, []string{"FORCE_COLOR="}, markup.NoColor},
+		{"CLICOLOR_FORCE", vocab.ColorAuto, []string{"CLICOLOR_FORCE=1"}, markup.ANSI16},
+		{"CLICOLOR_FORCE=0", vocab.ColorAuto, []string{"CLICOLOR_FORCE=0"}, markup.NoColor},
+		{"CLICOLOR alone needs a terminal", vocab.ColorAuto, []string{"CLICOLOR=1", "TERM=xterm"}, markup.NoColor},
+		{"CLICOLOR_FORCE with TERM=dumb", vocab.ColorAuto, []string{"CLICOLOR_FORCE=1", "TERM=dumb"}, markup.NoColor},
+		{"NO_COLOR", vocab.ColorAuto, []string{"NO_COLOR=1"}, markup.NoColor},
+		{"NO_COLOR wins over FORCE_COLOR", vocab.ColorAuto, []string{"NO_COLOR=1", "FORCE_COLOR=3"}, markup.NoColor},
+		{"NO_COLOR wins over CLICOLOR_FORCE", vocab.ColorAuto, []string{"NO_COLOR=yes", "CLICOLOR_FORCE=1"}, markup.NoColor},
+		{"NO_COLOR empty is unset", vocab.ColorAuto, []string{"NO_COLOR=", "FORCE_COLOR=1"}, markup.ANSI16},
+		{"vocab.ColorNever", vocab.ColorNever, []string{"FORCE_COLOR=3", "CLICOLOR_FORCE=1", "TERM=xterm-256color"}, markup.NoColor},
+		{"vocab.ColorAlways", vocab.ColorAlways, nil, markup.ANSI16},
+		{"vocab.ColorAlways overrides NO_COLOR", vocab.ColorAlways, []string{"NO_COLOR=1"}, markup.ANSI16},
+		{"vocab.ColorAlways with TERM=dumb", vocab.ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
+		{"vocab.ColorAlways at the TERM's depth", vocab.ColorAlways, []string{"TERM=xterm-256color"}, markup.ANSI256},
+		{"vocab.ColorAlways at COLORTERM's depth", vocab.ColorAlways, []string{"TERM=xterm", "COLORTERM=truecolor"}, markup.TrueColor},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -67,27 +68,5 @@ func TestColorRules(t *testing.T) {
 				t.Errorf("markup shown raw: %q", out)
 			}
 		})
-	}
-}
-
-func TestParseColorMode(t *testing.T) {
-	for in, want := range map[string]ColorMode{
-		"": ColorAuto, "auto": ColorAuto, "AUTO": ColorAuto, " always ": ColorAlways, "on": ColorAlways,
-		"true": ColorAlways, "force": ColorAlways, "never": ColorNever, "off": ColorNever, "no": ColorNever,
-	} {
-		got, err := ParseColorMode(in)
-		if err != nil || got != want {
-			t.Errorf("ParseColorMode(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	if _, err := ParseColorMode("sometimes"); err == nil || !strings.Contains(err.Error(), `"sometimes"`) {
-		t.Errorf("ParseColorMode(sometimes): error %v", err)
-	}
-	var m ColorMode
-	if err := m.UnmarshalText([]byte("never")); err != nil || m != ColorNever {
-		t.Errorf("UnmarshalText: %v %v", m, err)
-	}
-	if b, _ := ColorAlways.MarshalText(); string(b) != "always" {
-		t.Errorf("MarshalText: %s", b)
 	}
 }

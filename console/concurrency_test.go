@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestConcurrency logs from many goroutines through clones of one handler (WithAttrs,
@@ -19,7 +21,7 @@ func TestConcurrency(t *testing.T) {
 			var buf bytes.Buffer // written only under the handler's lock
 			opts := &Options{Env: noColorEnv, Width: 60}
 			if color {
-				opts = &Options{Color: ColorAlways, Env: colorEnv, Width: 60}
+				opts = &Options{Color: vocab.ColorAlways, Env: colorEnv, Width: 60}
 			}
 			root := NewHandler(&buf, opts)
 			const goroutines, perG = 16, 200

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // fdWriter is a writer backed by a file descriptor, such as *os.File.
@@ -55,7 +56,7 @@ func nonEmpty(env []string, key string) bool {
 //   - NO_COLOR set: no color. (Rich then still writes bold, italic and the like; logbridge
 //     writes no escape sequence at all.)
 //   - FORCE_COLOR set, whatever its value (Rich sets force_terminal), or CLICOLOR_FORCE set
-//     and not "0" (not Rich's; the same meaning), or ColorAlways: the writer counts as a
+//     and not "0" (not Rich's; the same meaning), or vocab.ColorAlways: the writer counts as a
 //     terminal.
 //   - Not a terminal: no color. A terminal whose TERM is "dumb" or "unknown": no color.
 //   - Otherwise COLORTERM "truecolor" or "24bit" gives 24-bit color; else the part of TERM
@@ -63,13 +64,13 @@ func nonEmpty(env []string, key string) bool {
 //     for anything else, an unset TERM included.
 //
 // Where the standards and Rich 13.3 differ, the standards win: an empty NO_COLOR or
-// FORCE_COLOR counts as unset (as in later Rich releases). ColorAlways is an explicit choice
-// and keeps color under NO_COLOR and TERM=dumb (16 colors there). ColorNever: no color.
-func detectColor(w io.Writer, mode ColorMode, env []string) markup.Profile {
+// FORCE_COLOR counts as unset (as in later Rich releases). vocab.ColorAlways is an explicit choice
+// and keeps color under NO_COLOR and TERM=dumb (16 colors there). vocab.ColorNever: no color.
+func detectColor(w io.Writer, mode vocab.ColorMode, env []string) markup.Profile {
 	switch mode {
-	case ColorNever:
+	case vocab.ColorNever:
 		return markup.NoColor
-	case ColorAlways:
+	case vocab.ColorAlways:
 		return max(richColorSystem(env), markup.ANSI16)
 	}
 	if nonEmpty(env, "NO_COLOR") {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/console"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // noTime removes the time column, so the output is the same on every run.
@@ -22,8 +23,8 @@ func noTime(groups []string, a slog.Attr) slog.Attr {
 func Example() {
 	h := console.NewHandler(os.Stdout, &console.Options{
 		Level:       slog.LevelDebug,
-		Color:       console.ColorNever, // a terminal would get color; this output is checked
-		Width:       72,                 // a terminal's own width is followed; a pipe gets none
+		Color:       vocab.ColorNever, // a terminal would get color; this output is checked
+		Width:       72,               // a terminal's own width is followed; a pipe gets none
 		ReplaceAttr: noTime,
 	})
 	logger := slog.New(h.WithLogger("myapp.db", "core"))
@@ -55,7 +56,7 @@ func ExampleOptions_width() {
 // The category and logger name go in the right-hand column when there is a width, after the
 // body when there is none (here).
 func ExampleHandler_WithLogger() {
-	h := console.NewHandler(os.Stdout, &console.Options{Color: console.ColorNever, ReplaceAttr: noTime})
+	h := console.NewHandler(os.Stdout, &console.Options{Color: vocab.ColorNever, ReplaceAttr: noTime})
 	db := slog.New(h.WithLogger("myapp.db", "core"))
 	web := slog.New(h.WithLogger("myapp.http", "server"))
 	db.Info("pool ready")
@@ -63,10 +64,4 @@ func ExampleHandler_WithLogger() {
 	// Output:
 	// INFO     pool ready  core myapp.db
 	// INFO     listening addr=:8080  server myapp.http
-}
-
-func ExampleParseColorMode() {
-	mode, err := console.ParseColorMode("never") // e.g. from MYAPP_LOG_COLOR
-	fmt.Println(mode, err)
-	// Output: never <nil>
 }

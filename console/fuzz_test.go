@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/clipperhouse/displaywidth"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // FuzzHandle logs arbitrary message, key and value text with color on and off, with and
@@ -28,7 +29,7 @@ func FuzzHandle(f *testing.F) {
 				var buf bytes.Buffer
 				opts := &Options{Env: noColorEnv, Width: width}
 				if color {
-					opts = &Options{Color: ColorAlways, Env: []string{"TERM=xterm", "COLORTERM=truecolor"}, Width: width}
+					opts = &Options{Color: vocab.ColorAlways, Env: []string{"TERM=xterm", "COLORTERM=truecolor"}, Width: width}
 				}
 				h := NewHandler(&buf, opts)
 				l := slog.New(h.WithLogger(key, val)).With(key, val).WithGroup(key)
@@ -75,7 +76,7 @@ func FuzzHighlight(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		h := NewHandler(&bytes.Buffer{}, &Options{Color: ColorAlways, Env: colorEnv})
+		h := NewHandler(&bytes.Buffer{}, &Options{Color: vocab.ColorAlways, Env: colorEnv})
 		st := newState(h)
 		defer st.free()
 		st.indent = 4

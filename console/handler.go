@@ -53,7 +53,7 @@ var _ slog.Handler = (*Handler)(nil)
 
 // NewHandler returns a Handler writing to w. opts nil means the defaults. Color, the color
 // depth and the terminal's width are decided here, once, from w, opts.Color and opts.Env
-// (see [ColorMode]); the width of a terminal is then followed as it is resized.
+// (see [vocab.ColorMode]); the width of a terminal is then followed as it is resized.
 func NewHandler(w io.Writer, opts *Options) *Handler {
 	h := &Handler{mu: &sync.Mutex{}, w: w}
 	if opts != nil {

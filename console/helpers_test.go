@@ -15,10 +15,10 @@ import (
 // t0 is the time of every record in layout tests: its time column is "14:05:06.789".
 var t0 = time.Date(2024, 3, 9, 14, 5, 6, 789e6, time.UTC)
 
-// noColorEnv is an environment in which ColorAuto gives no color.
+// noColorEnv is an environment in which vocab.ColorAuto gives no color.
 var noColorEnv = []string{}
 
-// colorEnv is an environment with a 256-color terminal, for ColorAlways.
+// colorEnv is an environment with a 256-color terminal, for vocab.ColorAlways.
 var colorEnv = []string{"TERM=xterm-256color"}
 
 // fixedTime is a handler wrapper that sets every record's time to t0 (when it has one), so

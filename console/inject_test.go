@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // hostile are strings that try to control a terminal or forge a line.
@@ -49,7 +51,7 @@ func TestInjection(t *testing.T) {
 			t.Run(fmt.Sprintf("color=%v/%s", color, hc.name), func(t *testing.T) {
 				opts := &Options{Env: noColorEnv}
 				if color {
-					opts = &Options{Color: ColorAlways, Env: colorEnv}
+					opts = &Options{Color: vocab.ColorAlways, Env: colorEnv}
 				}
 				var buf bytes.Buffer
 				h := NewHandler(&buf, opts)
@@ -122,7 +124,7 @@ func (s textStringer) String() string { return string(s) }
 // an escape sequence out of the OSC 8 sequence.
 func TestInjectionMarkupLink(t *testing.T) {
 	var buf bytes.Buffer
-	l := slog.New(NewHandler(&buf, &Options{Color: ColorAlways, Env: colorEnv}))
+	l := slog.New(NewHandler(&buf, &Options{Color: vocab.ColorAlways, Env: colorEnv}))
 	for _, msg := range []string{
 		"[link=http://x\x1b]0;pwned\x07]click[/link]",
 		"[link=http://x\x1b\\\x1b[2J]click[/link]",

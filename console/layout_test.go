@@ -239,7 +239,7 @@ func TestLayoutColor(t *testing.T) {
 	runLayout(t, []layoutCase{
 		{
 			name: "message and values",
-			opts: Options{Color: ColorAlways, Env: colorEnv},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv},
 			f: func(l *slog.Logger) {
 				l.Info("plain", "s", "x", "n", 1, "f", 2.5, "yes", true, "no", false, "d", time.Second,
 					"t", time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), "nil", nil, "e", errors.New("boom"), "q", "a b")
@@ -258,7 +258,7 @@ func TestLayoutColor(t *testing.T) {
 		},
 		{
 			name: "levels",
-			opts: Options{Color: ColorAlways, Env: colorEnv},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv},
 			f: func(l *slog.Logger) {
 				l.Debug("d")
 				l.Warn("w")
@@ -274,25 +274,25 @@ func TestLayoutColor(t *testing.T) {
 		},
 		{
 			name: "markup rendered",
-			opts: Options{Color: ColorAlways, Env: colorEnv},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv},
 			f:    func(l *slog.Logger) { l.Info("[bold red]failed[/] ok [admin]") },
 			want: tm + info + "\x1b[1;31mfailed" + reset + " ok [admin]\n",
 		},
 		{
 			name: "markup colors follow the profile",
-			opts: Options{Color: ColorAlways, Env: []string{"TERM=xterm", "COLORTERM=truecolor"}},
+			opts: Options{Color: vocab.ColorAlways, Env: []string{"TERM=xterm", "COLORTERM=truecolor"}},
 			f:    func(l *slog.Logger) { l.Info("[#ff8000]orange[/] [on color(17)]bg[/]") },
 			want: tm + info + "\x1b[38;2;255;128;0morange" + reset + " \x1b[48;5;17mbg" + reset + "\n",
 		},
 		{
 			name: "markup colors degraded to 16",
-			opts: Options{Color: ColorAlways, Env: []string{"TERM=xterm"}},
+			opts: Options{Color: vocab.ColorAlways, Env: []string{"TERM=xterm"}},
 			f:    func(l *slog.Logger) { l.Info("[#ff0000]red[/]") },
 			want: tm + info + "\x1b[31mred" + reset + "\n", // as markup degrades it
 		},
 		{
 			name: "highlighting",
-			opts: Options{Color: ColorAlways, Env: colorEnv},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv},
 			f: func(l *slog.Logger) {
 				l.Info(`got 42 and -1.5e3 from "a b" at 10.0.0.1 and 2001:db8::1 see https://x.io/p?q=1. id 123e4567-e89b-12d3-a456-426614174000 True nil x42 0x1F`)
 			},
@@ -304,19 +304,19 @@ func TestLayoutColor(t *testing.T) {
 		},
 		{
 			name: "markup styled text is not highlighted",
-			opts: Options{Color: ColorAlways, Env: colorEnv},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv},
 			f:    func(l *slog.Logger) { l.Info("[bold]42[/] 42") },
 			want: tm + info + "\x1b[1m42" + reset + " \x1b[1;36m42" + reset + "\n",
 		},
 		{
 			name: "NoHighlight",
-			opts: Options{Color: ColorAlways, Env: colorEnv, NoHighlight: true},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv, NoHighlight: true},
 			f:    func(l *slog.Logger) { l.Info("got 42 [bold]x[/]") },
 			want: tm + info + "got 42 \x1b[1mx" + reset + "\n",
 		},
 		{
 			name: "logger column and trace",
-			opts: Options{Color: ColorAlways, Env: colorEnv},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv},
 			f: func(l *slog.Logger) {
 				withLogger("myapp.db", "core")(l).InfoContext(spanCtx, "m")
 			},
@@ -324,7 +324,7 @@ func TestLayoutColor(t *testing.T) {
 		},
 		{
 			name: "styled message newline",
-			opts: Options{Color: ColorAlways, Env: colorEnv, NoHighlight: true},
+			opts: Options{Color: vocab.ColorAlways, Env: colorEnv, NoHighlight: true},
 			f:    func(l *slog.Logger) { l.Info("[red]a\nb[/] c") },
 			want: tm + info + "\x1b[31ma" + reset + "\n                      \x1b[31mb" + reset + " c\n",
 		},

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // BenchmarkMessage shows what the message cache saves: rendering the benchmark's message
@@ -18,7 +20,7 @@ func BenchmarkMessage(b *testing.B) {
 			name = "cached"
 		}
 		b.Run(name, func(b *testing.B) {
-			h := NewHandler(io.Discard, &Options{Color: ColorAlways, Env: []string{"TERM=xterm-256color", "COLORTERM=truecolor"}})
+			h := NewHandler(io.Discard, &Options{Color: vocab.ColorAlways, Env: []string{"TERM=xterm-256color", "COLORTERM=truecolor"}})
 			if !cached {
 				h.cache = nil
 			}
@@ -35,7 +37,7 @@ func BenchmarkMessage(b *testing.B) {
 // that messages with newlines are not cached, and that a message is stored only the second
 // time it is seen.
 func TestMessageCache(t *testing.T) {
-	h := NewHandler(io.Discard, &Options{Color: ColorAlways, Env: colorEnv})
+	h := NewHandler(io.Discard, &Options{Color: vocab.ColorAlways, Env: colorEnv})
 	render := func(msg string) string {
 		st := newState(h)
 		defer st.free()

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // openPTY opens a pseudo-terminal of the given width and returns its controlling side
@@ -68,20 +69,20 @@ func readLines(t *testing.T, r *bufio.Reader, n int) []string {
 func TestTerminalColorRules(t *testing.T) {
 	cases := []struct {
 		name string
-		mode ColorMode
+		mode vocab.ColorMode
 		env  []string
 		want markup.Profile
 	}{
-		{"terminal", ColorAuto, []string{"TERM=xterm"}, markup.ANSI16},
-		{"256-color terminal", ColorAuto, []string{"TERM=xterm-256color"}, markup.ANSI256},
-		{"truecolor terminal", ColorAuto, []string{"TERM=xterm-256color", "COLORTERM=truecolor"}, markup.TrueColor},
-		{"TERM=dumb", ColorAuto, []string{"TERM=dumb"}, markup.NoColor},
-		{"no TERM", ColorAuto, []string{}, markup.ANSI16}, // as Rich: any TERM but dumb gets color
-		{"NO_COLOR", ColorAuto, []string{"TERM=xterm-256color", "NO_COLOR=1"}, markup.NoColor},
-		{"FORCE_COLOR=0 forces, as in Rich", ColorAuto, []string{"TERM=xterm-256color", "FORCE_COLOR=0"}, markup.ANSI256},
-		{"TERM=unknown", ColorAuto, []string{"TERM=unknown"}, markup.NoColor},
-		{"ColorNever", ColorNever, []string{"TERM=xterm-256color"}, markup.NoColor},
-		{"ColorAlways, TERM=dumb", ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
+		{"terminal", vocab.ColorAuto, []string{"TERM=xterm"}, markup.ANSI16},
+		{"256-color terminal", vocab.ColorAuto, []string{"TERM=xterm-256color"}, markup.ANSI256},
+		{"truecolor terminal", vocab.ColorAuto, []string{"TERM=xterm-256color", "COLORTERM=truecolor"}, markup.TrueColor},
+		{"TERM=dumb", vocab.ColorAuto, []string{"TERM=dumb"}, markup.NoColor},
+		{"no TERM", vocab.ColorAuto, []string{}, markup.ANSI16}, // as Rich: any TERM but dumb gets color
+		{"NO_COLOR", vocab.ColorAuto, []string{"TERM=xterm-256color", "NO_COLOR=1"}, markup.NoColor},
+		{"FORCE_COLOR=0 forces, as in Rich", vocab.ColorAuto, []string{"TERM=xterm-256color", "FORCE_COLOR=0"}, markup.ANSI256},
+		{"TERM=unknown", vocab.ColorAuto, []string{"TERM=unknown"}, markup.NoColor},
+		{"vocab.ColorNever", vocab.ColorNever, []string{"TERM=xterm-256color"}, markup.NoColor},
+		{"vocab.ColorAlways, TERM=dumb", vocab.ColorAlways, []string{"TERM=dumb"}, markup.ANSI16},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/internal/richtest"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestColorSystemLikeRich checks, environment by environment, that the handler picks the
@@ -49,7 +50,7 @@ func TestColorSystemLikeRich(t *testing.T) {
 		for _, env := range envs {
 			t.Run(writer+"/"+strings.Join(env, ","), func(t *testing.T) {
 				if writer == "forced pipe" && (hasKey(env, "NO_COLOR") || termIs(env, "dumb", "unknown")) {
-					t.Skip("ColorAlways is an explicit choice: it keeps color under NO_COLOR and TERM=dumb (see detectColor)")
+					t.Skip("vocab.ColorAlways is an explicit choice: it keeps color under NO_COLOR and TERM=dumb (see detectColor)")
 				}
 				var w *os.File
 				if writer == "terminal" {
@@ -63,9 +64,9 @@ func TestColorSystemLikeRich(t *testing.T) {
 					w = pw
 				}
 				args := []string{"testdata/rich_color.py"}
-				mode := ColorAuto
+				mode := vocab.ColorAuto
 				if writer == "forced pipe" {
-					args, mode = append(args, "--force"), ColorAlways
+					args, mode = append(args, "--force"), vocab.ColorAlways
 				}
 				cmd := exec.Command(py, append(args, env...)...)
 				cmd.Stdout = w

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/slogtest"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestSlogtest runs the standard handler conformance tests, reading the (uncolored) output
@@ -37,7 +39,7 @@ func TestSlogtestColor(t *testing.T) {
 	slogtest.Run(t,
 		func(*testing.T) slog.Handler {
 			buf.Reset()
-			return NewHandler(&buf, &Options{Color: ColorAlways, Env: colorEnv})
+			return NewHandler(&buf, &Options{Color: vocab.ColorAlways, Env: colorEnv})
 		},
 		func(t *testing.T) map[string]any {
 			out := buf.String()

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // stackErr has the shape of a github.com/pkg/errors error: StackTrace() returns a slice of a
@@ -33,8 +35,8 @@ func failingWrite() error {
 func TestErrorStack(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		color ColorMode
-	}{{"plain", ColorNever}, {"color", ColorAlways}} {
+		color vocab.ColorMode
+	}{{"plain", vocab.ColorNever}, {"color", vocab.ColorAlways}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			l := slog.New(NewHandler(&buf, &Options{Color: tc.color}))
@@ -55,7 +57,7 @@ func TestErrorStack(t *testing.T) {
 			if strings.Contains(buf.String(), "runtime.") || strings.Contains(buf.String(), "testing.tRunner") {
 				t.Fatalf("standard-library frames shown:\n%s", buf.String())
 			}
-			if tc.color == ColorAlways && !strings.Contains(frames[0], sgrDim+"at ") {
+			if tc.color == vocab.ColorAlways && !strings.Contains(frames[0], sgrDim+"at ") {
 				t.Fatalf("frame not dimmed: %q", frames[0])
 			}
 			if !strings.HasPrefix(frames[0], strings.Repeat(" ", 10)) {

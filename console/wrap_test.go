@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/clipperhouse/displaywidth"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 func TestWrapLayout(t *testing.T) {
@@ -86,7 +87,7 @@ func TestWrapLayout(t *testing.T) {
 // the indentation, and that no line is wider than the width.
 func TestWrapColor(t *testing.T) {
 	var buf bytes.Buffer
-	l := slog.New(fixedTime{NewHandler(&buf, &Options{Color: ColorAlways, Env: colorEnv, Width: 50, NoHighlight: true})})
+	l := slog.New(fixedTime{NewHandler(&buf, &Options{Color: vocab.ColorAlways, Env: colorEnv, Width: 50, NoHighlight: true})})
 	l.Info("plain [red]red words that wrap[/] plain", "q", "a quoted value with spaces")
 	const reset = "\x1b[0m"
 	sp := strings.Repeat(" ", 22)
@@ -118,7 +119,7 @@ func TestWrapWidthProperty(t *testing.T) {
 				var buf bytes.Buffer
 				opts := &Options{Env: noColorEnv, Width: width}
 				if color {
-					opts = &Options{Color: ColorAlways, Env: colorEnv, Width: width}
+					opts = &Options{Color: vocab.ColorAlways, Env: colorEnv, Width: width}
 				}
 				l := slog.New(fixedTime{NewHandler(&buf, opts)})
 				l.Info(msg, "k", "some value", "n", 12345)

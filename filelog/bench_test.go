@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/internal/benchutil"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // The cases of log/slog/internal/benchmarks: the same message and five attributes (string,
@@ -58,7 +59,7 @@ func BenchmarkFile(b *testing.B) {
 		{"discard", slog.DiscardHandler},
 		{"enabled", enabledHandler{}},
 		{"logbridge-text", NewHandler(io.Discard, nil).WithLogger("bench", "core")},
-		{"logbridge-json", NewHandler(io.Discard, &Options{Format: FormatJSON}).WithLogger("bench", "core")},
+		{"logbridge-json", NewHandler(io.Discard, &Options{Format: vocab.FormatJSON}).WithLogger("bench", "core")},
 		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
 		{"slogjson", slog.NewJSONHandler(io.Discard, nil)},
 	} {
@@ -88,7 +89,7 @@ func BenchmarkFileWith(b *testing.B) {
 		h    slog.Handler
 	}{
 		{"logbridge-text", NewHandler(io.Discard, nil).WithLogger("bench", "core")},
-		{"logbridge-json", NewHandler(io.Discard, &Options{Format: FormatJSON}).WithLogger("bench", "core")},
+		{"logbridge-json", NewHandler(io.Discard, &Options{Format: vocab.FormatJSON}).WithLogger("bench", "core")},
 		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
 		{"slogjson", slog.NewJSONHandler(io.Discard, nil)},
 	} {
@@ -125,7 +126,7 @@ func BenchmarkHandle(b *testing.B) {
 		h    slog.Handler
 	}{
 		{"logbridge-text", NewHandler(io.Discard, nil).WithLogger("bench", "core")},
-		{"logbridge-json", NewHandler(io.Discard, &Options{Format: FormatJSON}).WithLogger("bench", "core")},
+		{"logbridge-json", NewHandler(io.Discard, &Options{Format: vocab.FormatJSON}).WithLogger("bench", "core")},
 		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
 		{"slogjson", slog.NewJSONHandler(io.Discard, nil)},
 	} {

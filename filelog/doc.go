@@ -55,7 +55,7 @@
 //
 // # JSON format
 //
-// With Options.Format set to [FormatJSON], each line is one JSON object, as slog.JSONHandler
+// With Options.Format set to [vocab.FormatJSON], each line is one JSON object, as slog.JSONHandler
 // writes it: "time", "level", "logger", "log.category", "source" (with AddSource), "msg", the
 // attributes (groups as nested objects), then "trace_id" and "span_id". Level names and the time
 // are as in the text format, unless Options.LevelStyle names the key and names of a log

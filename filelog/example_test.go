@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/filelog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // fixedTime makes the examples' output stable: every record gets the same time.
@@ -27,13 +28,13 @@ func ExampleNewHandler() {
 	logger.Warn("slow request", slog.Group("req", "method", "GET", "path", "/a b"), "took", 1500*time.Millisecond)
 	logger.Error("bad input\nforged line", "user", "eve\r\n2026-11-23T18:57:02.123Z INFO admin logged in")
 	// Output:
-	// 2026-11-23T18:57:02.123Z INFO server:26 http: listening on port 8080 addr=:8080
-	// 2026-11-23T18:57:02.123Z WARNING server:27 http: slow request req.method=GET req.path="/a b" took=1.5s
-	// 2026-11-23T18:57:02.123Z ERROR server:28 http: "bad input\nforged line" user="eve\r\n2026-11-23T18:57:02.123Z INFO admin logged in"
+	// 2026-11-23T18:57:02.123Z INFO server:27 http: listening on port 8080 addr=:8080
+	// 2026-11-23T18:57:02.123Z WARNING server:28 http: slow request req.method=GET req.path="/a b" took=1.5s
+	// 2026-11-23T18:57:02.123Z ERROR server:29 http: "bad input\nforged line" user="eve\r\n2026-11-23T18:57:02.123Z INFO admin logged in"
 }
 
 func ExampleNewHandler_json() {
-	h := filelog.NewHandler(os.Stdout, &filelog.Options{Format: filelog.FormatJSON, ReplaceAttr: fixedTime})
+	h := filelog.NewHandler(os.Stdout, &filelog.Options{Format: vocab.FormatJSON, ReplaceAttr: fixedTime})
 	logger := slog.New(h.WithLogger("server", "http")).WithGroup("req")
 
 	logger.Info("[dim]request[/dim] done", "status", 200, "path", "/api")

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 func openT(t *testing.T, path string, opts *RotateOptions) *File {
@@ -280,7 +282,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if err := NewHandler(w, &Options{Format: FormatJSON}).Handle(context.Background(), slog.NewRecord(testTime, slog.LevelInfo, "m", 0)); !errors.Is(err, syscall.ENOSPC) {
+	if err := NewHandler(w, &Options{Format: vocab.FormatJSON}).Handle(context.Background(), slog.NewRecord(testTime, slog.LevelInfo, "m", 0)); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("Handle: %v, want ENOSPC", err)
 	}
 }

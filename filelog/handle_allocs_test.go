@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -37,7 +38,7 @@ func TestHandleAllocs(t *testing.T) {
 		slog.Time("time", time.Date(2022, time.May, 1, 0, 0, 0, 0, time.UTC)),
 		slog.Any("error", errors.New("fail")),
 	)
-	for _, format := range []Format{FormatText, FormatJSON} {
+	for _, format := range []vocab.Format{vocab.FormatText, vocab.FormatJSON} {
 		h := NewHandler(io.Discard, &Options{Format: format}).WithLogger("app.db", "core").
 			WithAttrs([]slog.Attr{slog.Int("pre", 1)}).WithGroup("req")
 		_ = h.Handle(ctx, r) // the source position is cached the first time

@@ -15,18 +15,6 @@ import (
 	"github.com/logbridge/logbridge/vocab"
 )
 
-// Format selects the layout of the lines a [Handler] writes. Its values are the same strings as
-// config.FormatText and config.FormatJSON, so a configured format converts directly.
-type Format string
-
-// The line formats.
-const (
-	// FormatText is the default: "time LEVEL name:line category: message key=value ...".
-	FormatText Format = "text"
-	// FormatJSON writes one JSON object per line, like slog.JSONHandler.
-	FormatJSON Format = "json"
-)
-
 // Options configure a [Handler]. The zero value (and a nil *Options) is the text format at level
 // INFO, timestamps in UTC, without source positions.
 type Options struct {
@@ -50,8 +38,8 @@ type Options struct {
 	// WithLogger are not passed to it.
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 
-	// Format is FormatText (the default, also for "") or FormatJSON. Unknown values mean text.
-	Format Format
+	// Format is vocab.FormatText (the default, also for "") or vocab.FormatJSON. Unknown values mean text.
+	Format vocab.Format
 
 	// LevelStyle is the key and value names of the level in JSON lines: LevelStyleSlog (the
 	// default, also for ""), LevelStyleGCP or LevelStyleECS. The text format ignores it.
@@ -111,7 +99,7 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		h.mu = new(sync.Mutex) // a *File serializes its own writes
 	}
 	if opts != nil {
-		h.json = opts.Format == FormatJSON
+		h.json = opts.Format == vocab.FormatJSON
 		h.addSource = opts.AddSource
 		h.localTime = opts.LocalTime
 		h.level = opts.Level

@@ -256,7 +256,7 @@ func TestHandlerCyclicValues(t *testing.T) {
 		t.Fatalf("got  %q\nwant %q", buf.String(), want)
 	}
 	buf.Reset()
-	slog.New(fixed{NewHandler(&buf, &Options{Format: FormatJSON})}).Info("m", "map", m, "slice", s)
+	slog.New(fixed{NewHandler(&buf, &Options{Format: vocab.FormatJSON})}).Info("m", "map", m, "slice", s)
 	var obj map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &obj); err != nil || !strings.Contains(buf.String(), "cycle") {
 		t.Fatalf("JSON %q: %v", buf.String(), err)
@@ -312,10 +312,10 @@ func TestHandlerJSON(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			h := NewHandler(&buf, &Options{Format: FormatJSON})
+			h := NewHandler(&buf, &Options{Format: vocab.FormatJSON})
 			if tc.opts != nil {
 				o := *tc.opts
-				o.Format = FormatJSON
+				o.Format = vocab.FormatJSON
 				h = NewHandler(&buf, &o)
 			}
 			var sh slog.Handler = h
@@ -366,7 +366,7 @@ func TestLineNumber(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	l := slog.New(NewHandler(&buf, &Options{AddSource: true, Format: FormatJSON}))
+	l := slog.New(NewHandler(&buf, &Options{AddSource: true, Format: vocab.FormatJSON}))
 	_, file, line, _ := runtime.Caller(0)
 	l.Info("here")
 	var m struct{ Source slog.Source }
@@ -395,7 +395,7 @@ func TestRecordUntouched(t *testing.T) {
 	r := slog.NewRecord(testTime, slog.LevelInfo, "[b]m[/b]", 0)
 	r.AddAttrs(slog.String("a", "x"), slog.Group("g", slog.Int("b", 1)))
 	before := fmt.Sprint(r)
-	for _, f := range []Format{FormatText, FormatJSON} {
+	for _, f := range []vocab.Format{vocab.FormatText, vocab.FormatJSON} {
 		h := NewHandler(&bytes.Buffer{}, &Options{Format: f, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 			a.Key += "!"
 			return a
@@ -424,7 +424,7 @@ func TestHandleReturnsWriteError(t *testing.T) {
 // TestConcurrentClones logs from many goroutines through clones of one handler (WithAttrs,
 // WithGroup, WithLogger made concurrently too) and checks every line is whole and parses.
 func TestConcurrentClones(t *testing.T) {
-	for _, format := range []Format{FormatText, FormatJSON} {
+	for _, format := range []vocab.Format{vocab.FormatText, vocab.FormatJSON} {
 		t.Run(string(format), func(t *testing.T) {
 			var buf bytes.Buffer
 			root := slog.New(NewHandler(&buf, &Options{Format: format}).WithLogger("app", "core")).With("base", 1)
@@ -446,7 +446,7 @@ func TestConcurrentClones(t *testing.T) {
 			seen := map[string]bool{}
 			for _, line := range ls {
 				var g, i string
-				if format == FormatJSON {
+				if format == vocab.FormatJSON {
 					var m struct {
 						G   int `json:"g"`
 						Grp struct {
@@ -507,7 +507,7 @@ func FuzzTextLine(f *testing.F) {
 		}
 
 		buf.Reset()
-		slog.New(fixed{NewHandler(&buf, &Options{Format: FormatJSON})}).Info(msg, key, val)
+		slog.New(fixed{NewHandler(&buf, &Options{Format: vocab.FormatJSON})}).Info(msg, key, val)
 		out = buf.String()
 		if strings.Count(out, "\n") != 1 || strings.ContainsAny(out[:len(out)-1], "\r\x1b\x00\x7f\u0085\u2028\u2029") {
 			t.Fatalf("JSON not one clean line: %q", out)
@@ -536,7 +536,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // TestOneWritePerRecord checks that each record is one Write of one whole line, also for
 // records larger than the pooled buffers.
 func TestOneWritePerRecord(t *testing.T) {
-	for _, format := range []Format{FormatText, FormatJSON} {
+	for _, format := range []vocab.Format{vocab.FormatText, vocab.FormatJSON} {
 		var w countingWriter
 		l := slog.New(NewHandler(&w, &Options{Format: format}))
 		sizes := []int{0, 10, 1 << 10, 20 << 10, 100 << 10, 10}

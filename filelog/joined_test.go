@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // A joined error (written part by part, without calling its Error) shows exactly its Error
@@ -26,7 +28,7 @@ func TestJoinedErrorText(t *testing.T) {
 			t.Errorf("text line %q lacks %s", buf.String(), want)
 		}
 		buf.Reset()
-		slog.New(NewHandler(&buf, &Options{Format: FormatJSON})).Error("m", "err", err)
+		slog.New(NewHandler(&buf, &Options{Format: vocab.FormatJSON})).Error("m", "err", err)
 		var line map[string]any
 		if jerr := json.Unmarshal(buf.Bytes(), &line); jerr != nil || line["err"] != err.Error() {
 			t.Errorf("JSON line %q: err %v, want %q (%v)", buf.String(), line["err"], err.Error(), jerr)

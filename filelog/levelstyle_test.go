@@ -24,7 +24,7 @@ func TestLevelStyle(t *testing.T) {
 	} {
 		for _, withReplace := range []bool{false, true} {
 			var buf bytes.Buffer
-			opts := &Options{Format: FormatJSON, LevelStyle: tc.style, Level: slog.Level(-100)}
+			opts := &Options{Format: vocab.FormatJSON, LevelStyle: tc.style, Level: slog.Level(-100)}
 			if withReplace {
 				opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr { return a }
 			}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/slogtest"
 	"time"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // textLine is a text line taken apart by the grammar in the package documentation.
@@ -214,13 +216,13 @@ func textToMap(l textLine) map[string]any {
 func TestSlogtest(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		format Format
+		format vocab.Format
 		logger bool
 	}{
-		{"text", FormatText, false},
-		{"text-logger", FormatText, true},
-		{"json", FormatJSON, false},
-		{"json-logger", FormatJSON, true},
+		{"text", vocab.FormatText, false},
+		{"text-logger", vocab.FormatText, true},
+		{"json", vocab.FormatJSON, false},
+		{"json-logger", vocab.FormatJSON, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf *bytes.Buffer
@@ -236,7 +238,7 @@ func TestSlogtest(t *testing.T) {
 				if len(ls) != 1 {
 					t.Fatalf("want 1 line, got %q", buf.String())
 				}
-				if tc.format == FormatJSON {
+				if tc.format == vocab.FormatJSON {
 					var m map[string]any
 					if err := json.Unmarshal([]byte(ls[0]), &m); err != nil {
 						t.Fatalf("%v: %s", err, ls[0])

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // stackErr has the shape of a github.com/pkg/errors error (StackTrace() returns a slice of a
@@ -33,7 +35,7 @@ func failingWrite() error {
 
 func TestErrorStack(t *testing.T) {
 	const first = "github.com/logbridge/logbridge/filelog.failingWrite\n\t"
-	for _, format := range []Format{FormatText, FormatJSON} {
+	for _, format := range []vocab.Format{vocab.FormatText, vocab.FormatJSON} {
 		t.Run(string(format), func(t *testing.T) {
 			var buf bytes.Buffer
 			l := slog.New(NewHandler(&buf, &Options{Format: format}))
@@ -43,7 +45,7 @@ func TestErrorStack(t *testing.T) {
 				t.Fatalf("more than one line: %q", buf.String())
 			}
 			attrs := map[string]string{}
-			if format == FormatJSON {
+			if format == vocab.FormatJSON {
 				var m map[string]any
 				if err := json.Unmarshal([]byte(line), &m); err != nil {
 					t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/logbridge/logbridge/console"
 	"github.com/logbridge/logbridge/filelog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // BenchmarkDisabled compares a call its category's level rejects with slog's own disabled call,
@@ -56,7 +57,7 @@ func BenchmarkDisabled(b *testing.B) {
 func BenchmarkContextAttrs(b *testing.B) {
 	sinks := func() []*sink {
 		return []*sink{
-			{name: SinkConsole, handler: console.NewHandler(io.Discard, &console.Options{Level: slog.LevelDebug, Color: console.ColorNever})},
+			{name: SinkConsole, handler: console.NewHandler(io.Discard, &console.Options{Level: slog.LevelDebug, Color: vocab.ColorNever})},
 			{name: SinkFile, handler: filelog.NewHandler(io.Discard, &filelog.Options{Level: slog.LevelDebug})},
 		}
 	}
@@ -112,7 +113,7 @@ var healthCases = []struct {
 // /dev/null, OTLP with a no-op exporter) for one of healthCases.
 func healthLogger(b *testing.B, metrics bool, rates string) (*Bridge, *slog.Logger) {
 	cfg := config.Default()
-	cfg.Console.Color = config.ColorAlways
+	cfg.Console.Color = vocab.ColorAlways
 	cfg.File.Path = os.DevNull
 	lb, err := Setup(context.Background(), WithCategories("core"), WithConfig(cfg), WithLevels("core=debug"),
 		WithConsoleWriter(io.Discard), WithOTLPOptions(otlpsink.WithExporter(nopExporter{})),

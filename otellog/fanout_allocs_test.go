@@ -16,6 +16,7 @@ import (
 
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/otlpsink"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestFanoutAllocs checks the README's allocation figure for the whole fan-out: one call to
@@ -24,7 +25,7 @@ import (
 // 5 benchmark attributes (1 allocation), nothing with 3, and nothing when the level rejects it.
 func TestFanoutAllocs(t *testing.T) {
 	cfg := config.Default()
-	cfg.Console.Color = config.ColorAlways
+	cfg.Console.Color = vocab.ColorAlways
 	cfg.File.Path = os.DevNull
 	ctx := context.Background()
 	b, err := Setup(ctx,

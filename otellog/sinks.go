@@ -12,6 +12,7 @@ import (
 	"github.com/logbridge/logbridge/filelog"
 	"github.com/logbridge/logbridge/internal/handoff"
 	"github.com/logbridge/logbridge/otlpsink"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // Sink names, as Stats and the reports name them.
@@ -36,20 +37,19 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		}
 		s := &sink{name: SinkConsole, diagnostics: true}
 		s.guard = b.guardWriter(s, w, o.maxBlock)
-		if cfg.Console.Format == config.FormatJSON {
+		if cfg.Console.Format == vocab.FormatJSON {
 			// JSON lines for containers: the file sink's handler and grammar.
 			s.handler = filelog.NewHandler(s.target(w), &filelog.Options{
 				Level:      cfg.Console.Level,
 				AddSource:  cfg.AddSource,
-				Format:     filelog.FormatJSON,
+				Format:     vocab.FormatJSON,
 				LevelStyle: filelog.LevelStyle(cfg.LevelStyle),
 			})
 		} else {
-			color, _ := console.ParseColorMode(cfg.Console.Color) // config validated it
 			s.handler = console.NewHandler(s.target(w), &console.Options{
 				Level:       cfg.Console.Level,
 				AddSource:   cfg.AddSource,
-				Color:       color,
+				Color:       cfg.Console.Color,
 				Width:       cfg.Console.Width,
 				NoHighlight: cfg.Console.NoHighlight,
 			})
@@ -76,7 +76,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		s.handler = filelog.NewHandler(s.target(f), &filelog.Options{
 			Level:     cfg.File.Level,
 			AddSource: cfg.AddSource,
-			Format:    filelog.Format(cfg.File.Format),
+			Format:    vocab.Format(cfg.File.Format),
 
 			LevelStyle: filelog.LevelStyle(cfg.LevelStyle),
 		})

@@ -10,13 +10,14 @@ import (
 	"github.com/logbridge/logbridge/adapters/klogadapter"
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // client-go's klog lines in the bridge's "kube" category, here as JSON lines on stdout.
 func ExampleInstall() {
 	cfg := config.Default()
 	cfg.OTLP.Disabled = true // this example sends nothing anywhere
-	cfg.Console.Format = config.FormatJSON
+	cfg.Console.Format = vocab.FormatJSON
 	lb, err := otellog.Setup(context.Background(), otellog.WithConfig(cfg), otellog.WithCategories("kube"),
 		otellog.WithConsoleWriter(os.Stdout), otellog.WithInstallDefault(false))
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // hostileWait bounds one hostile case on one sink: a hang guard (a case takes well under a
@@ -145,17 +146,17 @@ var standaloneSinks = []struct {
 	kind string // "console", "text" or "json": the checks to apply
 }{
 	{"console", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
-		return console.NewHandler(w, &console.Options{Level: level, Color: console.ColorNever})
+		return console.NewHandler(w, &console.Options{Level: level, Color: vocab.ColorNever})
 	}, "console"},
 	{"console color", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
-		return console.NewHandler(w, &console.Options{Level: level, Color: console.ColorAlways,
+		return console.NewHandler(w, &console.Options{Level: level, Color: vocab.ColorAlways,
 			Env: []string{"TERM=xterm-256color", "COLORTERM=truecolor"}})
 	}, "console"},
 	{"file text", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
 		return filelog.NewHandler(w, &filelog.Options{Level: level})
 	}, "text"},
 	{"file json", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
-		return filelog.NewHandler(w, &filelog.Options{Level: level, Format: filelog.FormatJSON})
+		return filelog.NewHandler(w, &filelog.Options{Level: level, Format: vocab.FormatJSON})
 	}, "json"},
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/internal/resolve"
 	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // fullPipe returns the write end of a pipe nobody reads, its buffer already full: a console
@@ -171,9 +172,9 @@ func childCycle(ctx context.Context) childResult {
 	}
 	defer f.Close()
 	for _, h := range []slog.Handler{
-		console.NewHandler(os.Stderr, &console.Options{Color: console.ColorNever}),
+		console.NewHandler(os.Stderr, &console.Options{Color: vocab.ColorNever}),
 		filelog.NewHandler(f, nil),
-		filelog.NewHandler(f, &filelog.Options{Format: filelog.FormatJSON}),
+		filelog.NewHandler(f, &filelog.Options{Format: vocab.FormatJSON}),
 	} {
 		slog.New(h).Info("cycle standalone", "node", a)
 		slog.New(h).With("node", a).Info("cycle standalone With")
