@@ -17,13 +17,6 @@ const (
 	StreamStdout = "stdout" // what container platforms read as the log stream
 )
 
-// Level styles of JSON lines: the key and value names of the level (see filelog.LevelStyle).
-const (
-	LevelStyleSlog = "slog" // "level": DEBUG, INFO, WARNING, ERROR, CRITICAL
-	LevelStyleGCP  = "gcp"  // "severity": Google Cloud Logging's DEBUG ... CRITICAL
-	LevelStyleECS  = "ecs"  // "log.level": debug, info, warn, error, critical
-)
-
 // Config is everything logbridge can be configured with, resolved from code defaults, a YAML
 // file and environment variables, in that order of precedence.
 type Config struct {
@@ -38,8 +31,8 @@ type Config struct {
 	// logged with a context holding them (never all baggage: it crosses trust boundaries).
 	Baggage []string
 	// LevelStyle is the key and value names of the level in JSON lines (console and file):
-	// LevelStyleSlog (also ""), LevelStyleGCP or LevelStyleECS.
-	LevelStyle string
+	// vocab.LevelStyleSlog (also ""), vocab.LevelStyleGCP or vocab.LevelStyleECS.
+	LevelStyle vocab.LevelStyle
 	// Rates are the storm-control limits per category (see ParseRates); none by default.
 	Rates RateSettings
 	// RateKey is what storm control limits: RateKeyMessage (default) or RateKeySite.

@@ -20,15 +20,15 @@ func TestContainerSettings(t *testing.T) {
 	}{
 		{"env", map[string]string{"X_LOG_CONSOLE_FORMAT": " JSON\n", "X_LOG_CONSOLE_STREAM": "stdout", "X_LOG_LEVEL_STYLE": "gcp", "X_LOG_BAGGAGE": "tenant, user.id,"}, "",
 			func(c Config) bool {
-				return c.Console.Format == vocab.FormatJSON && c.Console.Stream == StreamStdout && c.LevelStyle == LevelStyleGCP && slices.Equal(c.Baggage, []string{"tenant", "user.id"})
+				return c.Console.Format == vocab.FormatJSON && c.Console.Stream == StreamStdout && c.LevelStyle == vocab.LevelStyleGCP && slices.Equal(c.Baggage, []string{"tenant", "user.id"})
 			}, ""},
 		{"yaml", nil, "console: {format: json, stream: stdout}\nlevel_style: ecs\nbaggage: tenant\n",
 			func(c Config) bool {
-				return c.Console.Format == vocab.FormatJSON && c.Console.Stream == StreamStdout && c.LevelStyle == LevelStyleECS && slices.Equal(c.Baggage, []string{"tenant"})
+				return c.Console.Format == vocab.FormatJSON && c.Console.Stream == StreamStdout && c.LevelStyle == vocab.LevelStyleECS && slices.Equal(c.Baggage, []string{"tenant"})
 			}, ""},
 		{"bad format", map[string]string{"X_LOG_CONSOLE_FORMAT": "xml"}, "", func(c Config) bool { return c.Console.Format == "" }, "want text or json"},
 		{"bad stream", map[string]string{"X_LOG_CONSOLE_STREAM": "stdlog"}, "", func(c Config) bool { return c.Console.Stream == "" }, "want one of stderr, stdout"},
-		{"bad style", map[string]string{"X_LOG_LEVEL_STYLE": "aws"}, "", func(c Config) bool { return c.LevelStyle == "" }, "want one of slog, gcp, ecs"},
+		{"bad style", map[string]string{"X_LOG_LEVEL_STYLE": "aws"}, "", func(c Config) bool { return c.LevelStyle == "" }, "want slog, gcp or ecs"},
 		{"bad baggage key", map[string]string{"X_LOG_BAGGAGE": "tenant,user id"}, "", func(c Config) bool { return c.Baggage == nil }, `bad key "user id"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

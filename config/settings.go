@@ -128,11 +128,12 @@ var Settings = []Setting{
 		return p
 	}},
 	{EnvLevelStyle, "level_style", "level key and names in JSON lines (console and file): slog (level: INFO), gcp (severity: INFO, WARNING...) or ecs (log.level: info)", func(c *Config, v string) string {
-		st, p := parseChoice(v, LevelStyleSlog, LevelStyleGCP, LevelStyleECS)
-		if p == "" {
-			c.LevelStyle = st
+		st, err := vocab.ParseLevelStyle(v)
+		if err != nil {
+			return err.Error()
 		}
-		return p
+		c.LevelStyle = st
+		return ""
 	}},
 	{EnvBaggage, "baggage", "OpenTelemetry baggage keys added as attributes to records logged with a context holding them, comma-separated (tenant,user.id); never all baggage", func(c *Config, v string) string {
 		keys, p := parseKeyList(v)

@@ -69,7 +69,7 @@
 //
 // Color is decided once, in NewHandler, from the writer, [Options].Color and the
 // environment ([Options].Env, or the process's), as Rich's Console decides its color system
-// for the same environment: see [vocab.ColorMode] for the rules (NO_COLOR, FORCE_COLOR,
+// for the same environment: see vocab.ColorMode for the rules (NO_COLOR, FORCE_COLOR,
 // CLICOLOR_FORCE, TERM=dumb, and the depth from COLORTERM and TERM). A test asks Rich itself,
 // environment by environment. With color off, markup is stripped, never shown.
 //

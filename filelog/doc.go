@@ -55,11 +55,11 @@
 //
 // # JSON format
 //
-// With Options.Format set to [vocab.FormatJSON], each line is one JSON object, as slog.JSONHandler
+// With Options.Format set to vocab.FormatJSON, each line is one JSON object, as slog.JSONHandler
 // writes it: "time", "level", "logger", "log.category", "source" (with AddSource), "msg", the
 // attributes (groups as nested objects), then "trace_id" and "span_id". Level names and the time
 // are as in the text format, unless Options.LevelStyle names the key and names of a log
-// platform ([LevelStyleGCP]: "severity"; [LevelStyleECS]: "log.level"). Durations are numbers of seconds (1.5 for 1500ms), the unit the
+// platform (vocab.LevelStyleGCP: "severity"; vocab.LevelStyleECS: "log.level"). Durations are numbers of seconds (1.5 for 1500ms), the unit the
 // OTLP sink and the semantic conventions use. Strings are escaped as encoding/json does, and DEL, C1 controls,
 // U+2028, U+2029 and the bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E,
 // U+2066-U+2069, which would reorder how a viewer shows the line) are escaped too; invalid UTF-8

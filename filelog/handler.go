@@ -41,9 +41,9 @@ type Options struct {
 	// Format is vocab.FormatText (the default, also for "") or vocab.FormatJSON. Unknown values mean text.
 	Format vocab.Format
 
-	// LevelStyle is the key and value names of the level in JSON lines: LevelStyleSlog (the
-	// default, also for ""), LevelStyleGCP or LevelStyleECS. The text format ignores it.
-	LevelStyle LevelStyle
+	// vocab.LevelStyle is the key and value names of the level in JSON lines: vocab.LevelStyleSlog (the
+	// default, also for ""), vocab.LevelStyleGCP or vocab.LevelStyleECS. The text format ignores it.
+	LevelStyle vocab.LevelStyle
 
 	// LocalTime writes the record timestamps in the local time zone with its offset
 	// ("2026-11-23T19:57:02.123+01:00") instead of UTC ("2026-11-23T18:57:02.123Z").
@@ -61,8 +61,8 @@ type Handler struct {
 	w         io.Writer
 	mu        *sync.Mutex // nil when w is a *File
 	json      bool
-	levels    LevelStyle // JSON: the level's key and value names
-	levelTok  []byte     // JSON: `"level":"`, or the style's key
+	levels    vocab.LevelStyle // JSON: the level's key and value names
+	levelTok  []byte           // JSON: `"level":"`, or the style's key
 	addSource bool
 	localTime bool
 	level     slog.Leveler
@@ -106,7 +106,7 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		h.rep = opts.ReplaceAttr
 		h.levels = opts.LevelStyle
 	}
-	h.levelTok = append(appendJSONString(nil, h.levels.levelKey()), `:"`...)
+	h.levelTok = append(appendJSONString(nil, levelKey(h.levels)), `:"`...)
 	return h
 }
 
@@ -289,7 +289,7 @@ func (s *state) formatJSON(r *slog.Record, sc trace.SpanContext) {
 			s.buf = append(s.buf, `",`...)
 		}
 		s.buf = append(s.buf, h.levelTok...)
-		s.buf = h.levels.appendLevel(s.buf, r.Level)
+		s.buf = appendLevel(s.buf, h.levels, r.Level)
 		s.buf = append(s.buf, '"')
 		s.sep = true
 	} else {

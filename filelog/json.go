@@ -238,11 +238,11 @@ func (s *state) jsonBuiltin(a slog.Attr) {
 	case slog.KindAny:
 		if l, ok := v.Any().(slog.Level); ok {
 			if a.Key == slog.LevelKey {
-				a.Key = s.h.levels.levelKey() // ReplaceAttr left the key: the style's
+				a.Key = levelKey(s.h.levels) // ReplaceAttr left the key: the style's
 			}
 			s.jsonKey(a.Key)
 			s.buf = append(s.buf, '"')
-			s.buf = s.h.levels.appendLevel(s.buf, l)
+			s.buf = appendLevel(s.buf, s.h.levels, l)
 			s.buf = append(s.buf, '"')
 			return
 		}

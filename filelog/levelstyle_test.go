@@ -13,14 +13,14 @@ import (
 func TestLevelStyle(t *testing.T) {
 	levels := []slog.Level{slog.LevelDebug - 2, slog.LevelDebug, slog.LevelInfo, slog.LevelInfo + 1, slog.LevelWarn, slog.LevelError, vocab.LevelCritical, vocab.LevelCritical + 4}
 	for _, tc := range []struct {
-		style LevelStyle
+		style vocab.LevelStyle
 		key   string
 		want  []string
 	}{
 		{"", "level", []string{"DEBUG-2", "DEBUG", "INFO", "INFO+1", "WARNING", "ERROR", "CRITICAL", "CRITICAL+4"}},
-		{LevelStyleSlog, "level", []string{"DEBUG-2", "DEBUG", "INFO", "INFO+1", "WARNING", "ERROR", "CRITICAL", "CRITICAL+4"}},
-		{LevelStyleGCP, "severity", []string{"DEBUG", "DEBUG", "INFO", "INFO", "WARNING", "ERROR", "CRITICAL", "CRITICAL"}},
-		{LevelStyleECS, "log.level", []string{"debug-2", "debug", "info", "info+1", "warn", "error", "critical", "critical+4"}},
+		{vocab.LevelStyleSlog, "level", []string{"DEBUG-2", "DEBUG", "INFO", "INFO+1", "WARNING", "ERROR", "CRITICAL", "CRITICAL+4"}},
+		{vocab.LevelStyleGCP, "severity", []string{"DEBUG", "DEBUG", "INFO", "INFO", "WARNING", "ERROR", "CRITICAL", "CRITICAL"}},
+		{vocab.LevelStyleECS, "log.level", []string{"debug-2", "debug", "info", "info+1", "warn", "error", "critical", "critical+4"}},
 	} {
 		for _, withReplace := range []bool{false, true} {
 			var buf bytes.Buffer

@@ -43,7 +43,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 				Level:      cfg.Console.Level,
 				AddSource:  cfg.AddSource,
 				Format:     vocab.FormatJSON,
-				LevelStyle: filelog.LevelStyle(cfg.LevelStyle),
+				LevelStyle: cfg.LevelStyle,
 			})
 		} else {
 			s.handler = console.NewHandler(s.target(w), &console.Options{
@@ -78,7 +78,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			AddSource: cfg.AddSource,
 			Format:    vocab.Format(cfg.File.Format),
 
-			LevelStyle: filelog.LevelStyle(cfg.LevelStyle),
+			LevelStyle: cfg.LevelStyle,
 		})
 		sinks = append(sinks, s)
 	}

@@ -91,3 +91,31 @@ func ParseFormat(s string) (Format, error) {
 	}
 	return FormatText, errors.New("unknown format " + Quote(s) + " (want text or json)")
 }
+
+// LevelStyle names the key and the values a JSON line gives the level, for the log platform
+// that reads the lines (the file sink's JSON and the console's JSON for containers).
+type LevelStyle string
+
+// The level styles of JSON lines.
+const (
+	// LevelStyleSlog is the default: "level" with DEBUG, INFO, WARNING, ERROR, CRITICAL.
+	LevelStyleSlog LevelStyle = "slog"
+	// LevelStyleGCP is Google Cloud Logging's: "severity" with its LogSeverity names DEBUG,
+	// INFO, WARNING, ERROR, CRITICAL (a level between two named ones takes the lower name).
+	LevelStyleGCP LevelStyle = "gcp"
+	// LevelStyleECS is Elastic Common Schema's: "log.level" with debug, info, warn, error,
+	// critical.
+	LevelStyleECS LevelStyle = "ecs"
+)
+
+// ParseLevelStyle parses a level style as a user writes it in an env var or a config file:
+// "slog" (or ""), "gcp" or "ecs", case-insensitively.
+func ParseLevelStyle(s string) (LevelStyle, error) {
+	switch st := LevelStyle(strings.ToLower(strings.TrimSpace(s))); st {
+	case "", LevelStyleSlog:
+		return LevelStyleSlog, nil
+	case LevelStyleGCP, LevelStyleECS:
+		return st, nil
+	}
+	return LevelStyleSlog, errors.New("unknown level style " + Quote(s) + " (want slog, gcp or ecs)")
+}

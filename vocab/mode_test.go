@@ -56,3 +56,14 @@ func FuzzParseColorMode(f *testing.F) {
 		}
 	})
 }
+
+func TestParseLevelStyle(t *testing.T) {
+	for in, want := range map[string]LevelStyle{"": LevelStyleSlog, "slog": LevelStyleSlog, " GCP ": LevelStyleGCP, "ecs": LevelStyleECS} {
+		if got, err := ParseLevelStyle(in); err != nil || got != want {
+			t.Errorf("ParseLevelStyle(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := ParseLevelStyle("aws"); err == nil || !strings.Contains(err.Error(), `"aws"`) || !strings.Contains(err.Error(), "want slog, gcp or ecs") {
+		t.Errorf("ParseLevelStyle(aws): error %v", err)
+	}
+}
