@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/logbridge/logbridge/filelog"
 	"github.com/logbridge/logbridge/otlpsink"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // neverDeliveredWait bounds Shutdown's last attempt when no OTLP export ever succeeded: with
@@ -157,7 +157,7 @@ func (b *Bridge) reportUndelivered(shutdownErr error) {
 		if e := b.firstExportError(); e != "" {
 			attrs = append(attrs, slog.String("error", e))
 		}
-		b.core.rep.write(-1, slog.LevelWarn, "OTLP collector never reached: "+records(st.Undelivered())+" kept in the "+b.localSinks()+" only", attrs...)
+		b.core.rep.write(-1, slog.LevelWarn, "OTLP collector never reached: "+vocab.LogRecords(st.Undelivered())+" kept in the "+b.localSinks()+" only", attrs...)
 		return
 	}
 	attrs := []slog.Attr{
@@ -176,14 +176,6 @@ func (b *Bridge) reportUndelivered(shutdownErr error) {
 		attrs = append(attrs, slog.String("last_error", st.LastError))
 	}
 	b.core.rep.write(-1, slog.LevelError, "OTLP records not delivered", attrs...)
-}
-
-// records says "1 log record" or "n log records".
-func records(n uint64) string {
-	if n == 1 {
-		return "1 log record"
-	}
-	return strconv.FormatUint(n, 10) + " log records"
 }
 
 // localSinks names the diagnostic sinks ("console and file").

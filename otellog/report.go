@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // DiagnosticsCategory is the category of logbridge's own reports: configuration warnings,
@@ -120,7 +122,7 @@ func (r *reporter) reportSinkFailures() {
 		r.mu.Lock()
 		last := r.sinkErr[i]
 		r.mu.Unlock()
-		r.write(i, slog.LevelError, "the "+s.name+" sink failed to write "+records(n),
+		r.write(i, slog.LevelError, "the "+s.name+" sink failed to write "+vocab.LogRecords(n),
 			slog.String("sink", s.name), slog.Uint64("failed", n), slog.String("last_error", last))
 	}
 }

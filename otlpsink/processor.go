@@ -340,7 +340,7 @@ type ExportError struct {
 func (e *ExportError) Error() string {
 	var b strings.Builder
 	b.WriteString("otlpsink: export of ")
-	b.WriteString(logRecords(uint64(e.Records)))
+	b.WriteString(vocab.LogRecords(uint64(e.Records)))
 	switch {
 	case e.Protocol:
 		b.WriteString(": invalid answer from the receiver (")
@@ -384,7 +384,7 @@ type DropError struct {
 
 // Error says how many records were dropped.
 func (e *DropError) Error() string {
-	return "otlpsink: " + logRecords(e.Records) + " dropped: export queue full"
+	return "otlpsink: " + vocab.LogRecords(e.Records) + " dropped: export queue full"
 }
 
 // DeliveryError is returned by Shutdown and ForceFlush when records could not be delivered
@@ -402,7 +402,7 @@ func (e *DeliveryError) Error() string {
 	if e.Lost {
 		what = " not delivered at shutdown"
 	}
-	s := "otlpsink: " + logRecords(e.Records) + what
+	s := "otlpsink: " + vocab.LogRecords(e.Records) + what
 	if e.Unknown > 0 {
 		s += ", " + strconv.FormatUint(e.Unknown, 10) + " sent but unanswered (outcome unknown)"
 	}

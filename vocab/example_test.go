@@ -17,3 +17,11 @@ func ExampleParseLevel() {
 	fmt.Println(vocab.LevelName(l), vocab.LevelKey(l), err)
 	// Output: WARNING warn <nil>
 }
+
+func ExampleLogRecords() {
+	fmt.Println(vocab.LogRecords(1))
+	fmt.Println(vocab.LogRecords(7))
+	// Output:
+	// 1 log record
+	// 7 log records
+}
