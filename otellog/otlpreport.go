@@ -175,6 +175,11 @@ func (b *Bridge) reportUndelivered(shutdownErr error) {
 	} else if st.LastError != "" {
 		attrs = append(attrs, slog.String("last_error", st.LastError))
 	}
+	if st.Undelivered() == 0 && shutdownErr != nil && st.OutcomeUnknown > 0 {
+		// Nothing is known lost: the answers did not come back in time, so say that.
+		b.core.rep.write(-1, slog.LevelWarn, "OTLP export unanswered at shutdown: "+vocab.LogRecords(st.OutcomeUnknown)+" sent, arrival unknown", attrs...)
+		return
+	}
 	b.core.rep.write(-1, slog.LevelError, "OTLP records not delivered", attrs...)
 }
 
