@@ -36,6 +36,10 @@ func fuzzSeeds() []string {
 		"[i not u][u]x[not i]y[/not i][/u]z",
 		"[red on blue][green]x[on white]y[/on white][/green]z",
 		"[link=https://a.example/][link=https://b.example/]x[/link]y",
+		// A closing name that does not parse ("Bold" after "not" is looked up as written)
+		// but spells, lower-cased, the normal form of an open tag's.
+		"[not bold][b]0[/not Bold]0", "[bold not italic]x[/Bold Not Italic]y", "[not italic bold]x[/not Italic bold]y",
+		"[red on rgb(1,2,3)]x[/not Bold red on #010203]y", "[not bold red on rgb(1,2,3)]x[/not Bold red on rgb(1,2,3)]y",
 	)
 	return seeds
 }

@@ -446,10 +446,61 @@ func keyOf(name string) normKey {
 
 func (k normKey) equal(o normKey) bool {
 	if k.parsed != o.parsed {
-		return false
+		// A name that does not parse ("not Bold": Rich looks the word after "not" up as
+		// written) is lower-cased, and then may spell another name's normal form.
+		raw, parsed := k, o
+		if k.parsed {
+			raw, parsed = o, k
+		}
+		return foldEq(raw.raw, parsed.canonical())
 	}
 	if !k.parsed {
 		return foldEq(k.raw, o.raw)
 	}
 	return k.on == o.on && k.off == o.off && k.link == o.link && foldEq(k.fg, o.fg) && foldEq(k.bg, o.bg)
+}
+
+// richAttrOrder is the bit order of Rich's Style, which its str(Style) follows.
+var richAttrOrder = [...]struct {
+	name string
+	a    Attr
+}{
+	{"bold", Bold}, {"dim", Dim}, {"italic", Italic}, {"underline", Underline}, {"blink", Blink},
+	{"blink2", Blink2}, {"reverse", Reverse}, {"conceal", Conceal}, {"strike", Strike},
+	{"underline2", Underline2}, {"frame", Frame}, {"encircle", Encircle}, {"overline", Overline},
+}
+
+// canonical is Rich's str(Style) for a parsed key: the normal form Style.normalize returns.
+// Only a closing tag that does not parse is compared with it, so it may allocate.
+func (k normKey) canonical() string {
+	var b strings.Builder
+	add := func(s string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s)
+	}
+	for _, x := range richAttrOrder {
+		switch {
+		case k.on&x.a != 0:
+			add(x.name)
+		case k.off&x.a != 0:
+			add("not " + x.name)
+		}
+	}
+	if k.fg != "" {
+		add(strings.ToLower(k.fg)) // Rich's Color.name: the word lower-cased
+	}
+	if k.bg != "" {
+		add("on")
+		add(strings.ToLower(k.bg))
+	}
+	if k.link != "" {
+		add("link")
+		add(k.link)
+	}
+	if b.Len() == 0 {
+		return "none"
+	}
+	return b.String()
 }
