@@ -38,10 +38,10 @@ func TestRedactorHeaderSyntaxes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(EnvHeaders, tt.headers)
-			t.Setenv(EnvLogsHeaders, "")
-			t.Setenv(EnvEndpoint, "")
-			t.Setenv(EnvLogsEndpoint, "")
+			t.Setenv(envHeaders, tt.headers)
+			t.Setenv(envLogsHeaders, "")
+			t.Setenv(envEndpoint, "")
+			t.Setenv(envLogsEndpoint, "")
 			if got := newRedactorFromEnv().redact(tt.text); got != tt.want {
 				t.Errorf("redact(%q) = %q, want %q", tt.text, got, tt.want)
 			}
@@ -61,7 +61,7 @@ func FuzzRedactWholeToken(f *testing.F) {
 			strings.ContainsFunc(secret, func(r rune) bool { return r < ' ' || r == 0x7f || unicode.IsSpace(r) }) {
 			return
 		}
-		t.Setenv(EnvHeaders, "k="+secret)
+		t.Setenv(envHeaders, "k="+secret)
 		r := newRedactorFromEnv()
 		text := before + " " + secret + " " + after
 		if out := r.redact(text); strings.Contains(" "+out+" ", " "+secret+" ") {
@@ -192,16 +192,16 @@ func TestFreeBuffersReleasedAfterBurst(t *testing.T) {
 }
 
 func TestLargeQueueWarned(t *testing.T) {
-	t.Setenv(EnvMaxQueueSize, "1000000")
+	t.Setenv(envMaxQueueSize, "1000000")
 	c := newProcessorConfig(nil)
-	if !hasDiag(c.diags, EnvMaxQueueSize, "MiB") {
-		t.Errorf("no warning naming %s and the estimate: %v", EnvMaxQueueSize, c.diags)
+	if !hasDiag(c.diags, envMaxQueueSize, "MiB") {
+		t.Errorf("no warning naming %s and the estimate: %v", envMaxQueueSize, c.diags)
 	}
 	c = newProcessorConfig([]ProcessorOption{WithMaxQueueSize(1000000)})
 	if !hasDiag(c.diags, "WithMaxQueueSize", "MiB") {
 		t.Errorf("no warning naming WithMaxQueueSize: %v", c.diags)
 	}
-	t.Setenv(EnvMaxQueueSize, "")
+	t.Setenv(envMaxQueueSize, "")
 	if c := newProcessorConfig(nil); len(c.diags) != 0 {
 		t.Errorf("the default queue is warned about: %v", c.diags)
 	}

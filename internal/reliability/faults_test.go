@@ -209,7 +209,7 @@ func TestCollectorKilledAndRestarted(t *testing.T) {
 	})
 	var con syncBuffer
 	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
-		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Second))
+		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Second), withExportConcurrency())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestCollectorKilledAndRestarted(t *testing.T) {
 	}
 	// A duplicate is a request the collector wrote, then died before answering: at most the
 	// exports in flight at each kill.
-	if limit := kills * otlpsink.OTLPExportConcurrency * batch; dups > limit {
+	if limit := kills * exportConcurrency * batch; dups > limit {
 		t.Errorf("%d duplicates, more than the %d records in flight at %d kills", dups, limit, kills)
 	}
 	// The failures during the outages were reported, rate-limited.

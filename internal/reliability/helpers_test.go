@@ -12,10 +12,23 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/otlpsink"
 )
 
 // envPrefix is the application prefix of the scenarios' env vars (RELY_LOG_FILE, ...).
 const envPrefix = "RELY"
+
+// exportConcurrency is how many exports the scenarios whose bounds count the exports in flight
+// run at once: they set it with withExportConcurrency rather than rely on the Pipeline's own
+// choice for OTLP exporters (the same number today).
+const exportConcurrency = 4
+
+// withExportConcurrency makes the OTLP pipeline run exportConcurrency exports at once.
+func withExportConcurrency() otellog.Option {
+	return otellog.WithOTLPOptions(otlpsink.WithProcessorOptions(otlpsink.WithExportConcurrency(exportConcurrency)))
+}
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers, for sinks under test.
 type syncBuffer struct {
