@@ -43,6 +43,8 @@ lint:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+	@# Each module tidy by itself: examples/httpserver's image builds with GOWORK=off.
+	@for m in . examples bench; do (cd $$m && GOWORK=off $(GO) mod tidy -diff) || { echo "go.mod of $$m not tidy: cd $$m && GOWORK=off go mod tidy"; exit 1; }; done
 
 ## fuzz: run every fuzz target for FUZZTIME each, after its seed corpus (the f.Add seeds and
 ## testdata/fuzz/<FuzzName>/), each run killed after FUZZTIME + FUZZ_SLACK seconds (a hang
