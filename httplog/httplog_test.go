@@ -11,8 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/logbridge/logbridge/httplog"
@@ -187,38 +185,6 @@ func TestRecover(t *testing.T) {
 	}()
 	if recs := rh.records(); len(recs) != 0 {
 		t.Errorf("abort logged: %v", recs)
-	}
-}
-
-func TestTraceIDBehindOtelhttp(t *testing.T) {
-	tp := sdktrace.NewTracerProvider()
-	defer func() { _ = tp.Shutdown(context.Background()) }()
-	rh := &recorder{}
-	h := otelhttp.NewHandler(httplog.Handler(slog.New(rh), mux(), nil), "test", otelhttp.WithTracerProvider(tp))
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	for _, path := range []string{"/items/1", "/items/panic"} {
-		resp, err := srv.Client().Get(srv.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
-	}
-	recs := rh.records()
-	if len(recs) != 3 {
-		t.Fatalf("%d records, want 3", len(recs))
-	}
-	for _, r := range recs {
-		if !r.sc.IsValid() {
-			t.Errorf("%q: no span context in the logging context", r.r.Message)
-		}
-		if r.r.Message == httplog.MsgRequest && attrs(r.r)["http.route"].String() != "GET /items/{id}" {
-			t.Errorf("route %q behind otelhttp", attrs(r.r)["http.route"].String())
-		}
-	}
-	if recs[1].sc.TraceID() != recs[2].sc.TraceID() || recs[0].sc.TraceID() == recs[1].sc.TraceID() {
-		t.Errorf("trace ids %s %s %s: want the panic and its access line in one trace, the first request in another",
-			recs[0].sc.TraceID(), recs[1].sc.TraceID(), recs[2].sc.TraceID())
 	}
 }
 
