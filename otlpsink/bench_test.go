@@ -9,6 +9,7 @@ import (
 
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otlpsink"
 )
 
@@ -23,13 +24,6 @@ var (
 	errBench      = errors.New("fail")
 )
 
-// nopExporter is an exporter that does nothing, the same for every contender.
-type nopExporter struct{}
-
-func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
-func (nopExporter) Shutdown(context.Context) error                { return nil }
-func (nopExporter) ForceFlush(context.Context) error              { return nil }
-
 // benchLoggers returns the contenders, each with a cleanup.
 func benchLoggers(b *testing.B) []struct {
 	name   string
@@ -39,7 +33,7 @@ func benchLoggers(b *testing.B) []struct {
 	opts := &otlpsink.Options{Level: slog.LevelDebug}
 
 	// logbridge: the handler on a Pipeline's provider (fast path), our Processor.
-	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(nopExporter{}))
+	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(testkit.NopExporter{}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +41,7 @@ func benchLoggers(b *testing.B) []struct {
 	ours := otlpsink.NewHandler(p.Provider(), opts).WithLogger("bench", "core")
 
 	// logbridge-sdkpath: the handler on a plain sdk/log provider with our Processor.
-	sp := sdklog.NewLoggerProvider(sdklog.WithProcessor(otlpsink.NewProcessor(nopExporter{})), sdklog.WithAllowKeyDuplication())
+	sp := sdklog.NewLoggerProvider(sdklog.WithProcessor(otlpsink.NewProcessor(testkit.NopExporter{})), sdklog.WithAllowKeyDuplication())
 	b.Cleanup(func() { _ = sp.Shutdown(ctx) })
 	generic := otlpsink.NewHandler(sp, opts).WithLogger("bench", "core")
 

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
@@ -252,17 +253,10 @@ func TestRecordBytesMeasured(t *testing.T) {
 	_ = p.Shutdown(ctx)
 }
 
-// nopExporter delivers everything at once.
-type nopExporter struct{}
-
-func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
-func (nopExporter) Shutdown(context.Context) error                { return nil }
-func (nopExporter) ForceFlush(context.Context) error              { return nil }
-
 // TestForceFlushReturnsAfterEachExport: ForceFlush without a deadline returns once the batch
 // it waits for is delivered, however the export's settling and release interleave with it.
 func TestForceFlushReturnsAfterEachExport(t *testing.T) {
-	p := NewProcessor(nopExporter{}, WithScheduleDelay(time.Hour), WithExportConcurrency(4), WithMaxExportBatchSize(1))
+	p := NewProcessor(testkit.NopExporter{}, WithScheduleDelay(time.Hour), WithExportConcurrency(4), WithMaxExportBatchSize(1))
 	defer func() { _ = p.Shutdown(context.Background()) }()
 	var rec sdklog.Record
 	rec.SetBody(attribute.StringValue("x"))

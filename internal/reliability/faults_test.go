@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/otlpsink"
 )
@@ -207,7 +208,7 @@ func TestCollectorKilledAndRestarted(t *testing.T) {
 		"OTEL_BLRP_SCHEDULE_DELAY":        "50",
 		"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": strconv.Itoa(batch),
 	})
-	var con syncBuffer
+	var con testkit.SyncBuffer
 	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
 		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Second), withExportConcurrency())
 	if err != nil {
@@ -402,7 +403,7 @@ func TestFileWriteErrorsCounted(t *testing.T) {
 	}
 	const n = 500
 	clearEnv(t, map[string]string{envPrefix + "_LOG_FILE": "/dev/full", envPrefix + "_LOG_OTLP": "false"})
-	var con syncBuffer
+	var con testkit.SyncBuffer
 	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
 		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Hour))
 	if err != nil {

@@ -1,14 +1,12 @@
 package reliability
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -28,30 +26,6 @@ const exportConcurrency = 4
 // withExportConcurrency makes the OTLP pipeline run exportConcurrency exports at once.
 func withExportConcurrency() otellog.Option {
 	return otellog.WithOTLPOptions(otlpsink.WithProcessorOptions(otlpsink.WithExportConcurrency(exportConcurrency)))
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers, for sinks under test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.b.Reset()
 }
 
 // clearEnv unsets, for the test, every variable a scenario may set, then sets env.
