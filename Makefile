@@ -6,13 +6,18 @@ OTELCOL := $(CACHE)/otelcol/otelcol
 STATICCHECK_VERSION := v0.8.2
 FUZZTIME ?= 10s
 export LOGBRIDGE_OTELCOL := $(OTELCOL)
+# PKGS: every package of the workspace (go.work): the library, and examples/ and bench/, modules
+# of their own so that importing logbridge pulls only what the library uses. `./...` alone
+# stops at a nested module's go.mod, so they are named.
+PKGS := ./... ./examples/... ./bench/...
+export PKGS
 
 .PHONY: all build test unit lint fuzz bench otelcol quickstart clean
 
 all: build
 
 build:
-	$(GO) build ./...
+	$(GO) build $(PKGS)
 
 ## quickstart: run the main example (console + file; OTLP when a collector listens on :4318).
 quickstart:
@@ -25,19 +30,21 @@ quickstart:
 test: lint otelcol validate-deploy
 	@bash scripts/install-prometheus.sh
 	@bash scripts/install-python3-rich.sh # the console tests compare with Rich itself
-	$(GO) test -race -count=1 -timeout 20m ./...
-	$(GO) test -count=1 -run Allocs ./...
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	$(GO) test -count=1 -run Allocs $(PKGS)
 	$(MAKE) fuzz FUZZTIME=5s
 
 ## unit: tests without the race detector, for a quick loop.
 unit:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $(PKGS)
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+	@# Each module tidy by itself: examples/httpserver's image builds with GOWORK=off.
+	@for m in . examples bench; do (cd $$m && GOWORK=off $(GO) mod tidy -diff) || { echo "go.mod of $$m not tidy: cd $$m && GOWORK=off go mod tidy"; exit 1; }; done
 
 ## fuzz: run every fuzz target for FUZZTIME each, after its seed corpus (the f.Add seeds and
 ## testdata/fuzz/<FuzzName>/), each run killed after FUZZTIME + FUZZ_SLACK seconds (a hang
@@ -89,7 +96,7 @@ bench: otelcol
 ## otelcol: build the real OpenTelemetry Collector the e2e tests run (cached under .cache/).
 otelcol: $(OTELCOL)
 $(OTELCOL): tools/otelcol/go.mod tools/otelcol/go.sum tools/otelcol/main.go
-	cd tools/otelcol && $(GO) build -o $(OTELCOL) .
+	cd tools/otelcol && GOWORK=off $(GO) build -o $(OTELCOL) . # not in go.work: a module of its own
 
 clean:
 	rm -rf $(CACHE)

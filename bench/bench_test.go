@@ -17,6 +17,7 @@ import (
 	"github.com/logbridge/logbridge/console"
 	"github.com/logbridge/logbridge/filelog"
 	"github.com/logbridge/logbridge/internal/benchutil"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/otlpsink"
 	"github.com/logbridge/logbridge/vocab"
@@ -238,13 +239,6 @@ func fileCase(*testing.B) (peer, ours impl) {
 		impl{"logbridge", slog.New(filelog.NewHandler(io.Discard, nil).WithLogger("bench", "core"))}
 }
 
-// nopExporter is the exporter of every OTLP contender: it takes a batch and does nothing.
-type nopExporter struct{}
-
-func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
-func (nopExporter) Shutdown(context.Context) error                { return nil }
-func (nopExporter) ForceFlush(context.Context) error              { return nil }
-
 // otelslogPeer is what a user builds by hand: otelslog on an sdk/log provider with the SDK's
 // BatchProcessor (default settings) in front of exp.
 func otelslogPeer(b *testing.B, exp sdklog.Exporter) slog.Handler {
@@ -256,13 +250,13 @@ func otelslogPeer(b *testing.B, exp sdklog.Exporter) slog.Handler {
 // otlpCase: the OTLP sink (on its pipeline's provider, with logbridge's processor) against
 // otelslog + the SDK's BatchProcessor, both in front of the same no-op exporter.
 func otlpCase(b *testing.B) (peer, ours impl) {
-	return impl{"otelslog", slog.New(otelslogPeer(b, nopExporter{}))}, impl{"logbridge", otlpLogger(b)}
+	return impl{"otelslog", slog.New(otelslogPeer(b, testkit.NopExporter{}))}, impl{"logbridge", otlpLogger(b)}
 }
 
 // otlpLogger is the OTLP sink on its pipeline's provider, in front of the no-op exporter.
 func otlpLogger(tb testing.TB) *slog.Logger {
 	ctx := context.Background()
-	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(nopExporter{}))
+	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(testkit.NopExporter{}))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -302,7 +296,7 @@ func setup(b testing.TB, change func(*config.Config), levels string, otlpOpts ..
 		change(&cfg)
 	}
 	if len(otlpOpts) == 0 {
-		otlpOpts = []otlpsink.PipelineOption{otlpsink.WithExporter(nopExporter{})}
+		otlpOpts = []otlpsink.PipelineOption{otlpsink.WithExporter(testkit.NopExporter{})}
 	}
 	lb, err := otellog.Setup(context.Background(),
 		otellog.WithCategories("core"),
@@ -340,7 +334,7 @@ func fanoutCase(b *testing.B) (peer, ours impl) {
 	multi := slog.NewMultiHandler(
 		tintHandler(io.Discard),
 		slog.NewTextHandler(devNull(b), &slog.HandlerOptions{Level: slog.LevelDebug}),
-		otelslogPeer(b, nopExporter{}),
+		otelslogPeer(b, testkit.NopExporter{}),
 	)
 	return impl{"multi", slog.New(multi)}, impl{"logbridge", lb.MustLogger("bench", "core")}
 }

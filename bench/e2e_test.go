@@ -46,6 +46,11 @@ var e2eProtocols = []struct {
 	{"grpc", otlpsink.ProtocolGRPC, func(c *collectortest.Collector) string { return "http://" + c.GRPCEndpoint() }},
 }
 
+// exportConcurrency is how many exports run at once in the E2E cases: logbridge's pipeline is
+// set to it (the Pipeline's own choice for OTLP exporters is the same) and the ceiling's raw
+// sender posts as many requests at once, so that both meet the collector alike.
+const exportConcurrency = 4
+
 // e2eContender prepares one burst against c (untimed) and returns the burst (timed).
 type e2eContender struct {
 	name    string
@@ -62,7 +67,7 @@ type e2eContender struct {
 //   - ceiling: no logging at all, the collector's own ceiling: a raw sender posting one
 //     pre-encoded request of ceilingBatch of logbridge's own records (captured from its
 //     exporter, see encodedRequest), e2eBurst/ceilingBatch times, with the pipeline's export
-//     concurrency (otlpsink.OTLPExportConcurrency requests at once);
+//     concurrency (exportConcurrency requests at once);
 //   - otelslog (http only): otelslog + otlploghttp + the SDK's BatchProcessor, which drops
 //     when its queue (2048) is full;
 //   - logbridge: the whole bridge, console (io.Discard) and file (/dev/null) included;
@@ -77,7 +82,8 @@ func BenchmarkE2E(b *testing.B) {
 				return func(b *testing.B, c *collectortest.Collector) func(context.Context) error {
 					b.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", pr.endpoint(c))
 					b.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", pr.protocol)
-					lb := setup(b, change, "core=debug", otlpsink.WithConsoleWriter(io.Discard))
+					lb := setup(b, change, "core=debug", otlpsink.WithConsoleExporterWriter(io.Discard),
+						otlpsink.WithProcessorOptions(otlpsink.WithExportConcurrency(exportConcurrency)))
 					logger := lb.MustLogger("bench", "core")
 					return func(ctx context.Context) error {
 						for range e2eBurst {
@@ -97,7 +103,7 @@ func BenchmarkE2E(b *testing.B) {
 					send = grpcSender(b, c.GRPCEndpoint())
 				}
 				return func(ctx context.Context) error {
-					return postAll(ctx, body, e2eBurst/ceilingBatch, otlpsink.OTLPExportConcurrency, send)
+					return postAll(ctx, body, e2eBurst/ceilingBatch, exportConcurrency, send)
 				}
 			}}}
 			if pr.name == "http" {
@@ -186,7 +192,7 @@ func encodedRequest(b testing.TB) []byte {
 	defer srv.Close()
 	b.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", srv.URL)
 	b.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", otlpsink.ProtocolHTTPProtobuf)
-	lb := setup(b, nil, "core=debug", otlpsink.WithConsoleWriter(io.Discard))
+	lb := setup(b, nil, "core=debug", otlpsink.WithConsoleExporterWriter(io.Discard))
 	logger := lb.MustLogger("bench", "core")
 	ctx := context.Background()
 	for range ceilingBatch {
@@ -251,7 +257,7 @@ func postAll(ctx context.Context, body []byte, n, workers int, send sender) erro
 // httpSender posts to an OTLP/HTTP receiver's /v1/logs url, as otlploghttp does (protobuf
 // body, no compression).
 func httpSender(b *testing.B, url string) sender {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: otlpsink.OTLPExportConcurrency}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: exportConcurrency}}
 	b.Cleanup(client.CloseIdleConnections)
 	return func(ctx context.Context, body []byte) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))

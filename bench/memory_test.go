@@ -58,7 +58,7 @@ func BenchmarkMemory(b *testing.B) {
 		return func(b *testing.B) (*slog.Logger, func() int, func()) {
 			b.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
 			b.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", otlpsink.ProtocolHTTPProtobuf)
-			p, err := otlpsink.NewPipeline(context.Background(), otlpsink.WithProcessorOptions(opts...), otlpsink.WithConsoleWriter(nopWriter{}))
+			p, err := otlpsink.NewPipeline(context.Background(), otlpsink.WithProcessorOptions(opts...), otlpsink.WithConsoleExporterWriter(nopWriter{}))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestREADMEListsEverySetting keeps the README's env var table in step with Settings.
+// TestREADMEListsEverySetting keeps the README's env var table in step with settings.
 func TestREADMEListsEverySetting(t *testing.T) {
 	data, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -14,7 +14,7 @@ func TestREADMEListsEverySetting(t *testing.T) {
 	}
 	readme := string(data)
 	names := []string{EnvLogging, EnvConfig}
-	for _, s := range Settings {
+	for _, s := range settings {
 		names = append(names, s.Env)
 		if s.YAML != "" && !strings.Contains(readme, "`"+s.YAML+"`") {
 			t.Errorf("README lacks the YAML key %s", s.YAML)

@@ -44,8 +44,8 @@ func EnvName(prefix, suffix string) string {
 	return strings.ToUpper(prefix) + envPrefixSeparator + suffix
 }
 
-// Setting is one configurable value, reachable from a YAML key and an env var.
-type Setting struct {
+// setting is one configurable value, reachable from a YAML key and an env var.
+type setting struct {
 	// Env is the env var suffix (see EnvName).
 	Env string
 	// YAML is the dotted YAML key, e.g. "file.path"; empty when the setting has no YAML form.
@@ -56,9 +56,9 @@ type Setting struct {
 	set func(cfg *Config, value string) string
 }
 
-// Settings lists every setting other than the level spec (EnvLogging / "levels") and the config
+// settings lists every setting other than the level spec (EnvLogging / "levels") and the config
 // file path (EnvConfig), which Load handles itself.
-var Settings = []Setting{
+var settings = []setting{
 	{EnvFile, "file.path", "log file path; rotated by size; empty: no file", func(c *Config, v string) string {
 		c.File.Path = strings.TrimSpace(v)
 		return ""
@@ -185,7 +185,7 @@ func levelSetter(field func(*Config) *slog.Level) func(*Config, string) string {
 }
 
 // ApplyEnv applies the env vars of prefix to cfg: the level spec <PREFIX>_LOGGING and every
-// Setting. Unset variables change nothing; malformed ones are reported and ignored.
+// setting. Unset variables change nothing; malformed ones are reported and ignored.
 func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []vocab.Diagnostic {
 	var diags []vocab.Diagnostic
 	if v, ok := lookup(EnvName(prefix, EnvLogging)); ok {
@@ -193,7 +193,7 @@ func ApplyEnv(cfg *Config, prefix string, lookup func(string) (string, bool)) []
 		cfg.Levels.Apply(levels)
 		diags = append(diags, d...)
 	}
-	for _, s := range Settings {
+	for _, s := range settings {
 		name := EnvName(prefix, s.Env)
 		raw, ok := lookup(name)
 		if !ok {

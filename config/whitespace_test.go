@@ -28,7 +28,7 @@ func TestEnvValuesTrimmed(t *testing.T) {
 		EnvBaggage: "a b", EnvRate: "core=fast", EnvRateKey: "line",
 	}
 	names := []string{EnvLogging}
-	for _, s := range Settings {
+	for _, s := range settings {
 		names = append(names, s.Env)
 	}
 	for _, name := range names {

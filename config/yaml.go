@@ -52,10 +52,10 @@ type yamlApplier struct {
 	diags  []vocab.Diagnostic
 }
 
-// settingByYAML indexes Settings by their YAML key.
-var settingByYAML = func() map[string]Setting {
-	m := make(map[string]Setting, len(Settings))
-	for _, s := range Settings {
+// settingByYAML indexes settings by their YAML key.
+var settingByYAML = func() map[string]setting {
+	m := make(map[string]setting, len(settings))
+	for _, s := range settings {
 		if s.YAML != "" {
 			m[s.YAML] = s
 		}
@@ -138,7 +138,7 @@ func knownKeys(prefix string) string {
 	if prefix == "" {
 		keys = append(keys, "levels", "console", "file", "otlp")
 	}
-	for _, s := range Settings {
+	for _, s := range settings {
 		if rest, ok := strings.CutPrefix(s.YAML, prefix); ok && s.YAML != "" && !strings.Contains(rest, ".") {
 			keys = append(keys, rest)
 		}

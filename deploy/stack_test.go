@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/internal/testkit"
 )
 
 // Bounds of the waits of the stack test; they only bound loops that end as soon as their
@@ -289,7 +290,7 @@ func runExample(t *testing.T, bin, endpoint string) {
 		}
 	}
 	addrFile := filepath.Join(dir, "addr")
-	var out lockedBuffer
+	var out testkit.SyncBuffer
 	server := exec.Command(bin, "-addr", "127.0.0.1:0", "-addr-file", addrFile, "-latency", "5ms")
 	server.Env = env
 	server.Stdout, server.Stderr = &out, &out

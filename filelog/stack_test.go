@@ -5,32 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/vocab"
 )
 
-// stackErr has the shape of a github.com/pkg/errors error (StackTrace() returns a slice of a
-// uintptr type holding runtime.Callers' program counters).
-type stackErr struct{ pcs []uintptr }
-
-type pkgFrame uintptr
-
-func (e *stackErr) Error() string { return "disk full" }
-func (e *stackErr) StackTrace() []pkgFrame {
-	out := make([]pkgFrame, len(e.pcs))
-	for i, pc := range e.pcs {
-		out[i] = pkgFrame(pc)
-	}
-	return out
-}
-
 //go:noinline
 func failingWrite() error {
-	pcs := make([]uintptr, 32)
-	return &stackErr{pcs[:runtime.Callers(1, pcs)]}
+	return testkit.StackError("disk full")
 }
 
 func TestErrorStack(t *testing.T) {

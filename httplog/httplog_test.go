@@ -1,59 +1,18 @@
 package httplog_test
 
 import (
-	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 
 	"github.com/logbridge/logbridge/httplog"
 	"github.com/logbridge/logbridge/internal/stacktrace"
+	"github.com/logbridge/logbridge/internal/testkit"
 )
-
-// recorder keeps the records logged through it, with the span context of their context.
-type recorder struct {
-	mu   sync.Mutex
-	recs []rec
-}
-
-type rec struct {
-	r  slog.Record
-	sc trace.SpanContext
-}
-
-func (h *recorder) Enabled(context.Context, slog.Level) bool { return true }
-func (h *recorder) Handle(ctx context.Context, r slog.Record) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.recs = append(h.recs, rec{r.Clone(), trace.SpanContextFromContext(ctx)})
-	return nil
-}
-func (h *recorder) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *recorder) WithGroup(string) slog.Handler      { return h }
-
-func (h *recorder) records() []rec {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]rec(nil), h.recs...)
-}
-
-func attrs(r slog.Record) map[string]slog.Value {
-	m := map[string]slog.Value{}
-	r.Attrs(func(a slog.Attr) bool {
-		m[a.Key] = a.Value
-		return true
-	})
-	return m
-}
 
 func mux() *http.ServeMux {
 	m := http.NewServeMux()
@@ -96,19 +55,19 @@ func TestAccessLogStatusClasses(t *testing.T) {
 		{"/nowhere", 404, slog.LevelWarn, -1},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			rh := &recorder{}
+			rh := &testkit.Recorder{}
 			h := httplog.Handler(slog.New(rh), mux(), nil)
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, httptest.NewRequest("GET", tc.path, nil))
 			if w.Code != tc.status {
 				t.Fatalf("status %d, want %d", w.Code, tc.status)
 			}
-			recs := rh.records()
-			if len(recs) != 1 || recs[0].r.Message != httplog.MsgRequest {
+			recs := rh.Records()
+			if len(recs) != 1 || recs[0].Record.Message != httplog.MsgRequest {
 				t.Fatalf("records %v, want one access line", recs)
 			}
-			r := recs[0].r
-			a := attrs(r)
+			r := recs[0].Record
+			a := testkit.Attrs(r)
 			if r.Level != tc.level {
 				t.Errorf("level %v, want %v", r.Level, tc.level)
 			}
@@ -136,23 +95,23 @@ func TestAccessLogStatusClasses(t *testing.T) {
 }
 
 func TestRecover(t *testing.T) {
-	rh := &recorder{}
+	rh := &testkit.Recorder{}
 	h := httplog.Handler(slog.New(rh), mux(), nil)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/items/panic", nil))
 	if w.Code != http.StatusInternalServerError {
 		t.Fatalf("status %d, want 500", w.Code)
 	}
-	recs := rh.records()
-	if len(recs) != 2 || recs[0].r.Message != httplog.MsgPanic || recs[1].r.Message != httplog.MsgRequest {
+	recs := rh.Records()
+	if len(recs) != 2 || recs[0].Record.Message != httplog.MsgPanic || recs[1].Record.Message != httplog.MsgRequest {
 		t.Fatalf("records %v, want the panic then the access line", recs)
 	}
-	if recs[0].r.Level != slog.LevelError || attrs(recs[1].r)["http.response.status_code"].Int64() != 500 {
-		t.Errorf("panic at %v, access line %v", recs[0].r.Level, attrs(recs[1].r))
+	if recs[0].Record.Level != slog.LevelError || testkit.Attrs(recs[1].Record)["http.response.status_code"].Int64() != 500 {
+		t.Errorf("panic at %v, access line %v", recs[0].Record.Level, testkit.Attrs(recs[1].Record))
 	}
-	err, ok := attrs(recs[0].r)["error"].Any().(*httplog.PanicError)
+	err, ok := testkit.Attrs(recs[0].Record)["error"].Any().(*httplog.PanicError)
 	if !ok {
-		t.Fatalf("error attr %v, want a *PanicError", attrs(recs[0].r)["error"])
+		t.Fatalf("error attr %v, want a *PanicError", testkit.Attrs(recs[0].Record)["error"])
 	}
 	if err.Error() != "panic: nil map in cart" || err.Unwrap() == nil {
 		t.Errorf("PanicError %q, unwraps to %v", err.Error(), err.Unwrap())
@@ -163,19 +122,19 @@ func TestRecover(t *testing.T) {
 	}
 
 	// After the response started, the status stays what the client got.
-	rh = &recorder{}
+	rh = &testkit.Recorder{}
 	h = httplog.Handler(slog.New(rh), mux(), nil)
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/items/late-panic", nil))
 	if w.Code != 200 || w.Body.String() != "partial" {
 		t.Errorf("late panic: %d %q, want the started 200 response untouched", w.Code, w.Body.String())
 	}
-	if recs := rh.records(); len(recs) != 2 || recs[0].r.Message != httplog.MsgPanic {
+	if recs := rh.Records(); len(recs) != 2 || recs[0].Record.Message != httplog.MsgPanic {
 		t.Errorf("late panic: records %v", recs)
 	}
 
 	// http.ErrAbortHandler goes on to net/http, unlogged.
-	rh = &recorder{}
+	rh = &testkit.Recorder{}
 	h = httplog.Recover(slog.New(rh))(mux())
 	func() {
 		defer func() {
@@ -185,49 +144,17 @@ func TestRecover(t *testing.T) {
 		}()
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/items/abort", nil))
 	}()
-	if recs := rh.records(); len(recs) != 0 {
+	if recs := rh.Records(); len(recs) != 0 {
 		t.Errorf("abort logged: %v", recs)
 	}
 }
 
-func TestTraceIDBehindOtelhttp(t *testing.T) {
-	tp := sdktrace.NewTracerProvider()
-	defer func() { _ = tp.Shutdown(context.Background()) }()
-	rh := &recorder{}
-	h := otelhttp.NewHandler(httplog.Handler(slog.New(rh), mux(), nil), "test", otelhttp.WithTracerProvider(tp))
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	for _, path := range []string{"/items/1", "/items/panic"} {
-		resp, err := srv.Client().Get(srv.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
-	}
-	recs := rh.records()
-	if len(recs) != 3 {
-		t.Fatalf("%d records, want 3", len(recs))
-	}
-	for _, r := range recs {
-		if !r.sc.IsValid() {
-			t.Errorf("%q: no span context in the logging context", r.r.Message)
-		}
-		if r.r.Message == httplog.MsgRequest && attrs(r.r)["http.route"].String() != "GET /items/{id}" {
-			t.Errorf("route %q behind otelhttp", attrs(r.r)["http.route"].String())
-		}
-	}
-	if recs[1].sc.TraceID() != recs[2].sc.TraceID() || recs[0].sc.TraceID() == recs[1].sc.TraceID() {
-		t.Errorf("trace ids %s %s %s: want the panic and its access line in one trace, the first request in another",
-			recs[0].sc.TraceID(), recs[1].sc.TraceID(), recs[2].sc.TraceID())
-	}
-}
-
 func TestSkip(t *testing.T) {
-	rh := &recorder{}
+	rh := &testkit.Recorder{}
 	h := httplog.Handler(slog.New(rh), mux(), &httplog.Options{Skip: func(r *http.Request) bool { return r.URL.Path == "/items/1" }})
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/items/1", nil))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/items/2", nil))
-	if recs := rh.records(); len(recs) != 1 || attrs(recs[0].r)["url.path"].String() != "/items/2" {
+	if recs := rh.Records(); len(recs) != 1 || testkit.Attrs(recs[0].Record)["url.path"].String() != "/items/2" {
 		t.Errorf("records %v, want only /items/2", recs)
 	}
 }

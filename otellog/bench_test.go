@@ -4,10 +4,10 @@ import (
 	"context"
 	"github.com/logbridge/logbridge/config"
 	"github.com/logbridge/logbridge/internal/benchutil"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otlpsink"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"io"
@@ -88,13 +88,6 @@ func BenchmarkContextAttrs(b *testing.B) {
 	}
 }
 
-// nopExporter drops every batch: the OTLP sink's cost without the network.
-type nopExporter struct{}
-
-func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
-func (nopExporter) Shutdown(context.Context) error                { return nil }
-func (nopExporter) ForceFlush(context.Context) error              { return nil }
-
 // healthCases are the fan-outs BenchmarkFanoutHealth compares: as it was (no metrics, no
 // rates), the pipeline metrics on an SDK MeterProvider, storm control on (a rate never
 // reached: the cost of the check), and both.
@@ -116,7 +109,7 @@ func healthLogger(b *testing.B, metrics bool, rates string) (*Bridge, *slog.Logg
 	cfg.Console.Color = vocab.ColorAlways
 	cfg.File.Path = os.DevNull
 	lb, err := Setup(context.Background(), WithCategories("core"), WithConfig(cfg), WithLevels("core=debug"),
-		WithConsoleWriter(io.Discard), WithOTLPOptions(otlpsink.WithExporter(nopExporter{})),
+		WithConsoleWriter(io.Discard), WithOTLPOptions(otlpsink.WithExporter(testkit.NopExporter{})),
 		WithMeterProvider(metricProviderFor(b, metrics)), WithInstallDefault(false))
 	if err != nil {
 		b.Fatal(err)

@@ -30,7 +30,8 @@
 // panics does not stop the others: its failures are counted (Stats) and reported, at most once
 // per report interval, through the console and file. logbridge's own reports (configuration
 // warnings, failing sinks, OTLP losses) never go to OTLP, so an export failure cannot feed on
-// itself. WithSink adds any slog.Handler of the caller's.
+// itself. WithSink adds any slog.Handler of the caller's; WithDiagnosticSink one that gets those
+// reports too.
 //
 // # Context attributes
 //

@@ -26,7 +26,7 @@ func Example() {
 		otellog.WithConfig(cfg),
 		otellog.WithCategories("core", "server"),
 		otellog.WithLevels("core=debug,server=warn"),
-		otellog.WithSink("json", slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: noTime}), false),
+		otellog.WithSink("json", slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: noTime})),
 		otellog.WithInstallDefault(false),
 	)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otlpsink"
 	"github.com/logbridge/logbridge/vocab"
 )
@@ -33,7 +34,7 @@ func TestFanoutAllocs(t *testing.T) {
 		WithConfig(cfg),
 		WithLevels("core=debug"),
 		WithConsoleWriter(io.Discard),
-		WithOTLPOptions(otlpsink.WithExporter(nopExporter{})),
+		WithOTLPOptions(otlpsink.WithExporter(testkit.NopExporter{})),
 		WithInstallDefault(false),
 	)
 	if err != nil {

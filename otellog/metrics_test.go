@@ -220,7 +220,7 @@ func TestMetricsMatchStats(t *testing.T) {
 			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", tc.endpoint)
 			opts := []Option{WithOTLPOptions(otlpsink.WithProcessorOptions(tc.procOpts...))}
 			if tc.badSink {
-				opts = append(opts, WithSink("bad", &failingHandler{}, false))
+				opts = append(opts, WithSink("bad", &failingHandler{}))
 			}
 			lb, _, reader := metricsSetup(t, opts...)
 			capacity := lb.otlp.QueueCapacity()
@@ -284,7 +284,7 @@ func TestMetricsDisabled(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("OTEL_SDK_DISABLED", tc.disabled)
 			t.Setenv("TEST_LOG_OTLP", "false")
-			lb, _, reader := metricsSetup(t, WithSink("bad", &failingHandler{}, false))
+			lb, _, reader := metricsSetup(t, WithSink("bad", &failingHandler{}))
 			lb.MustLogger("app", "core").Info("one")
 			_ = lb.SetRates("core=1/s:1")
 			lb.MustLogger("app", "core").Info("one")

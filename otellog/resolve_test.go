@@ -22,7 +22,7 @@ func TestLogValuerResolvedOnce(t *testing.T) {
 	t.Setenv("TEST_LOG_OTLP", "false")
 	t.Setenv("TEST_LOG_FILE", filepath.Join(t.TempDir(), "app.log"))
 	var extra buffer
-	b, console := setup(t, WithSink("extra", slog.NewJSONHandler(&extra, nil), false))
+	b, console := setup(t, WithSink("extra", slog.NewJSONHandler(&extra, nil)))
 	var inRecord, inWith atomic.Int64
 	l := b.MustLogger("app", "core")
 	l.Info("record", "v", countingValuer{&inRecord})
@@ -52,5 +52,29 @@ func TestNoHandOff(t *testing.T) {
 	}
 	if st := b.Stats().Sinks[0]; st.Name != SinkConsole || st.Dropped != 0 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+// TestDiagnosticSink: a WithDiagnosticSink sink gets logbridge's own reports (here the warning
+// about a bad level spec) besides the application's records; a WithSink sink gets only the
+// application's.
+func TestDiagnosticSink(t *testing.T) {
+	t.Setenv("TEST_LOG_OTLP", "false")
+	var plain, diag buffer
+	b, _ := setup(t, WithLevels("core=loud"),
+		WithSink("plain", slog.NewJSONHandler(&plain, nil)), WithDiagnosticSink("diag", slog.NewJSONHandler(&diag, nil)))
+	b.MustLogger("app", "core").Warn("from the app")
+	for _, c := range []struct {
+		name       string
+		buf        *buffer
+		wantReport bool
+	}{{"WithSink", &plain, false}, {"WithDiagnosticSink", &diag, true}} {
+		out := c.buf.String()
+		if !strings.Contains(out, "from the app") {
+			t.Errorf("%s: the application's record is missing:\n%s", c.name, out)
+		}
+		if got := strings.Contains(out, "loud"); got != c.wantReport {
+			t.Errorf("%s: the report about core=loud is there: %v, want %v:\n%s", c.name, got, c.wantReport, out)
+		}
 	}
 }

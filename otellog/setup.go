@@ -42,7 +42,7 @@ type options struct {
 }
 
 // WithEnvPrefix reads the application's env vars: WithEnvPrefix("DEMO") reads DEMO_LOGGING,
-// DEMO_LOG_FILE, DEMO_LOG_WIDTH, DEMO_LOG_CONFIG and the rest (see config.Settings).
+// DEMO_LOG_FILE, DEMO_LOG_WIDTH, DEMO_LOG_CONFIG and the rest (the README's table lists them all).
 func WithEnvPrefix(prefix string) Option { return func(o *options) { o.prefix = prefix } }
 
 // WithCategories declares the application's categories. Loggers can only be made for declared
@@ -67,12 +67,18 @@ func WithConsoleWriter(w io.Writer) Option { return func(o *options) { o.console
 
 // WithSink adds a sink of the caller's: any slog.Handler. It receives a clone of every record
 // its category lets through, with "logger" and "log.category" attributes added to each logger.
-// With diagnostics set it also receives logbridge's own reports. It is called on the logging
-// goroutine, like any slog.Handler: unlike the console and file (see WithMaxBlock), a handler
-// that blocks holds up the call.
-func WithSink(name string, h slog.Handler, diagnostics bool) Option {
+// It is called on the logging goroutine, like any slog.Handler: unlike the console and file
+// (see WithMaxBlock), a handler that blocks holds up the call.
+func WithSink(name string, h slog.Handler) Option {
+	return func(o *options) { o.extra = append(o.extra, &sink{name: name, handler: h, foreign: true}) }
+}
+
+// WithDiagnosticSink adds a sink as WithSink does that also receives logbridge's own reports
+// (configuration warnings, a failing sink, undelivered OTLP records), as the console and file
+// do: for a sink that stands in for them, such as a JSON handler on standard output.
+func WithDiagnosticSink(name string, h slog.Handler) Option {
 	return func(o *options) {
-		o.extra = append(o.extra, &sink{name: name, handler: h, foreign: true, diagnostics: diagnostics})
+		o.extra = append(o.extra, &sink{name: name, handler: h, foreign: true, diagnostics: true})
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	otellogapi "go.opentelemetry.io/otel/log"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -219,6 +220,25 @@ func TestCallerProvider(t *testing.T) {
 	}
 	if !strings.Contains(console.String(), "a report") || !strings.Contains(console.String(), "boom") {
 		t.Errorf("console lacks the reports:\n%s", console.String())
+	}
+}
+
+// TestCallerProviderOutlivesShutdown: the caller owns its LoggerProvider: Shutdown leaves it
+// working.
+func TestCallerProviderOutlivesShutdown(t *testing.T) {
+	rec := &recorder{}
+	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewSimpleProcessor(rec)))
+	b, _ := setup(t, WithLoggerProvider(lp))
+	if err := b.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var r otellogapi.Record
+	r.SetBody(attribute.StringValue("after the bridge's shutdown"))
+	lp.Logger("t").Emit(context.Background(), r)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.recs) != 1 {
+		t.Errorf("%d records, want 1: the caller's provider must outlive the bridge", len(rec.recs))
 	}
 }
 

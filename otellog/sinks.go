@@ -86,7 +86,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		lp := o.provider
 		if lp == nil {
 			opts := append([]otlpsink.PipelineOption{
-				otlpsink.WithConsoleWriter(consoleWriterOr(o.console)),
+				otlpsink.WithConsoleExporterWriter(consoleWriterOr(o.console)),
 				otlpsink.WithProcessorOptions(otlpsink.WithErrorHandler(b.exportFailed)),
 				b.metrics.exportObserver(),
 			}, o.otlpOpts...)

@@ -22,7 +22,7 @@ func exampleSink() otellog.Option {
 		}
 		return a
 	}
-	return otellog.WithSink("json", slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: drop}), false)
+	return otellog.WithSink("json", slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: drop}))
 }
 
 // A storm of identical errors with a rate of 1 record per second after a burst of 2: two
@@ -62,7 +62,7 @@ func ExampleWithMeterProvider() {
 	cfg.Console.Disabled, cfg.OTLP.Disabled = true, true
 	cfg.Rates, _ = config.ParseRates("core=1/s:1", "example")
 	lb, err := otellog.Setup(context.Background(), otellog.WithConfig(cfg), otellog.WithCategories("core"),
-		otellog.WithSink("discard", slog.NewTextHandler(io.Discard, nil), false), otellog.WithMeterProvider(mp), otellog.WithInstallDefault(false))
+		otellog.WithSink("discard", slog.NewTextHandler(io.Discard, nil)), otellog.WithMeterProvider(mp), otellog.WithInstallDefault(false))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
@@ -38,10 +39,10 @@ func TestRedactorHeaderSyntaxes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(EnvHeaders, tt.headers)
-			t.Setenv(EnvLogsHeaders, "")
-			t.Setenv(EnvEndpoint, "")
-			t.Setenv(EnvLogsEndpoint, "")
+			t.Setenv(envHeaders, tt.headers)
+			t.Setenv(envLogsHeaders, "")
+			t.Setenv(envEndpoint, "")
+			t.Setenv(envLogsEndpoint, "")
 			if got := newRedactorFromEnv().redact(tt.text); got != tt.want {
 				t.Errorf("redact(%q) = %q, want %q", tt.text, got, tt.want)
 			}
@@ -61,7 +62,7 @@ func FuzzRedactWholeToken(f *testing.F) {
 			strings.ContainsFunc(secret, func(r rune) bool { return r < ' ' || r == 0x7f || unicode.IsSpace(r) }) {
 			return
 		}
-		t.Setenv(EnvHeaders, "k="+secret)
+		t.Setenv(envHeaders, "k="+secret)
 		r := newRedactorFromEnv()
 		text := before + " " + secret + " " + after
 		if out := r.redact(text); strings.Contains(" "+out+" ", " "+secret+" ") {
@@ -192,16 +193,16 @@ func TestFreeBuffersReleasedAfterBurst(t *testing.T) {
 }
 
 func TestLargeQueueWarned(t *testing.T) {
-	t.Setenv(EnvMaxQueueSize, "1000000")
+	t.Setenv(envMaxQueueSize, "1000000")
 	c := newProcessorConfig(nil)
-	if !hasDiag(c.diags, EnvMaxQueueSize, "MiB") {
-		t.Errorf("no warning naming %s and the estimate: %v", EnvMaxQueueSize, c.diags)
+	if !hasDiag(c.diags, envMaxQueueSize, "MiB") {
+		t.Errorf("no warning naming %s and the estimate: %v", envMaxQueueSize, c.diags)
 	}
 	c = newProcessorConfig([]ProcessorOption{WithMaxQueueSize(1000000)})
 	if !hasDiag(c.diags, "WithMaxQueueSize", "MiB") {
 		t.Errorf("no warning naming WithMaxQueueSize: %v", c.diags)
 	}
-	t.Setenv(EnvMaxQueueSize, "")
+	t.Setenv(envMaxQueueSize, "")
 	if c := newProcessorConfig(nil); len(c.diags) != 0 {
 		t.Errorf("the default queue is warned about: %v", c.diags)
 	}
@@ -252,17 +253,10 @@ func TestRecordBytesMeasured(t *testing.T) {
 	_ = p.Shutdown(ctx)
 }
 
-// nopExporter delivers everything at once.
-type nopExporter struct{}
-
-func (nopExporter) Export(context.Context, []sdklog.Record) error { return nil }
-func (nopExporter) Shutdown(context.Context) error                { return nil }
-func (nopExporter) ForceFlush(context.Context) error              { return nil }
-
 // TestForceFlushReturnsAfterEachExport: ForceFlush without a deadline returns once the batch
 // it waits for is delivered, however the export's settling and release interleave with it.
 func TestForceFlushReturnsAfterEachExport(t *testing.T) {
-	p := NewProcessor(nopExporter{}, WithScheduleDelay(time.Hour), WithExportConcurrency(4), WithMaxExportBatchSize(1))
+	p := NewProcessor(testkit.NopExporter{}, WithScheduleDelay(time.Hour), WithExportConcurrency(4), WithMaxExportBatchSize(1))
 	defer func() { _ = p.Shutdown(context.Background()) }()
 	var rec sdklog.Record
 	rec.SetBody(attribute.StringValue("x"))

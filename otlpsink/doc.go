@@ -155,7 +155,7 @@
 //   - OTEL_SDK_DISABLED: "true" (any case) gives a no-op provider: nothing is sent.
 //   - OTEL_LOGS_EXPORTER: a comma list of otlp (the default), console (the SDK's stdout
 //     exporter, writing JSON to standard error so that standard output stays the program's;
-//     see WithConsoleWriter) and none (nothing is sent). Anything else is an error.
+//     see WithConsoleExporterWriter) and none (nothing is sent). Anything else is an error.
 //   - OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (the
 //     default) or grpc. http/json, which the Go exporters do not implement, and anything else
 //     are errors naming the variable.

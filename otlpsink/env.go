@@ -25,10 +25,10 @@ import (
 
 // The exporter settings read from the environment besides the endpoint and headers.
 const (
-	EnvLogsTimeout     = "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT"
-	EnvTimeout         = "OTEL_EXPORTER_OTLP_TIMEOUT"
-	EnvLogsCompression = "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"
-	EnvCompression     = "OTEL_EXPORTER_OTLP_COMPRESSION"
+	envLogsTimeout     = "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT"
+	envTimeout         = "OTEL_EXPORTER_OTLP_TIMEOUT"
+	envLogsCompression = "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"
+	envCompression     = "OTEL_EXPORTER_OTLP_COMPRESSION"
 	envLogsClientKey   = "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY"
 	envClientKey       = "OTEL_EXPORTER_OTLP_CLIENT_KEY"
 )
@@ -75,7 +75,7 @@ func (p *Pipeline) readExporterEnv(proto string) (exporterEnv, error) {
 	if err != nil {
 		return e, err
 	}
-	if ev, ok := lookupEnv(EnvLogsEndpoint, EnvEndpoint); ok {
+	if ev, ok := lookupEnv(envLogsEndpoint, envEndpoint); ok {
 		e.endpoint, _ = url.Parse(ev.value) // checkEndpoints parsed it
 		e.endpointVar = ev.name
 	} else {
@@ -94,9 +94,9 @@ func (p *Pipeline) readExporterEnv(proto string) (exporterEnv, error) {
 	// OTEL_EXPORTER_OTLP_ENDPOINT is a base URL the signal's path is appended to; the
 	// signal-specific variable is the whole URL (empty path: "/").
 	switch {
-	case e.endpointVar == EnvLogsEndpoint && e.endpoint.Path == "":
+	case e.endpointVar == envLogsEndpoint && e.endpoint.Path == "":
 		e.urlPath = "/"
-	case e.endpointVar == EnvLogsEndpoint:
+	case e.endpointVar == envLogsEndpoint:
 		e.urlPath = e.endpoint.Path
 	default:
 		e.urlPath = path.Join("/", e.endpoint.Path, logsPath)
@@ -104,14 +104,14 @@ func (p *Pipeline) readExporterEnv(proto string) (exporterEnv, error) {
 	if e.headers, err = headersEnv(); err != nil {
 		return e, err
 	}
-	if ev, ok := lookupEnv(EnvLogsTimeout, EnvTimeout); ok {
+	if ev, ok := lookupEnv(envLogsTimeout, envTimeout); ok {
 		ms, err := strconv.ParseInt(ev.value, 10, 64)
 		if err != nil || ms < 1 || ms > int64(24*time.Hour/time.Millisecond) {
 			return e, fmt.Errorf("otlpsink: %s=%q: not a whole number of milliseconds between 1 and 86400000 (e.g. 10000 for 10 s)", ev.name, ev.value)
 		}
 		e.timeout = time.Duration(ms) * time.Millisecond
 	}
-	if ev, ok := lookupEnv(EnvLogsCompression, EnvCompression); ok {
+	if ev, ok := lookupEnv(envLogsCompression, envCompression); ok {
 		switch v := strings.ToLower(ev.value); v {
 		case "gzip", "none":
 			e.compression = v
@@ -150,7 +150,7 @@ func boolEnv(names ...string) (*bool, error) {
 // specification names). A malformed entry is an error naming the variable, the entry's
 // position and key; header values never appear in it.
 func headersEnv() (map[string]string, error) {
-	ev, ok := lookupEnv(EnvLogsHeaders, EnvHeaders)
+	ev, ok := lookupEnv(envLogsHeaders, envHeaders)
 	if !ok {
 		return nil, nil
 	}
@@ -337,13 +337,13 @@ func (e exporterEnv) grpcOptions() []otlploggrpc.Option {
 // notFoundHint is added to a 404 answer when OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, which is used
 // as the whole URL, lacks the /v1/logs path the collector serves; "" otherwise.
 func (e exporterEnv) notFoundHint() string {
-	if e.endpointVar != EnvLogsEndpoint || strings.HasSuffix(e.urlPath, logsPath) {
+	if e.endpointVar != envLogsEndpoint || strings.HasSuffix(e.urlPath, logsPath) {
 		return ""
 	}
 	u := *e.endpoint
 	u.User = nil
 	u.Path = path.Join("/", u.Path, logsPath)
-	return EnvLogsEndpoint + " is used as the whole URL and has no " + logsPath + " path: did you mean " + u.String() + "?"
+	return envLogsEndpoint + " is used as the whole URL and has no " + logsPath + " path: did you mean " + u.String() + "?"
 }
 
 // hintExporter adds hint to the errors of exports answered 404 Not Found.
@@ -364,8 +364,8 @@ func (h *hintExporter) Export(ctx context.Context, recs []sdklog.Record) error {
 
 // The record limits the SDK's LoggerProvider reads from the environment.
 const (
-	EnvAttributeCountLimit       = "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT"
-	EnvAttributeValueLengthLimit = "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT"
+	envAttributeCountLimit       = "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT"
+	envAttributeValueLengthLimit = "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT"
 )
 
 // limitOptions reads the record limits, trimmed, and gives them to the provider explicitly,
@@ -386,7 +386,7 @@ func limitOptions() ([]sdklog.LoggerProviderOption, []vocab.Diagnostic) {
 		}
 		return n
 	}
-	count := read(EnvAttributeCountLimit, 128, "128")
-	length := read(EnvAttributeValueLengthLimit, -1, "no limit")
+	count := read(envAttributeCountLimit, 128, "128")
+	length := read(envAttributeValueLengthLimit, -1, "no limit")
 	return []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(count), sdklog.WithAttributeValueLengthLimit(length)}, diags
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otlpsink"
 )
 
@@ -20,7 +21,7 @@ import (
 // the fast path the SDK's Emit costs 2 and 3 more.
 func TestFastPathAllocs(t *testing.T) {
 	ctx := context.Background()
-	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(nopExporter{}))
+	p, err := otlpsink.NewPipeline(ctx, otlpsink.WithExporter(testkit.NopExporter{}))
 	if err != nil {
 		t.Fatal(err)
 	}

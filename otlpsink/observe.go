@@ -88,7 +88,7 @@ const sdkDisabledValue = "true"
 // SDKDisabled reports whether OTEL_SDK_DISABLED disables the SDK: for the other signals a
 // program sends alongside, such as logbridge's own metrics.
 func SDKDisabled() bool {
-	return strings.EqualFold(strings.TrimSpace(os.Getenv(EnvSDKDisabled)), sdkDisabledValue)
+	return strings.EqualFold(strings.TrimSpace(os.Getenv(envSDKDisabled)), sdkDisabledValue)
 }
 
 // QueueCapacity returns how many records the processor holds at most (WithMaxQueueSize).

@@ -28,14 +28,14 @@ import (
 // detector read the others (endpoint, headers, timeout, compression, certificates,
 // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES), and the Processor reads OTEL_BLRP_*.
 const (
-	EnvSDKDisabled       = "OTEL_SDK_DISABLED"
-	EnvLogsExporter      = "OTEL_LOGS_EXPORTER"
-	EnvLogsProtocol      = "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"
-	EnvProtocol          = "OTEL_EXPORTER_OTLP_PROTOCOL"
-	EnvLogsEndpoint      = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"
-	EnvEndpoint          = "OTEL_EXPORTER_OTLP_ENDPOINT"
-	EnvLogsHeaders       = "OTEL_EXPORTER_OTLP_LOGS_HEADERS"
-	EnvHeaders           = "OTEL_EXPORTER_OTLP_HEADERS"
+	envSDKDisabled       = "OTEL_SDK_DISABLED"
+	envLogsExporter      = "OTEL_LOGS_EXPORTER"
+	envLogsProtocol      = "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"
+	envProtocol          = "OTEL_EXPORTER_OTLP_PROTOCOL"
+	envLogsEndpoint      = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"
+	envEndpoint          = "OTEL_EXPORTER_OTLP_ENDPOINT"
+	envLogsHeaders       = "OTEL_EXPORTER_OTLP_LOGS_HEADERS"
+	envHeaders           = "OTEL_EXPORTER_OTLP_HEADERS"
 	envLogsInsecure      = "OTEL_EXPORTER_OTLP_LOGS_INSECURE"
 	envInsecure          = "OTEL_EXPORTER_OTLP_INSECURE"
 	envLogsCertificate   = "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE"
@@ -57,15 +57,14 @@ const (
 	DefaultGRPCEndpoint = "http://localhost:4317"
 )
 
-// OTLPExportConcurrency is how many exports a Pipeline runs at once to an OTLP exporter,
+// otlpExportConcurrency is how many exports a Pipeline runs at once to an OTLP exporter,
 // which, unlike the sdklog.Exporter contract's general case, allows concurrent Export calls.
-const OTLPExportConcurrency = 4
+const otlpExportConcurrency = 4
 
 // PipelineOption configures NewPipeline.
 type PipelineOption func(*pipelineConfig)
 
 type pipelineConfig struct {
-	provider    log.LoggerProvider
 	exporter    sdklog.Exporter
 	res         *resource.Resource
 	procOpts    []ProcessorOption
@@ -74,13 +73,6 @@ type pipelineConfig struct {
 	console     io.Writer
 	serviceName string
 	pre         []sdklog.Processor
-}
-
-// WithLoggerProvider makes the Pipeline hand out lp instead of building a provider: the env
-// vars are not read, Stats stays zero, and ForceFlush and Shutdown leave lp alone (the caller
-// owns it). Handlers on lp work as on any provider, without the fast path.
-func WithLoggerProvider(lp log.LoggerProvider) PipelineOption {
-	return func(c *pipelineConfig) { c.provider = lp }
 }
 
 // WithExporter makes the Pipeline export to exp, behind its Processor, instead of the
@@ -131,9 +123,9 @@ func WithGRPCOptions(opts ...otlploggrpc.Option) PipelineOption {
 	return func(c *pipelineConfig) { c.grpcOpts = append(c.grpcOpts, opts...) }
 }
 
-// WithConsoleWriter sets where OTEL_LOGS_EXPORTER=console writes (default os.Stderr, so that
+// WithConsoleExporterWriter sets where OTEL_LOGS_EXPORTER=console writes (default os.Stderr, so that
 // a program's standard output stays its own).
-func WithConsoleWriter(w io.Writer) PipelineOption {
+func WithConsoleExporterWriter(w io.Writer) PipelineOption {
 	return func(c *pipelineConfig) { c.console = w }
 }
 
@@ -160,17 +152,13 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 		o(&c)
 	}
 	p := &Pipeline{red: newRedactorFromEnv()}
-	if c.provider != nil {
-		p.lp, p.desc = c.provider, "caller's LoggerProvider"
-		return p, nil
-	}
-	switch v := strings.TrimSpace(os.Getenv(EnvSDKDisabled)); strings.ToLower(v) {
+	switch v := strings.TrimSpace(os.Getenv(envSDKDisabled)); strings.ToLower(v) {
 	case sdkDisabledValue:
-		p.lp, p.desc, p.disabled = noop.NewLoggerProvider(), "disabled by "+EnvSDKDisabled, true
+		p.lp, p.desc, p.disabled = noop.NewLoggerProvider(), "disabled by "+envSDKDisabled, true
 		return p, nil
 	case "", "false":
 	default:
-		p.diags = append(p.diags, vocab.Diagnostic{Source: EnvSDKDisabled, Piece: v,
+		p.diags = append(p.diags, vocab.Diagnostic{Source: envSDKDisabled, Piece: v,
 			Problem: `not "true" or "false"; the SDK stays enabled`})
 	}
 
@@ -185,7 +173,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 		}
 	}
 	if len(exps) == 0 {
-		p.lp, p.desc, p.disabled = noop.NewLoggerProvider(), EnvLogsExporter+"=none", true
+		p.lp, p.desc, p.disabled = noop.NewLoggerProvider(), envLogsExporter+"=none", true
 		return p, nil
 	}
 
@@ -241,7 +229,7 @@ type namedExporter struct {
 
 // exportersFromEnv builds the exporters OTEL_LOGS_EXPORTER names (default otlp).
 func (p *Pipeline) exportersFromEnv(ctx context.Context, c *pipelineConfig) ([]namedExporter, error) {
-	raw := os.Getenv(EnvLogsExporter)
+	raw := os.Getenv(envLogsExporter)
 	names := []string{"otlp"}
 	if strings.TrimSpace(raw) != "" {
 		names = nil
@@ -257,7 +245,7 @@ func (p *Pipeline) exportersFromEnv(ctx context.Context, c *pipelineConfig) ([]n
 		switch n {
 		case "none":
 			if len(names) > 1 {
-				return nil, fmt.Errorf("otlpsink: %s=%q: \"none\" cannot be combined with other exporters", EnvLogsExporter, raw)
+				return nil, fmt.Errorf("otlpsink: %s=%q: \"none\" cannot be combined with other exporters", envLogsExporter, raw)
 			}
 			return nil, nil
 		case "console":
@@ -279,7 +267,7 @@ func (p *Pipeline) exportersFromEnv(ctx context.Context, c *pipelineConfig) ([]n
 			exps = append(exps, e)
 		default:
 			closeExporters(ctx, exps)
-			return nil, fmt.Errorf("otlpsink: %s=%q: unknown exporter %q (want otlp, console or none)", EnvLogsExporter, raw, n)
+			return nil, fmt.Errorf("otlpsink: %s=%q: unknown exporter %q (want otlp, console or none)", envLogsExporter, raw, n)
 		}
 	}
 	return exps, nil
@@ -300,11 +288,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Protocol returns the OTLP protocol the env vars select, and the variable that selected it
+// selectedProtocol returns the OTLP protocol the env vars select, and the variable that selected it
 // ("" for the default): OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL,
 // else http/protobuf. http/json and unknown values are errors naming the variable.
-func Protocol() (protocol, source string, err error) {
-	for _, name := range []string{EnvLogsProtocol, EnvProtocol} {
+func selectedProtocol() (protocol, source string, err error) {
+	for _, name := range []string{envLogsProtocol, envProtocol} {
 		raw := os.Getenv(name)
 		v := strings.ToLower(strings.TrimSpace(raw))
 		switch v {
@@ -329,7 +317,7 @@ func Protocol() (protocol, source string, err error) {
 // Processor when a request went out (see Stats.OutcomeUnknown); for HTTP the Processor's
 // client trace does that.
 func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedExporter, error) {
-	proto, _, err := Protocol()
+	proto, _, err := selectedProtocol()
 	if err != nil {
 		return namedExporter{}, err
 	}
@@ -346,7 +334,7 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 		if err != nil {
 			return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
 		}
-		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), OTLPExportConcurrency, 0}, nil
+		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), otlpExportConcurrency, 0}, nil
 	default:
 		opts := append(env.httpOptions(), otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false}))
 		exp, err := otlploghttp.New(ctx, append(opts, c.httpOpts...)...)
@@ -359,7 +347,7 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 		}
 		u := *env.endpoint
 		u.Path = env.urlPath
-		return namedExporter{e, "otlp http/protobuf to " + p.red.redactURL(u.String()), OTLPExportConcurrency, HTTPMaxExportBatchBytes}, nil
+		return namedExporter{e, "otlp http/protobuf to " + p.red.redactURL(u.String()), otlpExportConcurrency, HTTPMaxExportBatchBytes}, nil
 	}
 }
 
@@ -367,7 +355,7 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 // it and fall back to their own default (https://localhost:4318, or localhost:4317 for grpc),
 // sending records over TLS to a place nobody configured.
 func (p *Pipeline) checkEndpoints() error {
-	for _, name := range []string{EnvLogsEndpoint, EnvEndpoint} {
+	for _, name := range []string{envLogsEndpoint, envEndpoint} {
 		v := strings.TrimSpace(os.Getenv(name))
 		if v == "" {
 			continue
@@ -480,8 +468,8 @@ func executableName() string {
 }
 
 // Provider returns the LoggerProvider to hand to NewHandler (or otel's global): the
-// Pipeline's own, a no-op one when the SDK is disabled or OTEL_LOGS_EXPORTER=none, or the
-// caller's from WithLoggerProvider.
+// Pipeline's own, or a no-op one when the SDK is disabled or OTEL_LOGS_EXPORTER=none. (A
+// LoggerProvider of the caller's needs no Pipeline: hand it to NewHandler.)
 func (p *Pipeline) Provider() log.LoggerProvider { return p.lp }
 
 // Enabled reports whether records are exported at all: false when OTEL_SDK_DISABLED=true or

@@ -165,7 +165,7 @@ func TestPipelineEnv(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clearEnv(t, tt.env)
 			var console bytes.Buffer
-			p, err := otlpsink.NewPipeline(context.Background(), otlpsink.WithConsoleWriter(&console))
+			p, err := otlpsink.NewPipeline(context.Background(), otlpsink.WithConsoleExporterWriter(&console))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err %v, want one containing %q", err, tt.wantErr)
@@ -213,7 +213,7 @@ func TestPipelineSendsNothing(t *testing.T) {
 func TestPipelineConsole(t *testing.T) {
 	clearEnv(t, map[string]string{"OTEL_LOGS_EXPORTER": "console"})
 	var buf bytes.Buffer
-	if _, err := logThrough(t, otlpsink.WithConsoleWriter(&buf)); err != nil {
+	if _, err := logThrough(t, otlpsink.WithConsoleExporterWriter(&buf)); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "hello") || !strings.Contains(buf.String(), "log.category") {
@@ -406,50 +406,22 @@ func TestPipelineSecrets(t *testing.T) {
 	}
 }
 
-// TestPipelineCallerProvider: the caller's provider is used and left alone.
-func TestPipelineCallerProvider(t *testing.T) {
-	clearEnv(t, map[string]string{"OTEL_LOGS_EXPORTER": "bogus"}) // not read
-	rec := &recorder{}
-	mine, err := otlpsink.NewPipeline(context.Background(), otlpsink.WithExporter(rec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := otlpsink.NewPipeline(context.Background(), otlpsink.WithLoggerProvider(mine.Provider()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Provider() != mine.Provider() {
-		t.Error("caller's provider not used")
-	}
-	slog.New(otlpsink.NewHandler(p.Provider(), nil)).Info("x")
-	if err := p.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	slog.New(otlpsink.NewHandler(p.Provider(), nil)).Info("after the pipeline's shutdown")
-	if err := mine.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(rec.records()); n != 2 {
-		t.Errorf("%d records, want 2: the caller's provider must outlive the Pipeline", n)
-	}
-}
-
 // TestPipelineRefusesUnusableEndpoint: an endpoint the exporters could not use is an error
 // naming the variable, without the URL's user info, instead of a silent fall-back to the
 // exporters' own https default.
 func TestPipelineRefusesUnusableEndpoint(t *testing.T) {
 	tests := []struct{ name, value, want string }{
-		{otlpsink.EnvEndpoint, "http://127.0.0.1:notaport", "not a URL"},
-		{otlpsink.EnvEndpoint, "http://user:hunter2@127.0.0.1:99999", "bad port"},
-		{otlpsink.EnvLogsEndpoint, "collector:4318", "scheme"},
-		{otlpsink.EnvLogsEndpoint, "ftp://collector:4318", "scheme"},
-		{otlpsink.EnvEndpoint, "http://", "no host"},
-		{otlpsink.EnvEndpoint, "http://user:hunter2@exa mple.com", "not a URL"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:notaport", "not a URL"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://user:hunter2@127.0.0.1:99999", "bad port"},
+		{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "collector:4318", "scheme"},
+		{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "ftp://collector:4318", "scheme"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://", "no host"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://user:hunter2@exa mple.com", "not a URL"},
 	}
 	for _, proto := range []string{"http/protobuf", "grpc"} {
 		for _, tt := range tests {
 			t.Run(proto+" "+tt.value, func(t *testing.T) {
-				t.Setenv(otlpsink.EnvProtocol, proto)
+				t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", proto)
 				t.Setenv(tt.name, tt.value)
 				p, err := otlpsink.NewPipeline(context.Background())
 				if err == nil {

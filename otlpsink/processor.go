@@ -56,10 +56,10 @@ const (
 // The environment variables the Processor reads (OpenTelemetry's batch log record processor
 // settings; durations in milliseconds).
 const (
-	EnvMaxQueueSize       = "OTEL_BLRP_MAX_QUEUE_SIZE"
-	EnvScheduleDelay      = "OTEL_BLRP_SCHEDULE_DELAY"
-	EnvExportTimeout      = "OTEL_BLRP_EXPORT_TIMEOUT"
-	EnvMaxExportBatchSize = "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"
+	envMaxQueueSize       = "OTEL_BLRP_MAX_QUEUE_SIZE"
+	envScheduleDelay      = "OTEL_BLRP_SCHEDULE_DELAY"
+	envExportTimeout      = "OTEL_BLRP_EXPORT_TIMEOUT"
+	envMaxExportBatchSize = "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"
 )
 
 // Retry backoff between attempts to export a batch.
@@ -91,7 +91,7 @@ type processorConfig struct {
 func WithMaxQueueSize(n int) ProcessorOption {
 	return func(c *processorConfig) {
 		if n > 0 {
-			c.maxQueue, c.set[EnvMaxQueueSize] = n, true
+			c.maxQueue, c.set[envMaxQueueSize] = n, true
 		}
 	}
 }
@@ -101,7 +101,7 @@ func WithMaxQueueSize(n int) ProcessorOption {
 func WithScheduleDelay(d time.Duration) ProcessorOption {
 	return func(c *processorConfig) {
 		if d > 0 {
-			c.delay, c.set[EnvScheduleDelay] = d, true
+			c.delay, c.set[envScheduleDelay] = d, true
 		}
 	}
 }
@@ -111,7 +111,7 @@ func WithScheduleDelay(d time.Duration) ProcessorOption {
 func WithExportTimeout(d time.Duration) ProcessorOption {
 	return func(c *processorConfig) {
 		if d > 0 {
-			c.timeout, c.set[EnvExportTimeout] = d, true
+			c.timeout, c.set[envExportTimeout] = d, true
 		}
 	}
 }
@@ -122,7 +122,7 @@ func WithExportTimeout(d time.Duration) ProcessorOption {
 func WithMaxExportBatchSize(n int) ProcessorOption {
 	return func(c *processorConfig) {
 		if n > 0 {
-			c.batchSize, c.set[EnvMaxExportBatchSize] = n, true
+			c.batchSize, c.set[envMaxExportBatchSize] = n, true
 		}
 	}
 }
@@ -223,15 +223,15 @@ func newProcessorConfig(opts []ProcessorOption) processorConfig {
 		envInt(name, &d, ms)
 		*dst = time.Duration(d) * time.Millisecond
 	}
-	envInt(EnvMaxQueueSize, &c.maxQueue, DefaultMaxQueueSize)
+	envInt(envMaxQueueSize, &c.maxQueue, DefaultMaxQueueSize)
 	// Unset, the batch is at most a quarter of the queue, so that exports overlap.
-	envInt(EnvMaxExportBatchSize, &c.batchSize, min(DefaultMaxExportBatchSize, max(c.maxQueue/4, 1)))
-	envDur(EnvScheduleDelay, &c.delay, DefaultScheduleDelay)
-	envDur(EnvExportTimeout, &c.timeout, DefaultExportTimeout)
+	envInt(envMaxExportBatchSize, &c.batchSize, min(DefaultMaxExportBatchSize, max(c.maxQueue/4, 1)))
+	envDur(envScheduleDelay, &c.delay, DefaultScheduleDelay)
+	envDur(envExportTimeout, &c.timeout, DefaultExportTimeout)
 	c.batchSize = min(c.batchSize, c.maxQueue)
 	if worst := uint64(c.maxQueue) * recordBytes; worst > queueWarnBytes {
-		src := EnvMaxQueueSize
-		if c.set[EnvMaxQueueSize] {
+		src := envMaxQueueSize
+		if c.set[envMaxQueueSize] {
 			src = "WithMaxQueueSize"
 		}
 		c.diags = append(c.diags, vocab.Diagnostic{Source: src, Piece: strconv.Itoa(c.maxQueue),

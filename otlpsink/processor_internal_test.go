@@ -24,38 +24,38 @@ func TestProcessorConfigFromEnv(t *testing.T) {
 		},
 		{
 			name: "env",
-			env: map[string]string{EnvMaxQueueSize: "100", EnvMaxExportBatchSize: "10",
-				EnvScheduleDelay: "250", EnvExportTimeout: " 5000 "},
+			env: map[string]string{envMaxQueueSize: "100", envMaxExportBatchSize: "10",
+				envScheduleDelay: "250", envExportTimeout: " 5000 "},
 			want: processorConfig{maxQueue: 100, batchSize: 10, delay: 250 * time.Millisecond, timeout: 5 * time.Second},
 		},
 		{
 			name: "batch capped by queue",
-			env:  map[string]string{EnvMaxQueueSize: "100", EnvMaxExportBatchSize: "1000"},
+			env:  map[string]string{envMaxQueueSize: "100", envMaxExportBatchSize: "1000"},
 			want: processorConfig{maxQueue: 100, batchSize: 100, delay: DefaultScheduleDelay, timeout: DefaultExportTimeout},
 		},
 		{
 			name: "default batch is a quarter of a small queue",
-			env:  map[string]string{EnvMaxQueueSize: "2048"},
+			env:  map[string]string{envMaxQueueSize: "2048"},
 			want: processorConfig{maxQueue: 2048, batchSize: 512, delay: DefaultScheduleDelay, timeout: DefaultExportTimeout},
 		},
 		{
 			name: "options win over env",
-			env:  map[string]string{EnvMaxQueueSize: "100", EnvScheduleDelay: "250"},
+			env:  map[string]string{envMaxQueueSize: "100", envScheduleDelay: "250"},
 			opts: []ProcessorOption{WithMaxQueueSize(7), WithScheduleDelay(time.Second), WithExportTimeout(time.Minute), WithMaxExportBatchSize(3)},
 			want: processorConfig{maxQueue: 7, batchSize: 3, delay: time.Second, timeout: time.Minute},
 		},
 		{
 			name: "invalid values: diagnostic and default",
-			env: map[string]string{EnvMaxQueueSize: "lots", EnvMaxExportBatchSize: "-5",
-				EnvScheduleDelay: "0", EnvExportTimeout: "1.5s"},
+			env: map[string]string{envMaxQueueSize: "lots", envMaxExportBatchSize: "-5",
+				envScheduleDelay: "0", envExportTimeout: "1.5s"},
 			want: processorConfig{maxQueue: DefaultMaxQueueSize, batchSize: DefaultMaxExportBatchSize,
 				delay: DefaultScheduleDelay, timeout: DefaultExportTimeout},
-			diags: []string{EnvMaxQueueSize, EnvMaxExportBatchSize, EnvScheduleDelay, EnvExportTimeout},
+			diags: []string{envMaxQueueSize, envMaxExportBatchSize, envScheduleDelay, envExportTimeout},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, k := range []string{EnvMaxQueueSize, EnvMaxExportBatchSize, EnvScheduleDelay, EnvExportTimeout} {
+			for _, k := range []string{envMaxQueueSize, envMaxExportBatchSize, envScheduleDelay, envExportTimeout} {
 				t.Setenv(k, tt.env[k])
 			}
 			c := newProcessorConfig(tt.opts)

@@ -36,7 +36,7 @@ type redactor struct {
 // OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT.
 func newRedactorFromEnv() *redactor {
 	r := &redactor{}
-	for _, name := range []string{EnvLogsHeaders, EnvHeaders} {
+	for _, name := range []string{envLogsHeaders, envHeaders} {
 		raw := os.Getenv(name)
 		if strings.TrimSpace(raw) == "" {
 			continue
@@ -58,7 +58,7 @@ func newRedactorFromEnv() *redactor {
 			}
 		}
 	}
-	for _, name := range []string{EnvLogsEndpoint, EnvEndpoint} {
+	for _, name := range []string{envLogsEndpoint, envEndpoint} {
 		raw := strings.TrimSpace(os.Getenv(name))
 		if raw == "" {
 			continue

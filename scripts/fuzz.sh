@@ -9,11 +9,13 @@
 #     (https://go.dev/issue/75804, fixed in Go 1.27). Such a run is accepted only when no
 #     failing input was written and the corpus replays cleanly; any real finding still fails.
 #
-# Env: GO (default go), FUZZTIME (default 10s), FUZZ_SLACK (default 120).
+# Env: GO (default go), FUZZTIME (default 10s), FUZZ_SLACK (default 120), PKGS (default every
+# package of the workspace: ./... stops at the go.mod of examples/ and bench/).
 set -euo pipefail
 GO=${GO:-go}
 FUZZTIME=${FUZZTIME:-10s}
 FUZZ_SLACK=${FUZZ_SLACK:-120}
+PKGS=${PKGS:-./... ./examples/... ./bench/...}
 
 limit=0
 if [[ $FUZZTIME =~ ^([0-9]+)([smh])$ ]]; then
@@ -23,7 +25,7 @@ fi
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for pkg in $($GO list ./...); do
+for pkg in $($GO list $PKGS); do
 	for f in $($GO test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		echo "fuzz $pkg $f ($FUZZTIME)"
 		rc=0

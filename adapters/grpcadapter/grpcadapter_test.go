@@ -1,11 +1,7 @@
 package grpcadapter_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +11,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/logbridge/logbridge/adapters/grpcadapter"
-	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/adapters/internal/adaptertest"
+	"github.com/logbridge/logbridge/internal/testkit"
 )
 
 // TestRouting: the warning gRPC itself logs when a connection to a dead endpoint fails lands
@@ -24,15 +21,7 @@ import (
 func TestRouting(t *testing.T) {
 	for _, tc := range []struct{ category, want string }{{"rpc", "rpc"}, {"", "uncategorized"}} {
 		t.Run(tc.want, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "app.log")
-			t.Setenv("T_LOG_OTLP", "false")
-			t.Setenv("T_LOG_CONSOLE", "false")
-			t.Setenv("T_LOG_FILE", path)
-			t.Setenv("T_LOG_FORMAT", "json")
-			lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix("T"), otellog.WithCategories("rpc"), otellog.WithInstallDefault(false))
-			if err != nil {
-				t.Fatal(err)
-			}
+			lb, path := adaptertest.JSONFileBridge(t, "", "rpc")
 			if err := grpcadapter.Install(lb, tc.category); err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +42,7 @@ func TestRouting(t *testing.T) {
 				t.Fatal(err)
 			}
 			found := false
-			for _, r := range readJSON(t, path) {
+			for _, r := range testkit.ReadJSONLines(t, path) {
 				if r["logger"] != grpcadapter.Name {
 					t.Errorf("record from logger %v: %v", r["logger"], r)
 				}
@@ -68,27 +57,8 @@ func TestRouting(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("no gRPC warning about 127.0.0.1:1 in %v", readJSON(t, path))
+				t.Errorf("no gRPC warning about 127.0.0.1:1 in %v", testkit.ReadJSONLines(t, path))
 			}
 		})
 	}
-}
-
-func readJSON(t *testing.T, path string) []map[string]any {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	var out []map[string]any
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("%q: %v", sc.Text(), err)
-		}
-		out = append(out, m)
-	}
-	return out
 }

@@ -1,18 +1,15 @@
 package klogadapter_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"k8s.io/klog/v2"
 
+	"github.com/logbridge/logbridge/adapters/internal/adaptertest"
 	"github.com/logbridge/logbridge/adapters/klogadapter"
-	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/internal/testkit"
 )
 
 // TestRouting: klog's lines (as client-go writes them) land in the category given to Install,
@@ -20,16 +17,7 @@ import (
 func TestRouting(t *testing.T) {
 	for _, tc := range []struct{ category, want string }{{"kube", "kube"}, {"", "uncategorized"}} {
 		t.Run(tc.want, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "app.log")
-			t.Setenv("T_LOG_OTLP", "false")
-			t.Setenv("T_LOG_CONSOLE", "false")
-			t.Setenv("T_LOG_FILE", path)
-			t.Setenv("T_LOG_FORMAT", "json")
-			t.Setenv("T_LOGGING", "all=info")
-			lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix("T"), otellog.WithCategories("kube"), otellog.WithInstallDefault(false))
-			if err != nil {
-				t.Fatal(err)
-			}
+			lb, path := adaptertest.JSONFileBridge(t, "all=info", "kube")
 			restore, err := klogadapter.Install(lb, "client-go", tc.category)
 			if err != nil {
 				t.Fatal(err)
@@ -42,7 +30,7 @@ func TestRouting(t *testing.T) {
 			if err := lb.Shutdown(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			got := readJSON(t, path)
+			got := testkit.ReadJSONLines(t, path)
 			if len(got) != 3 {
 				t.Fatalf("%d records, want 3: %v", len(got), got)
 			}
@@ -61,23 +49,4 @@ func TestRouting(t *testing.T) {
 			}
 		})
 	}
-}
-
-func readJSON(t *testing.T, path string) []map[string]any {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	var out []map[string]any
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("%q: %v", sc.Text(), err)
-		}
-		out = append(out, m)
-	}
-	return out
 }

@@ -1,31 +1,20 @@
 package logradapter_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/logbridge/logbridge/adapters/internal/adaptertest"
 	"github.com/logbridge/logbridge/adapters/logradapter"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otellog"
 )
 
 // TestRouting: a logr library's lines land in the category the logger was made for, or in
 // uncategorized, at the levels logr's slog rule gives, with their key/value pairs.
 func TestRouting(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "app.log")
-	t.Setenv("T_LOG_OTLP", "false")
-	t.Setenv("T_LOG_CONSOLE", "false")
-	t.Setenv("T_LOG_FILE", path)
-	t.Setenv("T_LOG_FORMAT", "json")
-	t.Setenv("T_LOGGING", "ctrl=debug,all=info")
-	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix("T"), otellog.WithCategories("ctrl"), otellog.WithInstallDefault(false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	lb, path := adaptertest.JSONFileBridge(t, "ctrl=debug,all=info", "ctrl")
 	ctrl, err := logradapter.New(lb, "controller", "ctrl")
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +34,7 @@ func TestRouting(t *testing.T) {
 	if err := lb.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	got := readJSON(t, path)
+	got := testkit.ReadJSONLines(t, path)
 	want := []map[string]any{
 		{"msg": "reconciled", "level": "INFO", "log.category": "ctrl", "logger": "controller", "object": "pod/a"},
 		{"msg": "details", "level": "DEBUG+3", "log.category": "ctrl"},
@@ -62,23 +51,4 @@ func TestRouting(t *testing.T) {
 			}
 		}
 	}
-}
-
-func readJSON(t *testing.T, path string) []map[string]any {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	var out []map[string]any
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("%q: %v", sc.Text(), err)
-		}
-		out = append(out, m)
-	}
-	return out
 }

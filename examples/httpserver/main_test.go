@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -11,13 +10,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/logbridge/logbridge/httplog"
 	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/vocab"
 )
 
@@ -58,7 +57,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// The service, on a free port it reports through -addr-file.
 	addrFile := filepath.Join(dir, "addr")
-	var serverOut syncBuffer
+	var serverOut testkit.SyncBuffer
 	server := exec.Command(bin, "-addr", "127.0.0.1:0", "-addr-file", addrFile, "-latency", "2ms")
 	server.Env = env
 	server.Stdout, server.Stderr = &serverOut, &serverOut
@@ -367,22 +366,4 @@ func waitAddr(t *testing.T, path string, exited <-chan struct{}, waitErr *error)
 			t.Fatalf("service did not listen within %s", startTimeout)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a process's two streams.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

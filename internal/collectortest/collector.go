@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/internal/testkit"
 )
 
 const (
@@ -92,7 +94,7 @@ type Collector struct {
 	httpPort int
 	grpcPort int
 	extra    []string // paths of the WithConfig files
-	stderr   syncBuffer
+	stderr   testkit.SyncBuffer
 
 	mu     sync.Mutex // guards proc, run and config
 	proc   *process
@@ -230,22 +232,7 @@ func (c *Collector) Spans() []Span {
 // Call it from the test's goroutine.
 func (c *Collector) WaitLogs(t testing.TB, n int, timeout time.Duration) []LogRecord {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		c.readMu.Lock()
-		c.refreshLogs()
-		got := len(c.logs)
-		if got >= n {
-			out := slices.Clone(c.logs)
-			c.readMu.Unlock()
-			return out
-		}
-		c.readMu.Unlock()
-		if time.Now().After(deadline) {
-			t.Fatalf("collectortest: %d log records arrived within %s, want at least %d", got, timeout, n)
-		}
-		time.Sleep(pollInterval)
-	}
+	return waitFor(t, c, n, timeout, "log records", func() []LogRecord { c.refreshLogs(); return c.logs })
 }
 
 // WaitSpans waits until the collector has written at least n spans and
@@ -253,19 +240,26 @@ func (c *Collector) WaitLogs(t testing.TB, n int, timeout time.Duration) []LogRe
 // Call it from the test's goroutine.
 func (c *Collector) WaitSpans(t testing.TB, n int, timeout time.Duration) []Span {
 	t.Helper()
+	return waitFor(t, c, n, timeout, "spans", func() []Span { c.refreshSpans(); return c.spans })
+}
+
+// waitFor polls read (called under c.readMu) until it returns at least n items, and
+// returns a copy of them; it fails the test when timeout passes first.
+func waitFor[T any](t testing.TB, c *Collector, n int, timeout time.Duration, what string, read func() []T) []T {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
 		c.readMu.Lock()
-		c.refreshSpans()
-		got := len(c.spans)
+		items := read()
+		got := len(items)
 		if got >= n {
-			out := slices.Clone(c.spans)
+			out := slices.Clone(items)
 			c.readMu.Unlock()
 			return out
 		}
 		c.readMu.Unlock()
 		if time.Now().After(deadline) {
-			t.Fatalf("collectortest: %d spans arrived within %s, want at least %d", got, timeout, n)
+			t.Fatalf("collectortest: %d %s arrived within %s, want at least %d", got, what, timeout, n)
 		}
 		time.Sleep(pollInterval)
 	}
@@ -545,35 +539,4 @@ func (tl *tail) read(t testing.TB, fn func(line []byte) error) {
 			t.Errorf("collectortest: malformed line in %s: %v: %.200s", tl.path, err, line)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Len()
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// From returns the contents from offset off on.
-func (b *syncBuffer) From(off int) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.buf.Bytes()[off:])
 }

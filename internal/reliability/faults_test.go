@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/otlpsink"
 )
@@ -207,9 +208,9 @@ func TestCollectorKilledAndRestarted(t *testing.T) {
 		"OTEL_BLRP_SCHEDULE_DELAY":        "50",
 		"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": strconv.Itoa(batch),
 	})
-	var con syncBuffer
+	var con testkit.SyncBuffer
 	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
-		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Second))
+		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Second), withExportConcurrency())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +315,7 @@ func TestCollectorKilledAndRestarted(t *testing.T) {
 	}
 	// A duplicate is a request the collector wrote, then died before answering: at most the
 	// exports in flight at each kill.
-	if limit := kills * otlpsink.OTLPExportConcurrency * batch; dups > limit {
+	if limit := kills * exportConcurrency * batch; dups > limit {
 		t.Errorf("%d duplicates, more than the %d records in flight at %d kills", dups, limit, kills)
 	}
 	// The failures during the outages were reported, rate-limited.
@@ -402,7 +403,7 @@ func TestFileWriteErrorsCounted(t *testing.T) {
 	}
 	const n = 500
 	clearEnv(t, map[string]string{envPrefix + "_LOG_FILE": "/dev/full", envPrefix + "_LOG_OTLP": "false"})
-	var con syncBuffer
+	var con testkit.SyncBuffer
 	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
 		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Hour))
 	if err != nil {

@@ -1,44 +1,31 @@
 package reliability
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/logbridge/logbridge/otellog"
+	"github.com/logbridge/logbridge/otlpsink"
 )
 
 // envPrefix is the application prefix of the scenarios' env vars (RELY_LOG_FILE, ...).
 const envPrefix = "RELY"
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers, for sinks under test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// exportConcurrency is how many exports the scenarios whose bounds count the exports in flight
+// run at once: they set it with withExportConcurrency rather than rely on the Pipeline's own
+// choice for OTLP exporters (the same number today).
+const exportConcurrency = 4
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.b.Reset()
+// withExportConcurrency makes the OTLP pipeline run exportConcurrency exports at once.
+func withExportConcurrency() otellog.Option {
+	return otellog.WithOTLPOptions(otlpsink.WithProcessorOptions(otlpsink.WithExportConcurrency(exportConcurrency)))
 }
 
 // clearEnv unsets, for the test, every variable a scenario may set, then sets env.

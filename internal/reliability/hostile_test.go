@@ -19,6 +19,7 @@ import (
 	"github.com/logbridge/logbridge/filelog"
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/vocab"
 )
@@ -142,20 +143,20 @@ func hostileCases() []hostileCase {
 // standaloneSinks are the sinks, each on its own, as hostile input meets them.
 var standaloneSinks = []struct {
 	name string
-	new  func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler
+	new  func(w *testkit.SyncBuffer, level slog.Leveler) otellog.NamedHandler
 	kind string // "console", "text" or "json": the checks to apply
 }{
-	{"console", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
+	{"console", func(w *testkit.SyncBuffer, level slog.Leveler) otellog.NamedHandler {
 		return console.NewHandler(w, &console.Options{Level: level, Color: vocab.ColorNever})
 	}, "console"},
-	{"console color", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
+	{"console color", func(w *testkit.SyncBuffer, level slog.Leveler) otellog.NamedHandler {
 		return console.NewHandler(w, &console.Options{Level: level, Color: vocab.ColorAlways,
 			Env: []string{"TERM=xterm-256color", "COLORTERM=truecolor"}})
 	}, "console"},
-	{"file text", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
+	{"file text", func(w *testkit.SyncBuffer, level slog.Leveler) otellog.NamedHandler {
 		return filelog.NewHandler(w, &filelog.Options{Level: level})
 	}, "text"},
-	{"file json", func(w *syncBuffer, level slog.Leveler) otellog.NamedHandler {
+	{"file json", func(w *testkit.SyncBuffer, level slog.Leveler) otellog.NamedHandler {
 		return filelog.NewHandler(w, &filelog.Options{Level: level, Format: vocab.FormatJSON})
 	}, "json"},
 }
@@ -168,7 +169,7 @@ func TestHostileInputSinks(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			for _, c := range hostileCases() {
 				t.Run(c.name, func(t *testing.T) {
-					var buf syncBuffer
+					var buf testkit.SyncBuffer
 					name := c.logger
 					if name == "" {
 						name = "svc.hostile"
@@ -250,7 +251,7 @@ func TestHostileInputFanout(t *testing.T) {
 				"OTEL_SERVICE_NAME":           service,
 				"OTEL_BLRP_SCHEDULE_DELAY":    "100",
 			})
-			var con syncBuffer
+			var con testkit.SyncBuffer
 			lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
 				otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false))
 			if err != nil {
@@ -422,7 +423,7 @@ func checkCollector(t *testing.T, col *collectortest.Collector, service string, 
 func TestHostileConcurrentLevelsSinks(t *testing.T) {
 	for _, s := range standaloneSinks {
 		t.Run(s.name, func(t *testing.T) {
-			var buf syncBuffer
+			var buf testkit.SyncBuffer
 			var lv slog.LevelVar
 			base := slog.New(s.new(&buf, &lv).WithLogger("svc.race", "core"))
 			var wg sync.WaitGroup

@@ -46,7 +46,7 @@ func TestSlowCollectorLatency(t *testing.T) {
 		"OTEL_SERVICE_NAME":           "slow",
 	})
 	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
-		otellog.WithInstallDefault(false))
+		otellog.WithInstallDefault(false), withExportConcurrency())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestSlowCollectorLatency(t *testing.T) {
 
 	// Run until the collector has answered `rounds` rounds of exports (a full queue's worth
 	// each), so that calls meet both a stalled exporter and room freed by a finished export.
-	target := uint64(rounds * otlpsink.OTLPExportConcurrency * otlpsink.DefaultMaxExportBatchSize)
+	target := uint64(rounds * exportConcurrency * otlpsink.DefaultMaxExportBatchSize)
 	hists := make([]histogram, producers)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
