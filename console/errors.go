@@ -30,8 +30,26 @@ func hasCausesUnguarded(err error) bool {
 	return false
 }
 
-// causes returns what err wraps (one error, in one) or joins.
-func causes(err error, one *[1]error) (kids []error) {
+// causes returns what err wraps (one error, in one) or joins. kind is textenc.ErrKindOf(err):
+// the standard library's errors need no recover (see textenc.ErrKind).
+func causes(err error, kind textenc.ErrKind, one *[1]error) []error {
+	switch kind {
+	case textenc.ErrLeaf:
+		return nil
+	case textenc.ErrWrap:
+		if e := err.(interface{ Unwrap() error }).Unwrap(); e != nil {
+			one[0] = e
+			return one[:]
+		}
+		return nil
+	case textenc.ErrWrapMany, textenc.ErrJoin:
+		return err.(interface{ Unwrap() []error }).Unwrap()
+	}
+	return causesGuarded(err, one)
+}
+
+// causesGuarded is causes for any error: a panicking Unwrap means none.
+func causesGuarded(err error, one *[1]error) (kids []error) {
 	defer func() {
 		if recover() != nil {
 			kids = nil
@@ -50,7 +68,14 @@ func causes(err error, one *[1]error) (kids []error) {
 }
 
 // errorText returns err.Error(), or the panic it raised.
-func errorText(err error) (text string) {
+func errorText(err error) string {
+	if k := textenc.ErrKindOf(err); k != textenc.ErrOther && k != textenc.ErrJoin {
+		return err.Error() // cannot panic, and no string is built
+	}
+	return errorTextGuarded(err)
+}
+
+func errorTextGuarded(err error) (text string) {
 	defer func() {
 		if p := recover(); p != nil {
 			text = textenc.PanicText(p)
@@ -89,7 +114,8 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 // appendErr appends the node of err (the last of its siblings or not) and those of its causes.
 func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int, lay layout) []byte {
 	var one [1]error
-	kids := causes(err, &one)
+	kind := textenc.ErrKindOf(err)
+	kids := causes(err, kind, &one)
 	n := 0
 	for _, k := range kids {
 		if k != nil {
@@ -97,8 +123,12 @@ func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int,
 		}
 	}
 	own := "" // errors.Join adds nothing to its parts: no need to build its text
-	if !textenc.IsJoin(err) {
-		own = ownText(errorText(err), kids)
+	switch kind {
+	case textenc.ErrJoin:
+	case textenc.ErrOther:
+		own = ownText(errorTextGuarded(err), kids)
+	default:
+		own = ownText(err.Error(), kids) // cannot panic
 	}
 	if own == "" {
 		// An error that adds nothing to its causes (errors.Join, a wrapper with its cause's

@@ -275,12 +275,12 @@ func (s *state) appendBody(ctx context.Context, b []byte, r slog.Record, bodySta
 		if h.opts.ReplaceAttr != nil {
 			s.groups = append(s.groups[:0], h.groups...)
 		}
-		s.buf = b
+		// b, not s.buf: a store into the pooled state costs a write barrier while the GC
+		// runs (the closure is inlined, so b stays on the stack).
 		r.Attrs(func(a slog.Attr) bool {
-			s.buf = s.appendAttr(s.buf, a, h.groupQuote)
+			b = s.appendAttr(b, a, h.groupQuote)
 			return true
 		})
-		b = s.buf
 	}
 	// context.Background (what slog.Info and friends pass) never holds a span.
 	if ctx != nil && ctx != context.Background() {

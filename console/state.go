@@ -29,8 +29,7 @@ type state struct {
 	keyText   []byte // "key: " of the current cause tree
 	srcText   []byte // the record's source location, escaped (sourceText)
 	keyWidth  int    // bytes of keyText still to write, on the tree's first line
-	key       string // the key of the KindAny value being written (when keyed), for its causes
-	keyed     bool
+	keyed     bool   // a KindAny value with a key is being written: note its causes in errs
 
 	bodyStart int // attributes after this offset get a leading space (-1: always)
 	indent    int // continuation lines' indentation
@@ -139,10 +138,15 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		b = append(b, '=')
 	}
 	if kind == slog.KindAny {
-		// An error value with causes is noted under this key.
-		s.key, s.keyed = a.Key, true
+		// An error value with causes is noted (in s.errs) under this key. The key is stored
+		// only then: a store into the pooled state costs a write barrier while the GC runs.
+		n := len(s.errs)
+		s.keyed = true
 		b = s.appendKindValue(b, a.Value, kind, color)
-		s.key, s.keyed = "", false
+		s.keyed = false
+		if len(s.errs) > n {
+			s.errs[n].key = a.Key
+		}
 		return b
 	}
 	return s.appendKindValue(b, a.Value, kind, color)
