@@ -30,41 +30,36 @@ func hasCausesUnguarded(err error) bool {
 	return false
 }
 
-// causes returns what err wraps (one error, in one) or joins. kind is textenc.ErrKindOf(err):
-// the standard library's errors need no recover (see textenc.ErrKind).
-func causes(err error, kind textenc.ErrKind, one *[1]error) []error {
+// causes returns what err wraps (one) or joins (many). kind is textenc.ErrKindOf(err): the
+// standard library's errors need no recover (see textenc.ErrKind). One error is returned
+// apart, for the caller to put in a slice on its stack: a store through a pointer costs a
+// write barrier while the GC runs.
+func causes(err error, kind textenc.ErrKind) (one error, many []error) {
 	switch kind {
 	case textenc.ErrLeaf:
-		return nil
+		return nil, nil
 	case textenc.ErrWrap:
-		if e := err.(interface{ Unwrap() error }).Unwrap(); e != nil {
-			one[0] = e
-			return one[:]
-		}
-		return nil
+		return err.(interface{ Unwrap() error }).Unwrap(), nil
 	case textenc.ErrWrapMany, textenc.ErrJoin:
-		return err.(interface{ Unwrap() []error }).Unwrap()
+		return nil, err.(interface{ Unwrap() []error }).Unwrap()
 	}
-	return causesGuarded(err, one)
+	return causesGuarded(err)
 }
 
 // causesGuarded is causes for any error: a panicking Unwrap means none.
-func causesGuarded(err error, one *[1]error) (kids []error) {
+func causesGuarded(err error) (one error, many []error) {
 	defer func() {
 		if recover() != nil {
-			kids = nil
+			one, many = nil, nil
 		}
 	}()
 	switch x := err.(type) {
 	case interface{ Unwrap() error }:
-		if e := x.Unwrap(); e != nil {
-			one[0] = e
-			return one[:]
-		}
+		return x.Unwrap(), nil
 	case interface{ Unwrap() []error }:
-		return x.Unwrap()
+		return nil, x.Unwrap()
 	}
-	return nil
+	return nil, nil
 }
 
 // errorText returns err.Error(), or the panic it raised.
@@ -113,9 +108,13 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 
 // appendErr appends the node of err (the last of its siblings or not) and those of its causes.
 func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int, lay layout) []byte {
-	var one [1]error
 	kind := textenc.ErrKindOf(err)
-	kids := causes(err, kind, &one)
+	one, kids := causes(err, kind)
+	var ones [1]error
+	if one != nil {
+		ones[0] = one
+		kids = ones[:]
+	}
 	n := 0
 	for _, k := range kids {
 		if k != nil {

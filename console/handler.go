@@ -262,7 +262,9 @@ func (s *state) appendBody(ctx context.Context, b []byte, r slog.Record, bodySta
 	} else {
 		b = s.appendMessageReplaced(b, r.Message)
 	}
-	s.errs = append(s.errs[:0], h.attrErrs...)
+	if len(h.attrErrs) > 0 { // s.errs is empty: storing it only when needed saves a write barrier
+		s.errs = append(s.errs, h.attrErrs...)
+	}
 	if len(h.attrs) > 0 {
 		if len(b) == bodyStart {
 			b = append(b, h.attrs[1:]...)

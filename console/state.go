@@ -195,9 +195,11 @@ func (s *state) appendKindValue(b []byte, v slog.Value, kind slog.Kind, keyed bo
 		if keyed {
 			b = append(b, eq...)
 		}
-		var sgr string
-		s.valBuf, sgr = s.appendAnyText(s.valBuf[:0], v.Any())
-		return appendStyledValue(b, sgr, textenc.String(s.valBuf), color)
+		vb, sgr := s.appendAnyText(s.valBuf[:0], v.Any())
+		if cap(vb) != cap(s.valBuf) {
+			s.valBuf = vb // grown; storing it only then saves a write barrier
+		}
+		return appendStyledValue(b, sgr, textenc.String(vb), color)
 	}
 	switch kind {
 	case slog.KindString:
