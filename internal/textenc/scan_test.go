@@ -63,3 +63,53 @@ func BenchmarkHolds(b *testing.B) {
 		}
 	})
 }
+
+// TestSpanTail checks Span from every start against the byte-at-a-time rule for every length
+// up to three words, with a byte outside the set at every position: the tail word must not
+// reach past the run.
+func TestSpanTail(t *testing.T) {
+	for n := 1; n <= 24; n++ {
+		for pos := range n {
+			b := []byte(strings.Repeat("a", n))
+			b[pos] = '"'
+			s := string(b)
+			for start := 0; start <= n; start++ {
+				want := n
+				if pos >= start {
+					want = pos
+				}
+				if got := Literal.Span(s, start); got != want {
+					t.Errorf("Literal.Span(%q, %d) = %d, want %d", s, start, got, want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkSpanTail: Span on texts whose length is not a multiple of 8 (an error text, a
+// message, a value, a key), against the byte-at-a-time tail it replaced.
+func BenchmarkSpanTail(b *testing.B) {
+	texts := []string{"load order: order not found", "Test logging, but use a somewhat realistic message length.", "7e3b3b2aaeff56a7108fe11e154200dd/7819479873059528190", "req-7f3a9c21", "route"}
+	b.Run("words", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range texts {
+				if Printable.Span(s, 0) != len(s) {
+					b.Fatal("span")
+				}
+			}
+		}
+	})
+	b.Run("bytes", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range texts {
+				i := Printable.SpanWords(s, 0)
+				for i < len(s) && Printable.in[s[i]] {
+					i++
+				}
+				if i != len(s) {
+					b.Fatal("span")
+				}
+			}
+		}
+	})
+}
