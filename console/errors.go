@@ -94,9 +94,9 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 	lines := 0
 	for _, ke := range s.errs {
 		// The key and ": " go on the tree's first line, spaces of the same width below.
-		s.keyText = append(textenc.AppendSafe(s.keyText[:0], ke.key), ": "...)
+		keep(&s.keyText, append(textenc.AppendSafe(s.keyText[:0], ke.key), ": "...))
 		s.keyWidth = len(s.keyText)
-		s.tree = appendSpaces(s.tree[:0], displayWidth(s.keyText))
+		keep(&s.tree, appendSpaces(s.tree[:0], displayWidth(s.keyText)))
 		b = s.appendErr(b, ke.err, true, 0, &lines, lay)
 		b = s.appendStack(b, ke.err)
 		if lines >= maxCauseLines {

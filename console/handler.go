@@ -273,7 +273,8 @@ func (s *state) appendBody(ctx context.Context, b []byte, r slog.Record, bodySta
 		}
 	}
 	if r.NumAttrs() > 0 {
-		s.keyPrefix = append(s.keyPrefix[:0], h.groupPrefix...)
+		s.keyPrefix = s.keyPrefix[:0]
+		s.keyPrefix = append(s.keyPrefix, h.groupPrefix...) // in place: no pointer store unless it grows
 		if h.opts.ReplaceAttr != nil {
 			s.groups = append(s.groups[:0], h.groups...)
 		}

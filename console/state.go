@@ -52,23 +52,39 @@ var statePool = sync.Pool{New: func() any {
 
 func newState(h *Handler) *state {
 	s := statePool.Get().(*state)
-	s.h = h
+	if s.h != h {
+		s.h = h
+	}
 	s.bodyStart = -1
 	s.sgrStart, s.sgrEnd, s.link = 0, 0, false
 	return s
+}
+
+// keep stores into *buf, a buffer of the state, grown: what an append to (*buf)[:0] returned.
+// Only its length is stored unless it grew: a pointer store into the pooled state costs a
+// write barrier while the GC runs.
+func keep(buf *[]byte, grown []byte) {
+	if cap(grown) == cap(*buf) {
+		*buf = (*buf)[:len(grown)]
+	} else {
+		*buf = grown
+	}
 }
 
 func (s *state) free() {
 	if cap(s.buf) > bufMax || cap(s.scratch) > bufMax || cap(s.valBuf) > bufMax || cap(s.wrapBuf) > bufMax || cap(s.tmp) > bufMax || cap(s.cont) > bufMax {
 		return // let the GC have the big ones
 	}
-	s.h = nil
+	// s.h stays (a handler outlives its records): newState stores it only when it changes,
+	// which saves a write barrier per record while the GC runs.
 	s.buf = s.buf[:0]
 	clear(s.groups)
 	s.groups = s.groups[:0]
 	clear(s.segs)
 	s.segs = s.segs[:0]
-	clear(s.errs)
+	for i := range s.errs {
+		s.errs[i] = keyedErr{} // not clear: its bulk barrier cost more than these stores
+	}
 	s.errs = s.errs[:0]
 	statePool.Put(s)
 }
@@ -102,7 +118,8 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		}
 		rep := s.h.opts.ReplaceAttr
 		n := len(s.keyPrefix)
-		s.keyPrefix = append(append(s.keyPrefix, a.Key...), '.')
+		s.keyPrefix = append(s.keyPrefix, a.Key...) // in place: no pointer store unless it grows
+		s.keyPrefix = append(s.keyPrefix, '.')
 		if rep != nil {
 			s.groups = append(s.groups, a.Key)
 		}
