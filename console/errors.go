@@ -30,34 +30,34 @@ func hasCausesUnguarded(err error) bool {
 	return false
 }
 
-// causes returns what err wraps (one) or joins (many). kind is textenc.ErrKindOf(err): the
+// causes returns what err joins (many) or wraps (one). kind is textenc.ErrKindOf(err): the
 // standard library's errors need no recover (see textenc.ErrKind). One error is returned
 // apart, for the caller to put in a slice on its stack: a store through a pointer costs a
 // write barrier while the GC runs.
-func causes(err error, kind textenc.ErrKind) (one error, many []error) {
+func causes(err error, kind textenc.ErrKind) (many []error, one error) {
 	switch kind {
 	case textenc.ErrLeaf:
 		return nil, nil
 	case textenc.ErrWrap:
-		return err.(interface{ Unwrap() error }).Unwrap(), nil
+		return nil, err.(interface{ Unwrap() error }).Unwrap()
 	case textenc.ErrWrapMany, textenc.ErrJoin:
-		return nil, err.(interface{ Unwrap() []error }).Unwrap()
+		return err.(interface{ Unwrap() []error }).Unwrap(), nil
 	}
 	return causesGuarded(err)
 }
 
 // causesGuarded is causes for any error: a panicking Unwrap means none.
-func causesGuarded(err error) (one error, many []error) {
+func causesGuarded(err error) (many []error, one error) {
 	defer func() {
 		if recover() != nil {
-			one, many = nil, nil
+			many, one = nil, nil
 		}
 	}()
 	switch x := err.(type) {
 	case interface{ Unwrap() error }:
-		return x.Unwrap(), nil
-	case interface{ Unwrap() []error }:
 		return nil, x.Unwrap()
+	case interface{ Unwrap() []error }:
+		return x.Unwrap(), nil
 	}
 	return nil, nil
 }
@@ -109,7 +109,7 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 // appendErr appends the node of err (the last of its siblings or not) and those of its causes.
 func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int, lay layout) []byte {
 	kind := textenc.ErrKindOf(err)
-	one, kids := causes(err, kind)
+	kids, one := causes(err, kind)
 	var ones [1]error
 	if one != nil {
 		ones[0] = one
