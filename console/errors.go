@@ -96,7 +96,8 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 		// The key and ": " go on the tree's first line, spaces of the same width below.
 		keep(&s.keyText, append(textenc.AppendSafe(s.keyText[:0], ke.key), ": "...))
 		s.keyWidth = len(s.keyText)
-		keep(&s.tree, appendSpaces(s.tree[:0], displayWidth(s.keyText)))
+		s.keyCols = displayWidth(s.keyText)
+		keep(&s.tree, appendSpaces(s.tree[:0], s.keyCols))
 		b = s.appendErr(b, ke.err, true, 0, &lines, lay)
 		b = s.appendStack(b, ke.err)
 		if lines >= maxCauseLines {
@@ -182,7 +183,7 @@ func (s *state) appendNode(b []byte, text string, last, top, cut bool, lay layou
 	if s.keyWidth > 0 {
 		// First line of a keyed tree: the key instead of the spaces that stand for it.
 		b = append(b, s.keyText[:s.keyWidth]...)
-		b = append(b, s.tree[displayWidth(s.keyText[:s.keyWidth]):]...)
+		b = append(b, s.tree[s.keyCols:]...)
 		s.keyWidth = 0
 	} else {
 		b = append(b, s.tree...)

@@ -29,6 +29,7 @@ type state struct {
 	keyText   []byte // "key: " of the current cause tree
 	srcText   []byte // the record's source location, escaped (sourceText)
 	keyWidth  int    // bytes of keyText still to write, on the tree's first line
+	keyCols   int    // keyText's display width: the spaces that stand for it in tree
 	keyed     bool   // a KindAny value with a key is being written: note its causes in errs
 
 	bodyStart int // attributes after this offset get a leading space (-1: always)
