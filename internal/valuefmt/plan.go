@@ -99,32 +99,66 @@ type eface struct {
 	typ, data unsafe.Pointer
 }
 
+// StructData returns the struct type v holds (directly, or through a non-nil pointer, which
+// viaPointer reports) and the struct's address, for printers that read the fields of a struct
+// they made a plan for: only structs without pointer-shaped fields qualify (ok reports it),
+// whose interface value always points at them. The struct must be read only.
+func StructData(v any) (t reflect.Type, data unsafe.Pointer, viaPointer, ok bool) {
+	t = reflect.TypeOf(v)
+	if t == nil {
+		return nil, nil, false, false
+	}
+	data = (*eface)(unsafe.Pointer(&v)).data
+	switch t.Kind() {
+	case reflect.Struct:
+		if t.NumField() == 1 && !directFree(t) {
+			return nil, nil, false, false // pointer-shaped: the data word is the value itself
+		}
+		return t, data, false, true
+	case reflect.Pointer:
+		if data == nil || t.Elem().Kind() != reflect.Struct {
+			return nil, nil, false, false
+		}
+		return t.Elem(), data, true, true // a pointer is its own data word
+	}
+	return nil, nil, false, false
+}
+
+// directFree reports whether the one-field struct t is not pointer-shaped: its field is no
+// pointer, map, channel, function or unsafe pointer, nor a struct or one-element array of one.
+func directFree(t reflect.Type) bool {
+	for {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+			return false
+		case reflect.Struct:
+			if t.NumField() != 1 {
+				return true
+			}
+			t = t.Field(0).Type
+		case reflect.Array:
+			if t.Len() != 1 {
+				return true
+			}
+			t = t.Elem()
+		default:
+			return true
+		}
+	}
+}
+
 // appendPlanned appends v by its type's plan and reports whether it had one: a struct, or a
 // pointer to a struct (fmt's "&{...}" at depth 0).
 func appendPlanned(b []byte, v any) ([]byte, bool) {
-	t := reflect.TypeOf(v)
-	if t == nil {
-		return b, false
-	}
-	data := (*eface)(unsafe.Pointer(&v)).data
-	prefix := false
-	switch t.Kind() {
-	case reflect.Struct:
-	case reflect.Pointer:
-		// A pointer is its own data word. A struct of planned fields is never pointer-shaped
-		// (no pointer field), so the plain struct case above always holds a pointer to it.
-		if data == nil || hasTextMethods(t) {
-			return b, false
-		}
-		t, prefix = t.Elem(), true
-	default:
+	t, data, viaPointer, ok := StructData(v)
+	if !ok || viaPointer && hasTextMethods(reflect.PointerTo(t)) {
 		return b, false
 	}
 	p := planOf(t)
 	if p == nil {
 		return b, false
 	}
-	if prefix {
+	if viaPointer {
 		b = append(b, '&')
 	}
 	return p.append(b, data), true
