@@ -3,6 +3,7 @@ package filelog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/logbridge/logbridge/internal/benchutil"
 	"github.com/logbridge/logbridge/vocab"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // The cases of log/slog/internal/benchmarks: the same message and five attributes (string,
@@ -149,3 +151,39 @@ func (enabledHandler) Enabled(context.Context, slog.Level) bool  { return true }
 func (enabledHandler) Handle(context.Context, slog.Record) error { return nil }
 func (h enabledHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
 func (h enabledHandler) WithGroup(string) slog.Handler           { return h }
+
+// BenchmarkHandleRequest is BenchmarkHandle on the request-shaped record of bench/request_test.go
+// (a With logger of two attributes, a group of two ints, a wrapped error, a markup message at
+// warn, a span in the context), for profiling Handle on it.
+func BenchmarkHandleRequest(b *testing.B) {
+	var pcs [1]uintptr
+	runtime.Callers(1, pcs[:])
+	r := slog.NewRecord(time.Now(), slog.LevelWarn, "Test logging, but use a [bold]somewhat[/] realistic message length.", pcs[0])
+	r.AddAttrs(slog.Group("resp", slog.Int("status", 404), slog.Int("bytes", 1834)),
+		slog.Any("error", fmt.Errorf("load order: %w", errBench)))
+	ctx := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},
+		SpanID:     trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+		TraceFlags: trace.FlagsSampled,
+	}))
+	with := []slog.Attr{slog.String("request_id", "req-7f3a9c21"), slog.String("route", "/api/orders/{id}")}
+	for _, handler := range []struct {
+		name string
+		h    slog.Handler
+	}{
+		{"logbridge-text", NewHandler(io.Discard, nil).WithLogger("bench", "core")},
+		{"logbridge-json", NewHandler(io.Discard, &Options{Format: vocab.FormatJSON}).WithLogger("bench", "core")},
+		{"slogtext", slog.NewTextHandler(io.Discard, nil)},
+		{"slogjson", slog.NewJSONHandler(io.Discard, nil)},
+	} {
+		h := handler.h.WithAttrs(with)
+		b.Run("handler="+handler.name, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := benchutil.StartCPU()
+			for b.Loop() {
+				h.Handle(ctx, r)
+			}
+			cpu.Report(b)
+		})
+	}
+}

@@ -24,12 +24,20 @@ func appendJSONString(b []byte, s string) []byte {
 // that no reader sees a line break, a terminal control or reordered text in a line; invalid
 // UTF-8 becomes U+FFFD, as with encoding/json.
 func appendJSONEscaped(b []byte, s string) []byte {
-	return appendJSONBytes(b, s, textenc.Literal)
+	return appendJSONBytes(b, s, textenc.Literal, slogEscapes)
 }
+
+// controlEscapes says how appendJSONBytes escapes '\b' and '\f'.
+type controlEscapes uint8
+
+const (
+	slogEscapes    controlEscapes = iota // \u0008, \u000c: as slog.JSONHandler writes strings
+	encoderEscapes                       // \b, \f: as encoding/json writes them
+)
 
 // appendJSONBytes appends s with every ASCII byte not in plain and every rune jsonRuneEscaped
 // names escaped as in a JSON string.
-func appendJSONBytes(b []byte, s string, plain *textenc.ByteSet) []byte {
+func appendJSONBytes(b []byte, s string, plain *textenc.ByteSet, esc controlEscapes) []byte {
 	start := 0
 	for i := plain.SpanWords(s, 0); i < len(s); {
 		c := s[i]
@@ -48,6 +56,15 @@ func appendJSONBytes(b []byte, s string, plain *textenc.ByteSet) []byte {
 				b = append(b, '\\', 'r')
 			case '\t':
 				b = append(b, '\\', 't')
+			case '\b', '\f':
+				switch {
+				case esc == slogEscapes:
+					b = append(b, '\\', 'u', '0', '0', '0', textenc.HexDigits[c])
+				case c == '\b':
+					b = append(b, '\\', 'b')
+				default:
+					b = append(b, '\\', 'f')
+				}
 			default:
 				b = append(b, '\\', 'u', '0', '0', textenc.HexDigits[c>>4], textenc.HexDigits[c&0xf])
 			}
@@ -115,11 +132,18 @@ func appendJSONFloat(b []byte, f float64) []byte {
 		b = strconv.AppendFloat(b, f, 'g', -1, 64)
 		return append(b, '"')
 	}
+	return appendJSONNumber(b, f, 64)
+}
+
+// appendJSONNumber formats the finite f as encoding/json does for a float of the given bits.
+func appendJSONNumber(b []byte, f float64, bits int) []byte {
 	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
+	if abs := math.Abs(f); abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
 	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
+	b = strconv.AppendFloat(b, f, format, -1, bits)
 	if format == 'e' {
 		// clean up e-09 to e-9
 		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
@@ -148,6 +172,10 @@ func (s *state) appendJSONAny(x any) {
 	case error:
 		s.tmp = textenc.AppendError(s.tmp[:0], x) // a join's text without building it
 		s.buf = appendJSONString(s.buf, textenc.String(s.tmp))
+		return
+	}
+	if b, ok := appendJSONPlanned(s.buf, x); ok {
+		s.buf = b
 		return
 	}
 	if err := appendJSONMarshal(&s.buf, x); err != nil {
@@ -206,7 +234,7 @@ func appendJSONRuneEscape(b []byte, r rune, size int) []byte {
 // bidirectional controls and invalid UTF-8 (as U+FFFD). Those can only occur inside strings,
 // where the escapes are valid; the rest of src is left as the encoder wrote it.
 func appendJSONSanitized(b, src []byte) []byte {
-	return appendJSONBytes(b, textenc.String(src), textenc.BelowDEL)
+	return appendJSONBytes(b, textenc.String(src), textenc.BelowDEL, slogEscapes)
 }
 
 // appendJSONMessage appends the message's markup-stripped text, escaped, without quotes.

@@ -1,0 +1,183 @@
+package filelog
+
+import (
+	"encoding"
+	"encoding/json"
+	"math"
+	"reflect"
+	"strconv"
+	"sync"
+	"unsafe"
+
+	"github.com/logbridge/logbridge/internal/textenc"
+	"github.com/logbridge/logbridge/internal/valuefmt"
+)
+
+// Flat structs (strings, numbers, booleans and such structs, no tags, no methods) are encoded
+// from a per-type plan instead of by encoding/json: the encoder (a pooled json.Encoder, then
+// appendJSONSanitized over its output) was a quarter of a JSON line with struct values. The
+// plan writes the bytes the encoder path writes; any other type goes to the encoder as before.
+
+// jsonPlan encodes a struct type as encoding/json does.
+type jsonPlan struct {
+	fields []jsonPlanField
+}
+
+type jsonPlanField struct {
+	label string // `"Name":`, with the comma before it from the second field on
+	off   uintptr
+	kind  reflect.Kind
+	sub   *jsonPlan // a nested struct's
+}
+
+// jsonPlanDepth bounds how deep plans nest.
+const jsonPlanDepth = 8
+
+// jsonPlans caches each struct type's *jsonPlan (nil: encoded by encoding/json).
+var jsonPlans sync.Map
+
+var (
+	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+	jsonNumberType    = reflect.TypeFor[json.Number]()
+)
+
+// jsonMethods reports whether encoding/json could encode a t by a method of its (or of *t,
+// for an addressable value).
+func jsonMethods(t reflect.Type) bool {
+	for _, m := range []reflect.Type{jsonMarshalerType, textMarshalerType} {
+		if t.Implements(m) || t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(m) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonPlanOf returns t's plan, or nil when encoding/json encodes t.
+func jsonPlanOf(t reflect.Type) *jsonPlan {
+	if p, ok := jsonPlans.Load(t); ok {
+		return p.(*jsonPlan)
+	}
+	p := makeJSONPlan(t, 0)
+	jsonPlans.Store(t, p)
+	return p
+}
+
+// makeJSONPlan makes the plan of the struct type t, or returns nil when t is not a struct whose
+// encoding needs only its exported fields' names and basic values.
+func makeJSONPlan(t reflect.Type, depth int) *jsonPlan {
+	if t.Kind() != reflect.Struct || depth > jsonPlanDepth || jsonMethods(t) {
+		return nil
+	}
+	p := &jsonPlan{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if sf.Anonymous {
+			return nil // embedded fields: encoding/json's promotion rules
+		}
+		if !sf.IsExported() {
+			continue // never encoded
+		}
+		if _, tagged := sf.Tag.Lookup("json"); tagged {
+			return nil // renames, omitempty, ",string", "-"
+		}
+		f := jsonPlanField{label: `"` + sf.Name + `":`, off: sf.Offset, kind: sf.Type.Kind()}
+		if len(p.fields) > 0 {
+			f.label = "," + f.label
+		}
+		if string(appendJSONEscaped(nil, sf.Name)) != sf.Name {
+			return nil // a name with a rune to escape
+		}
+		switch f.kind {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Float32, reflect.Float64, reflect.String:
+			if jsonMethods(sf.Type) || sf.Type == jsonNumberType {
+				return nil
+			}
+		case reflect.Struct:
+			if f.sub = makeJSONPlan(sf.Type, depth+1); f.sub == nil {
+				return nil
+			}
+		default:
+			return nil
+		}
+		p.fields = append(p.fields, f)
+	}
+	return p
+}
+
+// appendJSONPlanned appends x by its type's plan and reports whether it did: x is a struct or
+// a pointer to one with a plan, and holds no NaN or infinity (which encoding/json refuses).
+func appendJSONPlanned(b []byte, x any) ([]byte, bool) {
+	t, data, viaPointer, ok := valuefmt.StructData(x)
+	if !ok || viaPointer && jsonMethods(reflect.PointerTo(t)) {
+		return b, false
+	}
+	p := jsonPlanOf(t)
+	if p == nil {
+		return b, false
+	}
+	out, ok := p.append(b, data)
+	if !ok {
+		return b, false
+	}
+	return out, true
+}
+
+// append appends the struct at ptr; false on a NaN or infinity.
+func (p *jsonPlan) append(b []byte, ptr unsafe.Pointer) ([]byte, bool) {
+	b = append(b, '{')
+	for i := range p.fields {
+		f := &p.fields[i]
+		b = append(b, f.label...)
+		at := unsafe.Add(ptr, f.off)
+		switch f.kind {
+		case reflect.Bool:
+			b = strconv.AppendBool(b, *(*bool)(at))
+		case reflect.Int:
+			b = strconv.AppendInt(b, int64(*(*int)(at)), 10)
+		case reflect.Int8:
+			b = strconv.AppendInt(b, int64(*(*int8)(at)), 10)
+		case reflect.Int16:
+			b = strconv.AppendInt(b, int64(*(*int16)(at)), 10)
+		case reflect.Int32:
+			b = strconv.AppendInt(b, int64(*(*int32)(at)), 10)
+		case reflect.Int64:
+			b = strconv.AppendInt(b, *(*int64)(at), 10)
+		case reflect.Uint:
+			b = strconv.AppendUint(b, uint64(*(*uint)(at)), 10)
+		case reflect.Uint8:
+			b = strconv.AppendUint(b, uint64(*(*uint8)(at)), 10)
+		case reflect.Uint16:
+			b = strconv.AppendUint(b, uint64(*(*uint16)(at)), 10)
+		case reflect.Uint32:
+			b = strconv.AppendUint(b, uint64(*(*uint32)(at)), 10)
+		case reflect.Uint64:
+			b = strconv.AppendUint(b, *(*uint64)(at), 10)
+		case reflect.Uintptr:
+			b = strconv.AppendUint(b, uint64(*(*uintptr)(at)), 10)
+		case reflect.Float32, reflect.Float64:
+			v, bits := float64(0), 64
+			if f.kind == reflect.Float32 {
+				v, bits = float64(*(*float32)(at)), 32
+			} else {
+				v = *(*float64)(at)
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return b, false
+			}
+			b = appendJSONNumber(b, v, bits)
+		case reflect.String:
+			b = append(b, '"')
+			b = appendJSONBytes(b, *(*string)(at), textenc.Literal, encoderEscapes)
+			b = append(b, '"')
+		case reflect.Struct:
+			var ok bool
+			if b, ok = f.sub.append(b, at); !ok {
+				return b, false
+			}
+		}
+	}
+	return append(b, '}'), true
+}

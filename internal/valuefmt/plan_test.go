@@ -1,0 +1,187 @@
+package valuefmt
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+)
+
+type flat struct {
+	ID    string
+	Index int
+	Flag  bool
+}
+
+type level int
+
+type allKinds struct {
+	B   bool
+	I   int
+	I8  int8
+	I16 int16
+	I32 int32
+	I64 int64
+	U   uint
+	U8  uint8
+	U16 uint16
+	U32 uint32
+	U64 uint64
+	Ptr uintptr
+	F32 float32
+	F64 float64
+	S   string
+	L   level
+	b   bool
+	i   int
+	f   float64
+	s   string
+	_   int
+}
+
+type nested struct {
+	A flat
+	b flat
+	K allKinds
+	E struct{}
+}
+
+type embeds struct {
+	flat
+	X int
+}
+
+// ptrStringer has String on its pointer only: fmt calls it for a *ptrStringer, never for a
+// ptrStringer field (not addressable).
+type ptrStringer struct{ N int }
+
+func (p *ptrStringer) String() string { return "P" }
+
+type withPtrStringer struct {
+	P ptrStringer
+	p ptrStringer
+}
+
+type namedStringer int
+
+func (n namedStringer) String() string { return "named" }
+
+type methodField struct{ N namedStringer }
+type hiddenMethodField struct{ n namedStringer }
+type withError struct{ Err error }
+type withTime struct{ T time.Time }
+type withArray struct{ A [2]int }
+type withPointer struct{ P *int }
+type withSlice struct{ S []string }
+type withMap struct{ M map[string]int }
+type withComplex struct{ C complex128 }
+type withFunc struct{ F func() }
+
+type stringerEmbedded struct {
+	stringer
+	X int
+}
+
+type deep1 struct{ A deep2 }
+type deep2 struct{ B deep3 }
+type deep3 struct{ C flat }
+
+// planValues are values of every shape the plans take or leave to fmt, built from the inputs.
+func planValues(s string, i int64, u uint64, f float64, b bool) []any {
+	k := allKinds{B: b, I: int(i), I8: int8(i), I16: int16(i), I32: int32(i), I64: i, U: uint(u),
+		U8: uint8(u), U16: uint16(u), U32: uint32(u), U64: u, Ptr: uintptr(u), F32: float32(f), F64: f,
+		S: s, L: level(i), b: !b, i: int(-i), f: -f, s: s + s}
+	fl := flat{ID: s, Index: int(i), Flag: b}
+	n := nested{A: fl, b: flat{ID: s + "x"}, K: k}
+	sn := namedStringer(i)
+	vals := []any{
+		fl, &fl, k, &k, n, &n, embeds{flat: fl, X: int(i)}, struct{}{}, &struct{}{},
+		withPtrStringer{P: ptrStringer{int(i)}, p: ptrStringer{1}}, &ptrStringer{int(i)}, ptrStringer{int(i)},
+		methodField{sn}, hiddenMethodField{sn}, withError{errors.New(s)}, withError{},
+		withTime{time.Unix(i%1e9, 0).UTC()}, withArray{[2]int{int(i), 2}}, withPointer{}, withPointer{new(int)},
+		withSlice{[]string{s}}, withMap{map[string]int{s: 1}}, withComplex{complex(f, 1)}, withFunc{},
+		stringerEmbedded{stringer{int(i)}, 1}, deep1{deep2{deep3{fl}}}, &deep1{},
+		(*flat)(nil), &n.A, []flat{fl}, map[string]flat{s: fl}, sn, level(i),
+		struct {
+			X float32
+			Y float64
+		}{float32(f), f},
+	}
+	return vals
+}
+
+// TestPlannedMatchesFmt: a struct printed by its plan is exactly what fmt's %+v prints, for
+// every value shape, including those left to fmt (methods, pointers, interfaces, ...).
+func TestPlannedMatchesFmt(t *testing.T) {
+	for _, tc := range []struct {
+		s string
+		i int64
+		u uint64
+		f float64
+		b bool
+	}{
+		{"abcdefgh", 65536, 7, 1.5, true},
+		{"", 0, 0, 0, false},
+		{"a b\n\"c\"\x00\xff", math.MinInt64, math.MaxUint64, math.Inf(1), true},
+		{"ü", math.MaxInt64, 1 << 63, math.Inf(-1), false},
+		{"x", -1, 1, math.NaN(), true},
+		{"x", -129, 255, math.Copysign(0, -1), false},
+		{"x", 1 << 40, 1 << 33, 1e21, true},
+		{"x", 3, 3, 1e-7, true},
+		{"x", 3, 3, 123456789.125, true},
+		{"x", 3, 3, math.SmallestNonzeroFloat64, true},
+		{"x", 3, 3, math.MaxFloat64, true},
+		{"x", 3, 3, 3.4028235e38, true},
+	} {
+		for _, v := range planValues(tc.s, tc.i, tc.u, tc.f, tc.b) {
+			want := fmt.Sprintf("%+v", v)
+			if got := string(AppendPlusV([]byte("pre"), v)); got != "pre"+want {
+				t.Errorf("AppendPlusV(%T) = %q, fmt %q", v, got, "pre"+want)
+			}
+		}
+	}
+}
+
+// TestPlanChoice: the plan is made exactly for the structs whose printing needs no method,
+// pointer or container (so fmt keeps printing the rest, as it did).
+func TestPlanChoice(t *testing.T) {
+	for _, tc := range []struct {
+		v       any
+		planned bool
+	}{
+		{flat{}, true}, {&flat{}, true}, {allKinds{}, true}, {nested{}, true}, {embeds{}, true},
+		{struct{}{}, true}, {withPtrStringer{}, true}, {deep1{}, true}, {hiddenMethodField{}, false},
+		{&ptrStringer{}, false}, {methodField{}, false}, {withError{}, false}, {withTime{}, false},
+		{withArray{}, false}, {withPointer{}, false}, {withSlice{}, false}, {withMap{}, false},
+		{withComplex{}, false}, {withFunc{}, false}, {stringerEmbedded{}, false}, {(*flat)(nil), false},
+		{[]flat{}, false}, {level(1), false}, {1, false}, {"s", false}, {nil, false}, {new(*flat), false},
+	} {
+		if _, got := appendPlanned(nil, tc.v); got != tc.planned {
+			t.Errorf("appendPlanned(%T) planned = %v, want %v", tc.v, got, tc.planned)
+		}
+	}
+}
+
+// FuzzPlannedMatchesFmt: TestPlannedMatchesFmt's values from fuzzed inputs.
+func FuzzPlannedMatchesFmt(f *testing.F) {
+	f.Add("abcdefgh", int64(65536), uint64(7), 1.5, true)
+	f.Add("\x7f\u2028", int64(-1), uint64(math.MaxUint64), math.NaN(), false)
+	f.Fuzz(func(t *testing.T, s string, i int64, u uint64, fl float64, b bool) {
+		for _, v := range planValues(s, i, u, fl, b) {
+			want := fmt.Sprintf("%+v", v)
+			if got := string(AppendPlusV(nil, v)); got != want {
+				t.Fatalf("AppendPlusV(%T) = %q, fmt %q", v, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkPlusVStruct: a flat struct (bench/'s event) by its plan.
+func BenchmarkPlusVStruct(b *testing.B) {
+	v := any(flat{"abcdefgh", 65536, true})
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		buf = AppendPlusV(buf[:0], v)
+	}
+}
