@@ -57,14 +57,6 @@ func addKV(kvs []attribute.KeyValue, idx *keyIndex, kv attribute.KeyValue) []att
 	return kvs
 }
 
-// addKVIfAbsent adds kv unless its key is present.
-func addKVIfAbsent(kvs []attribute.KeyValue, idx *keyIndex, kv attribute.KeyValue) []attribute.KeyValue {
-	if find(kvs, idx, kv.Key) >= 0 {
-		return kvs
-	}
-	return addKV(kvs, idx, kv)
-}
-
 // release returns the map, if one was built, to its pool.
 func (idx *keyIndex) release() {
 	if idx.m != nil {

@@ -57,6 +57,7 @@ type Handler struct {
 	hasCategory bool
 
 	attrs  []attribute.KeyValue // top-level attributes from WithAttrs; unique keys
+	size   int                  // attrs' estimated encoded size (see converter.size)
 	err    error                // the last error among the handler's attributes (exception.*)
 	errMsg string               // its text
 	group  *group               // innermost group opened with WithGroup, nil if none
@@ -69,6 +70,7 @@ var _ slog.Handler = (*Handler)(nil)
 type group struct {
 	name  string
 	attrs []attribute.KeyValue // unique keys
+	size  int                  // attrs' estimated encoded size (see converter.size)
 	next  *group               // the enclosing group
 }
 
@@ -156,6 +158,7 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	var idx keyIndex
 	if h.group == nil {
 		kvs := slices.Clone(h.attrs)
+		c.size = h.size
 		for _, a := range attrs {
 			kvs = c.add(kvs, &idx, a, nil, true)
 		}
@@ -165,13 +168,14 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 		if h.hasCategory {
 			kvs = withoutKey(kvs, vocab.AttrCategory)
 		}
-		h2.attrs = slices.Clip(kvs)
+		h2.attrs, h2.size = slices.Clip(kvs), c.size
 	} else {
 		kvs := slices.Clone(h.group.attrs)
+		c.size = h.group.size
 		for _, a := range attrs {
 			kvs = c.add(kvs, &idx, a, h.groups, true)
 		}
-		h2.group = &group{name: h.group.name, attrs: slices.Clip(kvs), next: h.group.next}
+		h2.group = &group{name: h.group.name, attrs: slices.Clip(kvs), size: c.size, next: h.group.next}
 	}
 	idx.release()
 	if c.err != nil {
@@ -216,7 +220,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 		kvs = append(kvs, h.category)
 	}
 	kvs = append(kvs, h.attrs...)
-	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg}
+	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg, size: h.size}
 	if h.group == nil {
 		r.Attrs(func(a slog.Attr) bool {
 			kvs = c.add(kvs, &idx, a, nil, true)
@@ -227,17 +231,17 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	}
 	if c.err != nil {
 		if c.errMsg != "" {
-			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionMessageKey, Value: attribute.StringValue(c.errMsg)})
+			kvs = c.addIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionMessageKey, Value: attribute.StringValue(c.errMsg)})
 		}
 		if typ := exceptionType(c.err); typ != "" {
-			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionTypeKey, Value: attribute.StringValue(typ)})
+			kvs = c.addIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionTypeKey, Value: attribute.StringValue(typ)})
 		}
 		if st := exceptionStacktrace(c.err); st != "" {
-			kvs = addKVIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionStacktraceKey, Value: str(st)})
+			kvs = c.addIfAbsent(kvs, &idx, attribute.KeyValue{Key: semconv.ExceptionStacktraceKey, Value: str(st)})
 		}
 	}
 	if h.source && r.PC != 0 {
-		kvs = addSource(kvs, &idx, r.PC)
+		kvs = c.addSource(kvs, &idx, r.PC)
 	}
 	kvs[0] = level
 	if h.hasCategory {
@@ -247,7 +251,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 
 	body := str(markup.Strip(r.Message))
 	if h.fast != nil {
-		h.fast.emit(ctx, &r, body, kvs)
+		// The record's estimated encoded size (recordSize's sum), from what the converter
+		// counted: recordSize itself would copy every group's members again (AsMap).
+		size := recordOverhead + len(severityText(r.Level)) + valueSize(body) + kvSize(level, valueSize(level.Value)) + c.size
+		if h.hasCategory {
+			size += kvSize(h.category, valueSize(h.category.Value))
+		}
+		h.fast.emit(ctx, &r, body, kvs, size)
 		return nil
 	}
 	var rec log.Record
@@ -270,11 +280,14 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 // addGrouped adds the open groups, with r's attributes in the innermost one, to kvs.
 func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyIndex, r *slog.Record) []attribute.KeyValue {
 	var child attribute.KeyValue
+	childSize := 0 // child's map value's estimated size
 	hasChild := false
+	outer := c.size
 	for g := h.group; g != nil; g = g.next {
 		var gidx keyIndex
 		sp := getMembers(len(g.attrs) + r.NumAttrs() + 1)
 		m := append(*sp, g.attrs...)
+		c.size = g.size
 		if g == h.group && r.NumAttrs() > 0 {
 			r.Attrs(func(a slog.Attr) bool {
 				m = c.add(m, &gidx, a, h.groups, true)
@@ -282,7 +295,7 @@ func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyInd
 			})
 		}
 		if hasChild {
-			m = addKV(m, &gidx, child)
+			m = c.put(m, &gidx, child, childSize)
 		}
 		gidx.release()
 		if len(m) == 0 {
@@ -290,11 +303,13 @@ func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyInd
 			continue // slog: a group without attributes is not output
 		}
 		child = attribute.KeyValue{Key: attribute.Key(g.name), Value: attribute.MapValue(m...)} // a copy
+		childSize = mapOverhead + c.size
 		putMembers(sp, len(m))
 		hasChild = true
 	}
+	c.size = outer
 	if hasChild {
-		kvs = addKV(kvs, idx, child)
+		kvs = c.put(kvs, idx, child, childSize)
 	}
 	return kvs
 }
@@ -304,6 +319,24 @@ type converter struct {
 	replace func(groups []string, a slog.Attr) slog.Attr
 	err     error  // the last error-valued attribute at record level
 	errMsg  string // its text
+	// size is the estimated encoded size (as recordSize counts it) of the attributes added to
+	// the list being built; groupValue counts each group's members apart. An attribute whose
+	// key was already there is counted again: the estimate errs on the high side, as it must.
+	size int
+}
+
+// put adds kv, whose value's estimated encoded size is vsize, to kvs.
+func (c *converter) put(kvs []attribute.KeyValue, idx *keyIndex, kv attribute.KeyValue, vsize int) []attribute.KeyValue {
+	c.size += kvSize(kv, vsize)
+	return addKV(kvs, idx, kv)
+}
+
+// addIfAbsent adds kv unless its key is present.
+func (c *converter) addIfAbsent(kvs []attribute.KeyValue, idx *keyIndex, kv attribute.KeyValue) []attribute.KeyValue {
+	if find(kvs, idx, kv.Key) >= 0 {
+		return kvs
+	}
+	return c.put(kvs, idx, kv, valueSize(kv.Value))
 }
 
 // add converts a and adds it to kvs. groups are the names of the groups a is in (for
@@ -331,11 +364,11 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 			}
 			return kvs
 		}
-		v := c.groupValue(members, a.Key, groups)
+		v, vsize := c.groupValue(members, a.Key, groups)
 		if v.Type() == attribute.EMPTY {
 			return kvs // every member was dropped
 		}
-		return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v})
+		return c.put(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v}, vsize)
 	}
 	if a.Key == "" {
 		// slog ignores an empty attribute; OTLP has no attribute without a key, and the SDK
@@ -362,16 +395,18 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 	default:
 		v = convertValue(a.Value)
 	}
-	return addKV(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v})
+	return c.put(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v}, valueSize(v))
 }
 
 // groupValue converts the members of the group called key into a map value, or the empty
-// value if no member remains.
-func (c *converter) groupValue(members []slog.Attr, key string, groups []string) attribute.Value {
+// value if no member remains, and returns its estimated encoded size.
+func (c *converter) groupValue(members []slog.Attr, key string, groups []string) (attribute.Value, int) {
 	var gs []string
 	if c.replace != nil {
 		gs = append(slices.Clip(groups), key)
 	}
+	outer := c.size
+	c.size = 0
 	var midx keyIndex
 	sp := getMembers(len(members))
 	m := *sp
@@ -384,7 +419,9 @@ func (c *converter) groupValue(members []slog.Attr, key string, groups []string)
 		v = attribute.MapValue(m...) // a copy: m goes back to the pool
 	}
 	putMembers(sp, len(m))
-	return v
+	size := mapOverhead + c.size
+	c.size = outer
+	return v, size
 }
 
 // members are the reused scratch lists of a group's members, which attribute.MapValue copies.
@@ -411,12 +448,17 @@ func putMembers(sp *[]attribute.KeyValue, n int) {
 }
 
 // addSource adds the code.* attributes of pc.
-func addSource(kvs []attribute.KeyValue, idx *keyIndex, pc uintptr) []attribute.KeyValue {
+func (c *converter) addSource(kvs []attribute.KeyValue, idx *keyIndex, pc uintptr) []attribute.KeyValue {
 	fs := runtime.CallersFrames([]uintptr{pc})
 	f, _ := fs.Next()
-	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFilePathKey, Value: str(f.File)})
-	kvs = addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeFunctionNameKey, Value: str(f.Function)})
-	return addKV(kvs, idx, attribute.KeyValue{Key: semconv.CodeLineNumberKey, Value: attribute.Int64Value(int64(f.Line))})
+	for _, kv := range [...]attribute.KeyValue{
+		{Key: semconv.CodeFilePathKey, Value: str(f.File)},
+		{Key: semconv.CodeFunctionNameKey, Value: str(f.Function)},
+		{Key: semconv.CodeLineNumberKey, Value: attribute.Int64Value(int64(f.Line))},
+	} {
+		kvs = c.put(kvs, idx, kv, valueSize(kv.Value))
+	}
+	return kvs
 }
 
 // The log.level attributes of the named levels, built once.

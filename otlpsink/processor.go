@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/attribute"
@@ -41,17 +42,27 @@ const (
 	HTTPMaxExportBatchBytes = 15 << 20
 )
 
-// Memory bounds. freeReserve is how many empty batch buffers are kept for reuse after a
-// burst (the rest are released to the garbage collector). recordBytes is the memory a queued
+// Memory bounds. Empty batch buffers are kept for reuse, so that a queue that fills and drains
+// again and again (bursts; log calls outpacing the exports on one core) allocates and zeroes no
+// new ones: as many as the full queue uses, but at most freeReserveBytes of them (and at least
+// freeReserve); the rest are released to the garbage collector. recordBytes is the memory a queued
 // record holds: about 600 bytes for a message and six small attributes queued
 // (TestRecordBytesMeasured), about 745 in the whole pipeline with the collector down (the
 // exporter's protobuf copies of batches being retried included). A queue whose worst case, at
 // that rate, exceeds queueWarnBytes gets a Diagnostic.
 const (
-	freeReserve    = 4
-	recordBytes    = 750
-	queueWarnBytes = 256 << 20
+	freeReserve      = 4
+	freeReserveBytes = 16 << 20
+	recordBytes      = 750
+	queueWarnBytes   = 256 << 20
 )
+
+// reserveBuffers is how many empty batch buffers a processor configured by c keeps.
+func reserveBuffers(c processorConfig) int {
+	per := c.batchSize * int(unsafe.Sizeof(sdklog.Record{}))
+	n := c.maxQueue/c.batchSize + 2 // the full queue's batches, a part-filled one and the open one
+	return max(freeReserve, min(n, freeReserveBytes/per))
+}
 
 // The environment variables the Processor reads (OpenTelemetry's batch log record processor
 // settings; durations in milliseconds).
@@ -440,6 +451,7 @@ type Processor struct {
 	ready    []*batch          // sealed batches, oldest first
 	inflight map[*batch]bool   // batches being exported
 	free     [][]sdklog.Record // empty batch buffers
+	reserve  int               // how many free buffers are kept (reserveBuffers)
 	seq      uint64            // sequence number of the next sealed batch
 	held     int               // records in cur, ready and inflight
 	waiting  int               // log calls in waitForRoom
@@ -478,6 +490,7 @@ func NewProcessor(exp sdklog.Exporter, opts ...ProcessorOption) *Processor {
 		kick:     make(chan struct{}),
 		stop:     make(chan struct{}),
 	}
+	p.reserve = reserveBuffers(p.cfg)
 	p.work = sync.NewCond(&p.mu)
 	p.runCtx, p.cancelRun = context.WithCancel(context.Background())
 	p.workers.Add(p.cfg.workers)
@@ -507,12 +520,20 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 			return nil
 		}
 	}
+	p.enqueue(r, recordSize(r))
+	return nil
+}
+
+// enqueue is OnEmit for r, whose estimated encoded size is size (recordSize's estimate, or a
+// higher one).
+func (p *Processor) enqueue(r *sdklog.Record, size int) {
 	// Sizing (and, rarely, cutting a huge record down) happens before taking the lock.
-	size := recordSize(r)
 	truncated := false
 	if size > p.cfg.batchBytes && !p.stopped.Load() {
-		t := truncatedCopy(r, p.cfg.batchBytes)
-		r, size, truncated = &t, recordSize(&t), true
+		if size = recordSize(r); size > p.cfg.batchBytes { // the caller's estimate may be high
+			t := truncatedCopy(r, p.cfg.batchBytes)
+			r, size, truncated = &t, recordSize(&t), true
+		}
 	}
 	p.mu.Lock()
 	// Emitted is counted with the outcome, never before it, so that a Stats snapshot taken
@@ -521,7 +542,7 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 		p.st.Emitted++
 		p.st.DroppedShutdown++
 		p.mu.Unlock()
-		return nil
+		return
 	}
 	if p.held >= p.cfg.maxQueue && !p.waitForRoom() {
 		p.st.Emitted++
@@ -531,7 +552,7 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 			p.st.DroppedQueueFull++
 		}
 		p.mu.Unlock()
-		return nil
+		return
 	}
 	p.st.Emitted++
 	if len(p.cur) > 0 && p.curBytes+size > p.cfg.batchBytes {
@@ -555,7 +576,7 @@ func (p *Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 		p.seal()
 	}
 	p.mu.Unlock()
-	return nil
+	return
 }
 
 // waitForRoom waits, with p.mu held (released while waiting), until the queue has room. It
@@ -939,14 +960,18 @@ func (p *Processor) settled(b *batch, n int) {
 // release drops b once all its records are settled, keeping its buffer for reuse if the
 // small reserve has room.
 func (p *Processor) release(b *batch) {
+	// The worker owns b's records now. Clearing them (the buffer must not keep their strings
+	// and arrays alive) writes the whole buffer: done before taking p.mu, so that log calls do
+	// not wait for it.
+	recs := b.recs
+	clear(recs)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.inflight, b)
 	close(p.progress) // ForceFlush waits for b to leave inflight
 	p.progress = make(chan struct{})
-	clear(b.recs)
-	if !p.closed && len(p.free) < freeReserve && cap(b.recs) <= p.cfg.batchSize {
-		p.free = append(p.free, b.recs[:0])
+	if !p.closed && len(p.free) < p.reserve && cap(recs) <= p.cfg.batchSize {
+		p.free = append(p.free, recs[:0])
 	}
 	b.recs = nil
 }

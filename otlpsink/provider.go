@@ -143,8 +143,8 @@ func newFastHandler(f *fastLogger, category *attribute.KeyValue) *fastHandler {
 
 // emit builds the SDK record for r and hands it to the processor, as the SDK's Logger.Emit
 // would (taking the span context from ctx). kvs starts with log.level and, if the handler has
-// a category, log.category.
-func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue) {
+// a category, log.category. size is the record's estimated encoded size (recordSize's, or more).
+func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue, size int) {
 	var rec sdklog.Record
 	if i := stdLevelIndex(r.Level); i >= 0 {
 		rec = f.levels[i]
@@ -163,10 +163,10 @@ func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.V
 	rec.SetTraceFlags(sc.TraceFlags())
 	rec.AddAttributes(kvs...)
 	if len(f.pre) > 0 {
-		f.emitThrough(ctx, rec)
+		f.emitThrough(ctx, rec) // they may change the record: OnEmit sizes it again
 		return
 	}
-	_ = f.proc.OnEmit(ctx, &rec)
+	f.proc.enqueue(&rec, size)
 }
 
 // emitThrough hands rec to the WithProcessors processors, then to ours. It takes the record

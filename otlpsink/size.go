@@ -18,6 +18,7 @@ const TruncatedKey = "logbridge.truncated"
 const (
 	recordOverhead = 64
 	attrOverhead   = 6
+	mapOverhead    = 8 // an AnyValue's framing around a map's members
 )
 
 // minTruncated is the size a record is cut down to at most: below it, a receiver that still
@@ -29,11 +30,14 @@ const minTruncated = 1024
 func recordSize(r *sdklog.Record) int {
 	n := recordOverhead + len(r.SeverityText()) + len(r.EventName()) + valueSize(r.Body())
 	r.WalkAttributes(func(kv attribute.KeyValue) bool {
-		n += attrOverhead + len(kv.Key) + valueSize(kv.Value)
+		n += kvSize(kv, valueSize(kv.Value))
 		return true
 	})
 	return n
 }
+
+// kvSize estimates an attribute's encoded size, its value's (valueSize) being vsize.
+func kvSize(kv attribute.KeyValue, vsize int) int { return attrOverhead + len(kv.Key) + vsize }
 
 // valueSize estimates an AnyValue's encoded size.
 func valueSize(v attribute.Value) int {
@@ -67,9 +71,9 @@ func valueSize(v attribute.Value) int {
 		}
 		return n
 	case attribute.MAP:
-		n := 8
+		n := mapOverhead
 		for _, kv := range v.AsMap() {
-			n += attrOverhead + len(kv.Key) + valueSize(kv.Value)
+			n += kvSize(kv, valueSize(kv.Value))
 		}
 		return n
 	}
