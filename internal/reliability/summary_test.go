@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otellog"
 )
 
@@ -46,7 +47,7 @@ func TestShutdownSummary(t *testing.T) {
 					"OTEL_SERVICE_NAME":           "summary",
 					"OTEL_BLRP_SCHEDULE_DELAY":    "50",
 				})
-				var con syncBuffer
+				var con testkit.SyncBuffer
 				lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
 					otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Hour))
 				if err != nil {
