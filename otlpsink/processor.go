@@ -576,7 +576,6 @@ func (p *Processor) enqueue(r *sdklog.Record, size int) {
 		p.seal()
 	}
 	p.mu.Unlock()
-	return
 }
 
 // waitForRoom waits, with p.mu held (released while waiting), until the queue has room. It
