@@ -373,8 +373,11 @@ func TestShutdownKeepsRealCause(t *testing.T) {
 			if !strings.Contains(st.LastError, "upstream-overloaded") {
 				t.Errorf("LastError %q, want the collector's answer in it", st.LastError)
 			}
-			if st.FailedShutdown != 5 {
-				t.Errorf("stats %+v, want 5 lost at shutdown", st)
+			// The deadline ends either a wait between attempts (the records are lost at
+			// shutdown) or an attempt in flight, whose answer never comes (their outcome is
+			// unknown): which one is a matter of timing.
+			if st.FailedShutdown+st.OutcomeUnknown != 5 || st.Exported != 0 {
+				t.Errorf("stats %+v, want 5 lost at shutdown or of unknown outcome", st)
 			}
 		})
 	}
