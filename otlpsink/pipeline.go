@@ -135,6 +135,7 @@ type Pipeline struct {
 	lp       log.LoggerProvider
 	sdk      *sdklog.LoggerProvider // nil when the Pipeline does not own a provider
 	procs    []*Processor
+	multi    *multiProvider // the provider, when there are several exporters
 	diags    []vocab.Diagnostic
 	red      *redactor
 	desc     string
@@ -212,7 +213,8 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 	if len(p.procs) == 1 {
 		p.lp = &provider{sdk: p.sdk, proc: p.procs[0], pre: c.pre}
 	} else {
-		p.lp = p.sdk
+		p.multi = &multiProvider{sdk: p.sdk, procs: p.procs}
+		p.lp = p.multi
 	}
 	p.desc = strings.Join(descs, ", ")
 	return p, nil
@@ -516,6 +518,9 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 	}
 	for _, proc := range p.procs {
 		proc.stopAccepting() // so that the provider does not wait for log calls waiting for room
+	}
+	if p.multi != nil {
+		p.multi.close(ctx) // from here on, records are counted, not given to the SDK
 	}
 	err := p.sdk.Shutdown(ctx)
 	// If ctx ended while the provider waited for log calls in progress, it skipped the

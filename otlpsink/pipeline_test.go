@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -433,5 +434,58 @@ func TestPipelineRefusesUnusableEndpoint(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestPipelineSeveralExportersCountLateRecords: with OTEL_LOGS_EXPORTER naming two exporters,
+// every record logged before, during and after Shutdown is counted by each exporter's
+// processor, the late ones as DroppedShutdown, as with one exporter (the SDK's own loggers
+// drop a record logged once it has shut down, in no counter).
+func TestPipelineSeveralExportersCountLateRecords(t *testing.T) {
+	recv := newReceiver(t)
+	clearEnv(t, map[string]string{"OTEL_LOGS_EXPORTER": "otlp,console", "OTEL_EXPORTER_OTLP_ENDPOINT": recv.srv.URL})
+	var console bytes.Buffer
+	p, err := otlpsink.NewPipeline(context.Background(), otlpsink.WithConsoleExporterWriter(&console))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(otlpsink.NewHandler(p.Provider(), nil).WithLogger("pipe", "test"))
+	const workers, after = 4, 50
+	var calls atomic.Int64
+	var shut atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			late := 0
+			deadline := time.Now().Add(30 * time.Second) // a hang guard: Shutdown returns long before
+			for late < after && time.Now().Before(deadline) {
+				if shut.Load() {
+					late++
+				}
+				l.Info("record", "n", calls.Add(1))
+			}
+		})
+	}
+	for calls.Load() < 100 {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	shut.Store(true)
+	wg.Wait()
+	l.Info("after everything")
+	n := uint64(calls.Load() + 1)
+	st := p.Stats() // summed over the two processors: each record counts once per exporter
+	if st.Emitted != 2*n {
+		t.Errorf("Emitted %d, want %d: each of the %d records once per exporter (%+v)", st.Emitted, 2*n, n, st)
+	}
+	if st.Exported+st.Undelivered()+st.OutcomeUnknown != st.Emitted {
+		t.Errorf("exported %d + undelivered %d + unknown %d != emitted %d", st.Exported, st.Undelivered(), st.OutcomeUnknown, st.Emitted)
+	}
+	if min := uint64(2 * (workers*after + 1)); st.DroppedShutdown < min {
+		t.Errorf("DroppedShutdown %d, want at least %d (the records logged after Shutdown, per exporter)", st.DroppedShutdown, min)
 	}
 }

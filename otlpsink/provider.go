@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel"
@@ -193,4 +195,67 @@ func (s skipCapture) OnEmit(ctx context.Context, r *sdklog.Record) error {
 		}
 	}
 	return s.Processor.OnEmit(ctx, r)
+}
+
+// multiProvider is the LoggerProvider of a Pipeline with several exporters: the SDK's, whose
+// loggers hand each record to every Processor. Once the Pipeline starts shutting down, the
+// SDK's loggers report not enabled and drop what they are given, in no counter; a
+// multiProvider's loggers instead give such a record to each Processor, which counts it as
+// DroppedShutdown, as a single exporter's fast path does.
+type multiProvider struct {
+	embedded.LoggerProvider
+
+	sdk   *sdklog.LoggerProvider
+	procs []*Processor
+
+	closed atomic.Bool  // set by close: records go to the counters, not the SDK
+	active atomic.Int64 // emits in progress into the SDK
+}
+
+var _ log.LoggerProvider = (*multiProvider)(nil)
+
+// Logger returns the SDK's logger called name, wrapped so that late records are counted.
+func (p *multiProvider) Logger(name string, opts ...log.LoggerOption) log.Logger {
+	return &countingLogger{Logger: p.sdk.Logger(name, opts...), p: p}
+}
+
+// close stops handing records to the SDK and waits, within ctx, until the records being
+// handed to it have reached the processors: after that, every record is counted.
+func (p *multiProvider) close(ctx context.Context) {
+	p.closed.Store(true)
+	// Emits in progress end quickly: the processors have stopped accepting, so none waits
+	// for room. The wait is bounded by ctx all the same.
+	for p.active.Load() > 0 && ctx.Err() == nil {
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
+// countingLogger is a multiProvider's logger.
+type countingLogger struct {
+	log.Logger
+	p *multiProvider
+}
+
+// Enabled is the SDK logger's answer until the Pipeline shuts down, then true: a record
+// logged then must reach Emit to be counted.
+func (l *countingLogger) Enabled(ctx context.Context, param log.EnabledParameters) bool {
+	return l.p.closed.Load() || l.Logger.Enabled(ctx, param)
+}
+
+// Emit hands r to the SDK's logger or, once the Pipeline shuts down, counts it in each
+// Processor as DroppedShutdown.
+func (l *countingLogger) Emit(ctx context.Context, r log.Record) {
+	// active is raised before closed is read, and close sets closed before reading active:
+	// either close waits for this emit, or this emit sees closed.
+	l.p.active.Add(1)
+	if !l.p.closed.Load() {
+		l.Logger.Emit(ctx, r)
+		l.p.active.Add(-1)
+		return
+	}
+	l.p.active.Add(-1)
+	var late sdklog.Record // stopped processors only count it
+	for _, proc := range l.p.procs {
+		proc.enqueue(&late, 0)
+	}
 }
