@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
-	"strconv"
-	"sync"
 
 	"github.com/logbridge/logbridge/internal/stacktrace"
 	"github.com/logbridge/logbridge/internal/textenc"
@@ -59,15 +57,8 @@ func (s *state) appendAnyText(b []byte, v any) (out []byte, sgr string) {
 	if bs, ok := byteSliceOf(rv); ok {
 		return append(b, bs...), sgrString
 	}
-	if rv.Kind() == reflect.Struct {
-		if _, ok := v.(fmt.Formatter); !ok {
-			if p := planFor(rv.Type()); p.ok {
-				return appendPlainStruct(b, rv, p), sgrAny
-			}
-		}
-	}
-	s.scratch = valuefmt.AppendPlusV(s.scratch[:0], v) // %+v, safe from cyclic values
-	return append(b, s.scratch...), sgrAny
+	// %+v, safe from cyclic values (flat structs by a per-type plan, in valuefmt).
+	return valuefmt.AppendPlusV(b, v), sgrAny
 }
 
 // byteSliceOf returns rv's bytes when its type is a (possibly named) []byte.
@@ -76,87 +67,4 @@ func byteSliceOf(rv reflect.Value) ([]byte, bool) {
 		return rv.Bytes(), true
 	}
 	return nil, false
-}
-
-// structPlan says how to print a struct type the way %+v does, when that needs no method
-// calls and only basic fields; ok is false otherwise. Plans are built once per type.
-type structPlan struct {
-	ok     bool
-	fields []fieldPlan
-}
-
-type fieldPlan struct {
-	label string // "Name:", with a leading space for all fields but the first
-	kind  reflect.Kind
-	sub   *structPlan
-}
-
-var structPlans sync.Map // reflect.Type -> *structPlan
-
-func planFor(t reflect.Type) *structPlan {
-	if p, ok := structPlans.Load(t); ok {
-		return p.(*structPlan)
-	}
-	p := buildPlan(t, 0)
-	structPlans.Store(t, p)
-	return p
-}
-
-func buildPlan(t reflect.Type, depth int) *structPlan {
-	p := &structPlan{}
-	if depth > 3 {
-		return p
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		ft := f.Type
-		if f.IsExported() && ft.NumMethod() > 0 {
-			return p // fmt would call its String, Error or Format
-		}
-		fp := fieldPlan{label: f.Name + ":", kind: ft.Kind()}
-		if i > 0 {
-			fp.label = " " + fp.label
-		}
-		switch fp.kind {
-		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-			reflect.Float32, reflect.Float64, reflect.String:
-		case reflect.Struct:
-			if fp.sub = buildPlan(ft, depth+1); !fp.sub.ok {
-				return p
-			}
-		default:
-			return p
-		}
-		p.fields = append(p.fields, fp)
-	}
-	p.ok = true
-	return p
-}
-
-// appendPlainStruct appends %+v of struct value rv by its plan: {A:1 B:x}.
-func appendPlainStruct(b []byte, rv reflect.Value, p *structPlan) []byte {
-	b = append(b, '{')
-	for i := range p.fields {
-		fp := &p.fields[i]
-		b = append(b, fp.label...)
-		f := rv.Field(i)
-		switch fp.kind {
-		case reflect.Bool:
-			b = strconv.AppendBool(b, f.Bool())
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			b = strconv.AppendInt(b, f.Int(), 10)
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			b = strconv.AppendUint(b, f.Uint(), 10)
-		case reflect.Float32:
-			b = strconv.AppendFloat(b, f.Float(), 'g', -1, 32)
-		case reflect.Float64:
-			b = strconv.AppendFloat(b, f.Float(), 'g', -1, 64)
-		case reflect.String:
-			b = append(b, f.String()...)
-		case reflect.Struct:
-			b = appendPlainStruct(b, f, fp.sub)
-		}
-	}
-	return append(b, '}')
 }

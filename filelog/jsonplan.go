@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
-	"strconv"
 	"sync"
 	"unsafe"
 
@@ -88,14 +87,12 @@ func makeJSONPlan(t reflect.Type, depth int) *jsonPlan {
 		if string(appendJSONEscaped(nil, sf.Name)) != sf.Name {
 			return nil // a name with a rune to escape
 		}
-		switch f.kind {
-		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-			reflect.Float32, reflect.Float64, reflect.String:
+		switch {
+		case valuefmt.BasicKind(f.kind):
 			if jsonMethods(sf.Type) || sf.Type == jsonNumberType {
 				return nil
 			}
-		case reflect.Struct:
+		case f.kind == reflect.Struct:
 			if f.sub = makeJSONPlan(sf.Type, depth+1); f.sub == nil {
 				return nil
 			}
@@ -132,31 +129,11 @@ func (p *jsonPlan) append(b []byte, ptr unsafe.Pointer) ([]byte, bool) {
 		f := &p.fields[i]
 		b = append(b, f.label...)
 		at := unsafe.Add(ptr, f.off)
+		if out, ok := valuefmt.AppendInteger(b, f.kind, at); ok {
+			b = out
+			continue
+		}
 		switch f.kind {
-		case reflect.Bool:
-			b = strconv.AppendBool(b, *(*bool)(at))
-		case reflect.Int:
-			b = strconv.AppendInt(b, int64(*(*int)(at)), 10)
-		case reflect.Int8:
-			b = strconv.AppendInt(b, int64(*(*int8)(at)), 10)
-		case reflect.Int16:
-			b = strconv.AppendInt(b, int64(*(*int16)(at)), 10)
-		case reflect.Int32:
-			b = strconv.AppendInt(b, int64(*(*int32)(at)), 10)
-		case reflect.Int64:
-			b = strconv.AppendInt(b, *(*int64)(at), 10)
-		case reflect.Uint:
-			b = strconv.AppendUint(b, uint64(*(*uint)(at)), 10)
-		case reflect.Uint8:
-			b = strconv.AppendUint(b, uint64(*(*uint8)(at)), 10)
-		case reflect.Uint16:
-			b = strconv.AppendUint(b, uint64(*(*uint16)(at)), 10)
-		case reflect.Uint32:
-			b = strconv.AppendUint(b, uint64(*(*uint32)(at)), 10)
-		case reflect.Uint64:
-			b = strconv.AppendUint(b, *(*uint64)(at), 10)
-		case reflect.Uintptr:
-			b = strconv.AppendUint(b, uint64(*(*uintptr)(at)), 10)
 		case reflect.Float32, reflect.Float64:
 			v, bits := float64(0), 64
 			if f.kind == reflect.Float32 {

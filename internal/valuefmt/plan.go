@@ -72,16 +72,14 @@ func makePlan(t reflect.Type, depth int) *plan {
 		if i > 0 {
 			f.label = " " + f.label
 		}
-		switch f.kind {
-		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-			reflect.Float32, reflect.Float64, reflect.String:
+		switch {
+		case BasicKind(f.kind):
 			// fmt calls a method of an exported field's value; of an unexported one it cannot.
 			// Either way a type with methods is left to fmt, to keep one rule.
 			if hasTextMethods(sf.Type) {
 				return nil
 			}
-		case reflect.Struct:
+		case f.kind == reflect.Struct:
 			if f.sub = makePlan(sf.Type, depth+1); f.sub == nil {
 				return nil
 			}
@@ -171,31 +169,11 @@ func (p *plan) append(b []byte, ptr unsafe.Pointer) []byte {
 		f := &p.fields[i]
 		b = append(b, f.label...)
 		at := unsafe.Add(ptr, f.off)
+		if out, ok := AppendInteger(b, f.kind, at); ok {
+			b = out
+			continue
+		}
 		switch f.kind {
-		case reflect.Bool:
-			b = strconv.AppendBool(b, *(*bool)(at))
-		case reflect.Int:
-			b = strconv.AppendInt(b, int64(*(*int)(at)), 10)
-		case reflect.Int8:
-			b = strconv.AppendInt(b, int64(*(*int8)(at)), 10)
-		case reflect.Int16:
-			b = strconv.AppendInt(b, int64(*(*int16)(at)), 10)
-		case reflect.Int32:
-			b = strconv.AppendInt(b, int64(*(*int32)(at)), 10)
-		case reflect.Int64:
-			b = strconv.AppendInt(b, *(*int64)(at), 10)
-		case reflect.Uint:
-			b = strconv.AppendUint(b, uint64(*(*uint)(at)), 10)
-		case reflect.Uint8:
-			b = strconv.AppendUint(b, uint64(*(*uint8)(at)), 10)
-		case reflect.Uint16:
-			b = strconv.AppendUint(b, uint64(*(*uint16)(at)), 10)
-		case reflect.Uint32:
-			b = strconv.AppendUint(b, uint64(*(*uint32)(at)), 10)
-		case reflect.Uint64:
-			b = strconv.AppendUint(b, *(*uint64)(at), 10)
-		case reflect.Uintptr:
-			b = strconv.AppendUint(b, uint64(*(*uintptr)(at)), 10)
 		case reflect.Float32:
 			b = appendFloat(b, float64(*(*float32)(at)), 32)
 		case reflect.Float64:
@@ -212,4 +190,49 @@ func (p *plan) append(b []byte, ptr unsafe.Pointer) []byte {
 // appendFloat appends f as fmt's %v does: strconv's shortest 'g' ("+Inf", "NaN" included).
 func appendFloat(b []byte, f float64, bits int) []byte {
 	return strconv.AppendFloat(b, f, 'g', -1, bits)
+}
+
+// BasicKind reports whether a struct plan reads a field of kind k directly: a bool, an integer,
+// a float or a string (the kinds valuefmt's %+v plans and filelog's JSON plans print).
+func BasicKind(k reflect.Kind) bool {
+	switch k {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.String:
+		return true
+	}
+	return false
+}
+
+// AppendInteger appends the bool or integer of kind k stored at at, in base 10 ("true" or
+// "false" for a bool), and reports whether k is one of those kinds: struct plans print them
+// alike in %+v and in JSON.
+func AppendInteger(b []byte, k reflect.Kind, at unsafe.Pointer) ([]byte, bool) {
+	switch k {
+	case reflect.Bool:
+		return strconv.AppendBool(b, *(*bool)(at)), true
+	case reflect.Int:
+		return strconv.AppendInt(b, int64(*(*int)(at)), 10), true
+	case reflect.Int8:
+		return strconv.AppendInt(b, int64(*(*int8)(at)), 10), true
+	case reflect.Int16:
+		return strconv.AppendInt(b, int64(*(*int16)(at)), 10), true
+	case reflect.Int32:
+		return strconv.AppendInt(b, int64(*(*int32)(at)), 10), true
+	case reflect.Int64:
+		return strconv.AppendInt(b, *(*int64)(at), 10), true
+	case reflect.Uint:
+		return strconv.AppendUint(b, uint64(*(*uint)(at)), 10), true
+	case reflect.Uint8:
+		return strconv.AppendUint(b, uint64(*(*uint8)(at)), 10), true
+	case reflect.Uint16:
+		return strconv.AppendUint(b, uint64(*(*uint16)(at)), 10), true
+	case reflect.Uint32:
+		return strconv.AppendUint(b, uint64(*(*uint32)(at)), 10), true
+	case reflect.Uint64:
+		return strconv.AppendUint(b, *(*uint64)(at), 10), true
+	case reflect.Uintptr:
+		return strconv.AppendUint(b, uint64(*(*uintptr)(at)), 10), true
+	}
+	return b, false
 }
