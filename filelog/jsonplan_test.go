@@ -6,44 +6,15 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/internal/testkit"
 )
 
-type jpFlat struct {
-	ID    string
-	Index int
-	Flag  bool
-}
-
-type jpLevel int
-
-type jpKinds struct {
-	B   bool
-	I   int
-	I8  int8
-	I16 int16
-	I32 int32
-	I64 int64
-	U   uint
-	U8  uint8
-	U16 uint16
-	U32 uint32
-	U64 uint64
-	Ptr uintptr
-	F32 float32
-	F64 float64
-	S   string
-	L   jpLevel
-	b   bool
-	s   string
-	_   int
-}
-
-type jpNested struct {
-	A jpFlat
-	b jpFlat
-	K jpKinds
-	E struct{}
-}
+type (
+	jpFlat   = testkit.Flat
+	jpKinds  = testkit.AllKinds
+	jpNested = testkit.Nested
+)
 
 type jpHidden struct {
 	a int
@@ -95,11 +66,7 @@ type jpDeep struct {
 
 // jsonPlanValues are values of every shape the JSON plans take or leave to encoding/json.
 func jsonPlanValues(s string, i int64, u uint64, f float64, b bool) []any {
-	k := jpKinds{B: b, I: int(i), I8: int8(i), I16: int16(i), I32: int32(i), I64: i, U: uint(u),
-		U8: uint8(u), U16: uint16(u), U32: uint32(u), U64: u, Ptr: uintptr(u), F32: float32(f),
-		F64: f, S: s, L: jpLevel(i), b: !b, s: s}
-	fl := jpFlat{ID: s, Index: int(i), Flag: b}
-	n := jpNested{A: fl, b: fl, K: k}
+	fl, k, n := testkit.Kinds(s, i, u, f, b)
 	var deep jpDeep
 	deep.A.B.C = fl
 	return []any{

@@ -6,46 +6,16 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/logbridge/logbridge/internal/testkit"
 )
 
-type flat struct {
-	ID    string
-	Index int
-	Flag  bool
-}
-
-type level int
-
-type allKinds struct {
-	B   bool
-	I   int
-	I8  int8
-	I16 int16
-	I32 int32
-	I64 int64
-	U   uint
-	U8  uint8
-	U16 uint16
-	U32 uint32
-	U64 uint64
-	Ptr uintptr
-	F32 float32
-	F64 float64
-	S   string
-	L   level
-	b   bool
-	i   int
-	f   float64
-	s   string
-	_   int
-}
-
-type nested struct {
-	A flat
-	b flat
-	K allKinds
-	E struct{}
-}
+type (
+	flat     = testkit.Flat
+	level    = testkit.Level
+	allKinds = testkit.AllKinds
+	nested   = testkit.Nested
+)
 
 type embeds struct {
 	flat
@@ -89,11 +59,7 @@ type deep3 struct{ C flat }
 
 // planValues are values of every shape the plans take or leave to fmt, built from the inputs.
 func planValues(s string, i int64, u uint64, f float64, b bool) []any {
-	k := allKinds{B: b, I: int(i), I8: int8(i), I16: int16(i), I32: int32(i), I64: i, U: uint(u),
-		U8: uint8(u), U16: uint16(u), U32: uint32(u), U64: u, Ptr: uintptr(u), F32: float32(f), F64: f,
-		S: s, L: level(i), b: !b, i: int(-i), f: -f, s: s + s}
-	fl := flat{ID: s, Index: int(i), Flag: b}
-	n := nested{A: fl, b: flat{ID: s + "x"}, K: k}
+	fl, k, n := testkit.Kinds(s, i, u, f, b)
 	sn := namedStringer(i)
 	vals := []any{
 		fl, &fl, k, &k, n, &n, embeds{flat: fl, X: int(i)}, struct{}{}, &struct{}{},
@@ -179,7 +145,7 @@ func FuzzPlannedMatchesFmt(f *testing.F) {
 
 // BenchmarkPlusVStruct: a flat struct (bench/'s event) by its plan.
 func BenchmarkPlusVStruct(b *testing.B) {
-	v := any(flat{"abcdefgh", 65536, true})
+	v := any(flat{ID: "abcdefgh", Index: 65536, Flag: true})
 	buf := make([]byte, 0, 64)
 	for b.Loop() {
 		buf = AppendPlusV(buf[:0], v)
