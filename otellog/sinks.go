@@ -140,6 +140,9 @@ func (b *Bridge) guardWriter(s *sink, w io.Writer, maxBlock time.Duration) *hand
 	})
 }
 
+// The file sink's hand-off passes its queued records on to the File in one write a batch.
+var _ handoff.BatchWriter = (*filelog.File)(nil)
+
 // target is the writer to give s's handler: its hand-off, or w when it has none.
 func (s *sink) target(w io.Writer) io.Writer {
 	if s.guard == nil {

@@ -1,6 +1,6 @@
 // Package handoff keeps a log sink's writer from holding its callers hostage: a [Writer] queues
 // each Write (one record) and a goroutine of its own passes the records on, one Write each, in
-// order. A caller waits only when the queue is full, and then at most until the writer is
+// order (or a batch of them with one call, to a [BatchWriter]). A caller waits only when the queue is full, and then at most until the writer is
 // declared stalled: when the queue has held records and the writer has completed no Write for
 // the bound (default [DefaultBound], 1 s). From then on records are dropped and counted, until
 // a Write completes again. A timer watches the writer only while records wait: an idle Writer
@@ -251,6 +251,10 @@ func (g *Writer) drain() bool {
 	g.inflight, g.inflightB, g.batchAt = len(ends), len(buf), g.writes.Load()
 	g.mu.Unlock()
 
+	if bw, ok := g.w.(BatchWriter); ok {
+		g.writeBatch(bw, buf, ends)
+		return g.settle(buf, ends, true)
+	}
 	start := 0
 	for i, end := range ends {
 		err := g.write(buf[start:end])
@@ -265,33 +269,43 @@ func (g *Writer) drain() bool {
 			// lock per record cost as much as the write(2) to /dev/null.
 			continue
 		}
-		g.mu.Lock()
-		if g.closed { // Close counted what was left
-			g.mu.Unlock()
+		if !g.settle(buf, ends, last) {
 			return false
 		}
-		resumed, lost := g.stalled, g.lostStall
-		if resumed {
-			g.stalled, g.lostStall = false, 0
-			g.flagged.Store(false)
-			g.notifyLocked()
-			if !g.watching { // it may block again within this batch
-				g.watching, g.seen = true, g.writes.Load()
-				g.watchdog.Reset(g.bound)
-			}
-		}
-		if last {
-			g.doneSeq += uint64(len(ends))
-			g.inflight, g.inflightB, g.batchAt = 0, 0, g.writes.Load()
-			if cap(buf) <= 2*g.max {
-				g.spare, g.spareEnds = buf[:0], ends[:0]
-			}
-			g.notifyLocked()
-		}
+	}
+	return true
+}
+
+// settle takes note of the writes of the batch buf, ends so far: it ends a stall, and, when
+// last, accounts for the batch. It reports false when the Writer was closed (Close counted what
+// was left).
+func (g *Writer) settle(buf []byte, ends []int, last bool) bool {
+	g.mu.Lock()
+	if g.closed {
 		g.mu.Unlock()
-		if resumed && g.opts.OnResume != nil {
-			g.opts.OnResume(lost)
+		return false
+	}
+	resumed, lost := g.stalled, g.lostStall
+	if resumed {
+		g.stalled, g.lostStall = false, 0
+		g.flagged.Store(false)
+		g.notifyLocked()
+		if !g.watching { // it may block again within this batch
+			g.watching, g.seen = true, g.writes.Load()
+			g.watchdog.Reset(g.bound)
 		}
+	}
+	if last {
+		g.doneSeq += uint64(len(ends))
+		g.inflight, g.inflightB, g.batchAt = 0, 0, g.writes.Load()
+		if cap(buf) <= 2*g.max {
+			g.spare, g.spareEnds = buf[:0], ends[:0]
+		}
+		g.notifyLocked()
+	}
+	g.mu.Unlock()
+	if resumed && g.opts.OnResume != nil {
+		g.opts.OnResume(lost)
 	}
 	return true
 }
@@ -311,6 +325,35 @@ func (g *Writer) write(p []byte) (err error) {
 	}()
 	_, err = g.w.Write(p)
 	return err
+}
+
+// BatchWriter is an underlying writer that takes many records in one call, such as
+// filelog.File: the Writer passes each batch of queued records on with one WriteBatch instead
+// of one Write per record, saving a system call per record.
+type BatchWriter interface {
+	// WriteBatch writes the records of p, record i ending at offset ends[i] (the last end is
+	// len(p)), each whole or not at all as far as it can, and returns how many did not reach
+	// the writer and the last error (nil when none failed).
+	WriteBatch(p []byte, ends []int) (failed int, err error)
+}
+
+// writeBatch passes a batch on to w, counts its records as written (attempted), and passes
+// each failed record's error to OnError; a panic of w fails the whole batch.
+func (g *Writer) writeBatch(w BatchWriter, p []byte, ends []int) {
+	failed, err := func() (failed int, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				failed, err = len(ends), fmt.Errorf("writer panicked: %v", r)
+			}
+		}()
+		return w.WriteBatch(p, ends)
+	}()
+	g.writes.Add(uint64(len(ends)))
+	if err != nil && g.opts.OnError != nil {
+		for range failed {
+			g.opts.OnError(err) // one per record, as Write's errors
+		}
+	}
 }
 
 // check runs a bound after the watchdog was armed (by a batch starting): it declares the writer
