@@ -149,8 +149,16 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 				firstEnd, firstCol = len(out), col
 			}
 			out = append(out, c)
-			col, brk, lineMin, lineStart, limit, fresh = 0, -1, contWidth, len(out), width, false
 			i++
+			// The continuation indent after the newline belongs to the line's start: a
+			// break later on the line must not trim it away as trailing space.
+			n := 0
+			for n < contWidth && i < len(src) && src[i] == ' ' {
+				n++
+				i++
+			}
+			out = append(out, src[i-n:i]...)
+			col, brk, lineMin, lineStart, limit, fresh = n, -1, contWidth, len(out), width, false
 			continue
 		case nbsp:
 			out = append(out, ' ')
