@@ -1,10 +1,10 @@
 // Package handoff keeps a log sink's writer from holding its callers hostage: a [Writer] queues
 // each Write (one record) and a goroutine of its own passes the records on, one Write each, in
-// order (or a batch of them with one call, to a [BatchWriter]). A caller waits only when the queue is full, and then at most until the writer is
-// declared stalled: when the queue has held records and the writer has completed no Write for
-// the bound (default [DefaultBound], 1 s). From then on records are dropped and counted, until
-// a Write completes again. A timer watches the writer only while records wait: an idle Writer
-// costs nothing.
+// order (or a batch of them in one call, to a [BatchWriter]). A caller waits only when the
+// queue is full, and then at most until the writer is declared stalled: when the queue has
+// held records and the writer has completed no Write for the bound (default [DefaultBound],
+// 1 s). From then on records are dropped and counted, until a Write completes again. A timer
+// watches the writer only while records wait: an idle Writer costs nothing.
 //
 // The queue costs the caller a copy of the record under a mutex; the write system call, and
 // whatever blocks in it (an unread pipe, a terminal paused with Ctrl-S, a stuck log driver),
@@ -320,12 +320,15 @@ func (g *Writer) inflightLocked() int {
 func (g *Writer) write(p []byte) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("writer panicked: %v", r)
+			err = panicError(r)
 		}
 	}()
 	_, err = g.w.Write(p)
 	return err
 }
+
+// panicError is the error a panic of the underlying writer becomes.
+func panicError(r any) error { return fmt.Errorf("writer panicked: %v", r) }
 
 // BatchWriter is an underlying writer that takes many records in one call, such as
 // filelog.File: the Writer passes each batch of queued records on with one WriteBatch instead
@@ -343,7 +346,7 @@ func (g *Writer) writeBatch(w BatchWriter, p []byte, ends []int) {
 	failed, err := func() (failed int, err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				failed, err = len(ends), fmt.Errorf("writer panicked: %v", r)
+				failed, err = len(ends), panicError(r)
 			}
 		}()
 		return w.WriteBatch(p, ends)
