@@ -404,11 +404,7 @@ func TestFileWriteErrorsCounted(t *testing.T) {
 	const n = 500
 	clearEnv(t, map[string]string{envPrefix + "_LOG_FILE": "/dev/full", envPrefix + "_LOG_OTLP": "false"})
 	var con testkit.SyncBuffer
-	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
-		otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	lb := setupReporting(t, &con)
 	l := lb.MustLogger("svc.disk", "core")
 	for i := range n {
 		l.Info("served request", "seq", i)

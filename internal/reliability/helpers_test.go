@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/logbridge/logbridge/internal/testkit"
 	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/otlpsink"
 )
@@ -26,6 +28,19 @@ const exportConcurrency = 4
 // withExportConcurrency makes the OTLP pipeline run exportConcurrency exports at once.
 func withExportConcurrency() otellog.Option {
 	return otellog.WithOTLPOptions(otlpsink.WithProcessorOptions(otlpsink.WithExportConcurrency(exportConcurrency)))
+}
+
+// setupReporting sets the bridge up from the environment (envPrefix) with category core, its
+// console (and so its reports) in con, not installed as the default, and reports held for
+// Shutdown's summary: what a scenario reads its reports from.
+func setupReporting(t *testing.T, con *testkit.SyncBuffer) *otellog.Bridge {
+	t.Helper()
+	lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
+		otellog.WithConsoleWriter(con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lb
 }
 
 // clearEnv unsets, for the test, every variable a scenario may set, then sets env.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/internal/testkit"
-	"github.com/logbridge/logbridge/otellog"
 )
 
 // TestShutdownSummary: after some records were delivered, Shutdown's one summary line on the
@@ -48,11 +47,7 @@ func TestShutdownSummary(t *testing.T) {
 					"OTEL_BLRP_SCHEDULE_DELAY":    "50",
 				})
 				var con testkit.SyncBuffer
-				lb, err := otellog.Setup(context.Background(), otellog.WithEnvPrefix(envPrefix), otellog.WithCategories("core"),
-					otellog.WithConsoleWriter(&con), otellog.WithInstallDefault(false), otellog.WithReportInterval(time.Hour))
-				if err != nil {
-					t.Fatal(err)
-				}
+				lb := setupReporting(t, &con)
 				l := lb.MustLogger("svc.summary", "core")
 				for i := range delivered {
 					l.Info("served request", "seq", i)
