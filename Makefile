@@ -64,7 +64,7 @@ fuzz:
 BENCH_COUNT ?= 10
 BENCH_TIME ?= 100ms
 BENCH_E2E_COUNT ?= 3
-BENCH ?= Floor|Rejected|Console|File|OTLP|Fanout|Concurrent|Paired
+BENCH ?= Floor|Rejected|Console|File|OTLP|Fanout|Handoff|Concurrent|Paired
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 BENCH_BIN := $(CACHE)/bench.test
 bench: otelcol
@@ -82,7 +82,7 @@ bench: otelcol
 	  (cd bench && $(BENCH_BIN) -test.run '^$$' -test.bench 'Memory' -test.benchtime 1x \
 	    -test.count 1 -test.cpu 1 -test.timeout 30m) >> bench/results.txt; \
 	  end=$$(date +%s); \
-	  for c in Rejected Console File OTLP Fanout Concurrent E2E Memory; do \
+	  for c in Rejected Console File OTLP Fanout Handoff Concurrent E2E Memory; do \
 	    $(GO) run $(BENCHSTAT) -filter ".name:$$c" -col /impl bench/results.txt; \
 	  done; \
 	  $(GO) run $(BENCHSTAT) -filter ".name:Paired" bench/results.txt; \

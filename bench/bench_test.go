@@ -285,6 +285,11 @@ func devNull(b *testing.B) *os.File {
 // the file sink on /dev/null (opened by path, as a user's file is), OTLP through the
 // pipeline with extra options (the no-op exporter unless given). change edits the config.
 func setup(b testing.TB, change func(*config.Config), levels string, otlpOpts ...otlpsink.PipelineOption) *otellog.Bridge {
+	return setupWith(b, change, levels, nil, otlpOpts...)
+}
+
+// setupWith is setup with more options for the Bridge.
+func setupWith(b testing.TB, change func(*config.Config), levels string, bridgeOpts []otellog.Option, otlpOpts ...otlpsink.PipelineOption) *otellog.Bridge {
 	for _, kv := range colorEnv {
 		k, v, _ := cutEq(kv)
 		b.Setenv(k, v)
@@ -298,14 +303,14 @@ func setup(b testing.TB, change func(*config.Config), levels string, otlpOpts ..
 	if len(otlpOpts) == 0 {
 		otlpOpts = []otlpsink.PipelineOption{otlpsink.WithExporter(testkit.NopExporter{})}
 	}
-	lb, err := otellog.Setup(context.Background(),
+	lb, err := otellog.Setup(context.Background(), append([]otellog.Option{
 		otellog.WithCategories("core"),
 		otellog.WithConfig(cfg),
 		otellog.WithLevels(levels),
 		otellog.WithConsoleWriter(io.Discard),
 		otellog.WithOTLPOptions(otlpOpts...),
 		otellog.WithInstallDefault(false),
-	)
+	}, bridgeOpts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -346,6 +351,23 @@ func BenchmarkFanout(b *testing.B) {
 	runAttrs(b, markupMessage, []impl{peer, ours})
 }
 
+// handoffCase: the whole bridge as in fanoutCase, against the same bridge without hand-offs
+// (otellog.WithMaxBlock(-1): the console and the file write on the logging goroutine, as
+// before the hand-offs existed). It measures what the protection against a blocked writer
+// costs a call while the writers keep up.
+func handoffCase(b *testing.B) (peer, ours impl) {
+	direct := setupWith(b, nil, "core=debug", []otellog.Option{otellog.WithMaxBlock(-1)})
+	lb := setup(b, nil, "core=debug")
+	return impl{"caller-writes", direct.MustLogger("bench", "core")}, impl{"logbridge", lb.MustLogger("bench", "core")}
+}
+
+// BenchmarkHandoff: see handoffCase; markup in the message, as BenchmarkFanout. Goal: <= 1.0x,
+// no allocations beyond the bridge without hand-offs.
+func BenchmarkHandoff(b *testing.B) {
+	peer, ours := handoffCase(b)
+	runAttrs(b, markupMessage, []impl{peer, ours})
+}
+
 // BenchmarkPaired measures the goal cases (5 attributes and the request record) once more, each contender and its
 // peer in one benchmark: they take turns in chunks of calls (about a millisecond or less each),
 // and the process's CPU time of each chunk goes to the side that ran it. Both sides thus run
@@ -367,6 +389,7 @@ func BenchmarkPaired(b *testing.B) {
 		{"filejson", testMessage, 256, fileJSONCase},
 		{"otlp", testMessage, 256, otlpCase},
 		{"fanout", markupMessage, 128, fanoutCase},
+		{"handoff", markupMessage, 128, handoffCase},
 	} {
 		for _, shape := range calls {
 			if shape.attrs != "5" && !shape.request {
