@@ -317,7 +317,7 @@ func errorString(err error) (s string) {
 		// errors.Join's Error builds its text in a growing slice (two allocations): one
 		// string of the parts' texts instead.
 		var buf [256]byte
-		return validUTF8(string(textenc.AppendError(buf[:0], err)))
+		return slabString(textenc.AppendError(buf[:0], err))
 	}
 	return validUTF8(err.Error())
 }
@@ -348,11 +348,11 @@ func safeSprintReflect(rv reflect.Value, depth int) (s string) {
 			s = panicText("fmt", p)
 		}
 	}()
-	// The text is built in a reused buffer and copied once into its string (a stack array
-	// would escape: AppendPlusV leaks its buffer).
+	// The text is built in a reused buffer (a stack array would escape: AppendPlusV leaks its
+	// buffer) and copied once into a slab string.
 	bp := sprintBufs.Get().(*[]byte)
 	*bp = valuefmt.AppendPlusV((*bp)[:0], rv.Interface())
-	s = validUTF8(string(*bp))
+	s = slabString(*bp)
 	if cap(*bp) <= 4<<10 {
 		sprintBufs.Put(bp)
 	}
