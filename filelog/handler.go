@@ -2,7 +2,6 @@ package filelog
 
 import (
 	"context"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"slices"
@@ -269,11 +268,11 @@ func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
 		})
 	}
 	if sc.IsValid() {
-		tid, sid := sc.TraceID(), sc.SpanID()
+		tid, sid := s.span.ids(sc)
 		s.buf = append(s.buf, " trace_id="...)
-		s.buf = hex.AppendEncode(s.buf, tid[:])
+		s.buf = append(s.buf, tid...)
 		s.buf = append(s.buf, " span_id="...)
-		s.buf = hex.AppendEncode(s.buf, sid[:])
+		s.buf = append(s.buf, sid...)
 	}
 	s.buf = append(s.buf, '\n')
 }
@@ -347,11 +346,11 @@ func (s *state) formatJSON(r *slog.Record, sc trace.SpanContext) {
 		if s.sep || open > 0 {
 			s.buf = append(s.buf, ',')
 		}
-		tid, sid := sc.TraceID(), sc.SpanID()
+		tid, sid := s.span.ids(sc)
 		s.buf = append(s.buf, `"trace_id":"`...)
-		s.buf = hex.AppendEncode(s.buf, tid[:])
+		s.buf = append(s.buf, tid...)
 		s.buf = append(s.buf, `","span_id":"`...)
-		s.buf = hex.AppendEncode(s.buf, sid[:])
+		s.buf = append(s.buf, sid...)
 		s.buf = append(s.buf, '"')
 	}
 	s.buf = append(s.buf, '}', '\n')

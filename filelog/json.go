@@ -239,7 +239,13 @@ func appendJSONSanitized(b, src []byte) []byte {
 
 // appendJSONMessage appends the message's markup-stripped text, escaped, without quotes.
 func (s *state) appendJSONMessage(msg string) {
+	if out, ok := s.msg.get(msg, true); ok {
+		s.buf = append(s.buf, out...)
+		return
+	}
+	start := len(s.buf)
 	s.buf = appendJSONEscaped(s.buf, s.strip(msg))
+	s.msg.put(msg, true, s.buf[start:])
 }
 
 // jsonBuiltins writes time and level when there is a ReplaceAttr.

@@ -16,6 +16,8 @@ type state struct {
 	prefix []byte   // text: the dotted key prefix of the groups open at this point
 	groups []string // the open groups, for ReplaceAttr; nil when there is no ReplaceAttr
 	sep    bool     // JSON: a comma is due before the next key
+	msg    recentMessage
+	span   recentSpan
 }
 
 const (

@@ -60,12 +60,18 @@ func appendStripped(dst []byte, msg string) (out []byte) {
 
 // appendMessage appends the message (text): markup stripped, bare or quoted.
 func (s *state) appendMessage(msg string) {
+	if out, ok := s.msg.get(msg, false); ok {
+		s.buf = append(s.buf, out...)
+		return
+	}
+	start := len(s.buf)
 	m := s.strip(msg)
 	if msgNeedsQuoting(m) {
 		s.buf = textenc.AppendQuoted(s.buf, m)
 	} else {
 		s.buf = append(s.buf, m...)
 	}
+	s.msg.put(msg, false, s.buf[start:])
 }
 
 // textKey appends " key=" with the dotted group prefix, quoted as a whole if needed.
