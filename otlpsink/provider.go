@@ -237,9 +237,12 @@ type countingLogger struct {
 }
 
 // Enabled is the SDK logger's answer until the Pipeline shuts down, then true: a record
-// logged then must reach Emit to be counted.
+// logged then must reach Emit to be counted. closed is read after the SDK answers: the SDK
+// says no once its provider shuts down, which close precedes, so a no for that reason always
+// sees closed (read before, a call racing Shutdown could see neither, and its record was
+// counted nowhere).
 func (l *countingLogger) Enabled(ctx context.Context, param log.EnabledParameters) bool {
-	return l.p.closed.Load() || l.Logger.Enabled(ctx, param)
+	return l.Logger.Enabled(ctx, param) || l.p.closed.Load()
 }
 
 // Emit hands r to the SDK's logger or, once the Pipeline shuts down, counts it in each
