@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/natefinch/lumberjack.v2"
+
+	"github.com/logbridge/logbridge/internal/handoff"
 )
 
 // RotateOptions configure a [File]. The zero value (and a nil *RotateOptions) rotates at
@@ -316,47 +318,19 @@ func (f *File) WriteBatch(p []byte, ends []int) (failed int, err error) {
 	return failed, err
 }
 
-// pipeBuf is the most bytes a write to a pipe takes in one piece (POSIX PIPE_BUF on Linux), so
-// that no line of it is interleaved with another process's writes.
-const pipeBuf = 4096
-
 // writeBatchLocked writes the records of p (see WriteBatch); f.mu is held.
 func (f *File) writeBatchLocked(p []byte, ends []int) (failed int, err error) {
-	one := false // after a failure: one record a write
-	for i, start := 0, 0; i < len(ends); {
-		j := i + 1 // records i..j-1 go in one write
-		switch {
-		case one:
-		case f.lj == nil:
-			for j < len(ends) && ends[j]-start <= pipeBuf {
-				j++
-			}
-		default: // those that fit; if record i does not, writeLocked rotates before it
+	next := func(i, start int) int { return handoff.PipeChunk(ends, i, start) }
+	if f.lj != nil { // those that fit; if record i does not, writeLocked rotates before it
+		next = func(i, start int) int {
+			j := i + 1
 			for j < len(ends) && f.size+int64(ends[j]-start) <= f.max {
 				j++
 			}
+			return j
 		}
-		n, werr := f.writeLocked(p[start:ends[j-1]])
-		if werr == nil {
-			i, start = j, ends[j-1]
-			continue
-		}
-		err, one = werr, true
-		if f.closed {
-			return len(ends) - i, err
-		}
-		written, alone := start+n, j == i+1
-		for i < j && ends[i] <= written { // written whole
-			start = ends[i]
-			i++
-		}
-		if i < j && (written > start || alone) { // cut short, or its own write failed
-			failed++
-			start = ends[i]
-			i++
-		} // (the others are tried again, one a write)
 	}
-	return failed, err
+	return handoff.WriteChunks(p, ends, next, f.writeLocked, func() bool { return f.closed })
 }
 
 func (f *File) writeLocked(p []byte) (int, error) {

@@ -36,7 +36,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 			w = os.Stderr
 		}
 		s := &sink{name: SinkConsole, diagnostics: true}
-		s.guard = b.guardWriter(s, w, o.maxBlock)
+		s.guard = b.guardWriter(s, consoleBatches(w), o.maxBlock)
 		if cfg.Console.Format == vocab.FormatJSON {
 			// JSON lines for containers: the file sink's handler and grammar.
 			s.handler = filelog.NewHandler(s.target(w), &filelog.Options{
@@ -142,6 +142,17 @@ func (b *Bridge) guardWriter(s *sink, w io.Writer, maxBlock time.Duration) *hand
 
 // The file sink's hand-off passes its queued records on to the File in one write a batch.
 var _ handoff.BatchWriter = (*filelog.File)(nil)
+
+// consoleBatches is the writer the console's hand-off passes its records on to: for a file
+// descriptor (stderr, stdout: a terminal, a pipe, a file), chunks of whole lines in one write
+// each (handoff.Chunked), a system call per chunk rather than per line; any other writer gets
+// one Write per record, as it may expect.
+func consoleBatches(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok {
+		return handoff.Chunked(f)
+	}
+	return w
+}
 
 // target is the writer to give s's handler: its hand-off, or w when it has none.
 func (s *sink) target(w io.Writer) io.Writer {
