@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -68,7 +69,7 @@ func TestWriteChunks(t *testing.T) {
 			if failed != tc.wantFailed || (failed > 0) != (err != nil) {
 				t.Errorf("failed %d, err %v; want %d failed", failed, err, tc.wantFailed)
 			}
-			if !slicesEqual(writes, tc.wantWrites) {
+			if !slices.Equal(writes, tc.wantWrites) {
 				t.Errorf("writes of %v bytes, want %v", writes, tc.wantWrites)
 			}
 			if tc.fail == nil && !bytes.Equal(out, p) {
@@ -76,18 +77,6 @@ func TestWriteChunks(t *testing.T) {
 			}
 		})
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestChunkedPipe: through a Writer, records to a pipe arrive whole and in order, and the
