@@ -330,7 +330,8 @@ func (f *File) writeBatchLocked(p []byte, ends []int) (failed int, err error) {
 			return j
 		}
 	}
-	return handoff.WriteChunks(p, ends, next, f.writeLocked, func() bool { return f.closed })
+	write := func(chunk []byte, _ int) (int, error) { return f.writeLocked(chunk) }
+	return handoff.WriteChunks(p, ends, next, write, func() bool { return f.closed })
 }
 
 func (f *File) writeLocked(p []byte) (int, error) {

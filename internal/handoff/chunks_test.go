@@ -8,7 +8,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // records returns n records of the given length each (the last byte a newline), back to back,
@@ -54,7 +58,7 @@ func TestWriteChunks(t *testing.T) {
 			p, ends := records(tc.n, tc.size)
 			var writes []int
 			var out []byte
-			write := func(b []byte) (int, error) {
+			write := func(b []byte, _ int) (int, error) {
 				call := len(writes)
 				writes = append(writes, len(b))
 				n, err := len(b), error(nil)
@@ -89,9 +93,6 @@ func TestChunkedPipe(t *testing.T) {
 	defer r.Close()
 	got := make(chan string, 1)
 	go func() { b, _ := io.ReadAll(r); got <- string(b) }()
-	if _, ok := Chunked(w).(BatchWriter); !ok {
-		t.Fatal("Chunked is not a BatchWriter: the Writer would pass one record a write")
-	}
 	g := New(Chunked(w), Options{})
 	if fd, ok := g.Target().(interface{ Fd() uintptr }); !ok || fd.Fd() != w.Fd() {
 		t.Errorf("Target has no Fd, or not the pipe's")
@@ -111,5 +112,63 @@ func TestChunkedPipe(t *testing.T) {
 	w.Close()
 	if s := <-got; s != want.String() {
 		t.Errorf("the pipe got %d bytes, want %d, or not in order", len(s), want.Len())
+	}
+}
+
+// TestChunkedSlowReaderNotStalled: a console that takes its lines slowly but steadily (a slow
+// terminal) is not declared stalled while one long batch is written: each chunk counts as
+// progress. The pipe holds one chunk; the reader takes a chunk every 20 ms, so the second
+// batch (about 190 KB, 47 chunks) takes about a second, well over the 300 ms bound, while no
+// chunk takes more than a few times 20 ms.
+func TestChunkedSlowReaderNotStalled(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, PipeBuf); err != nil {
+		t.Skipf("cannot shrink the pipe: %v", err)
+	}
+	if _, err := w.Write(bytes.Repeat([]byte("-"), PipeBuf)); err != nil { // full: the first chunk waits for the reader
+		t.Fatal(err)
+	}
+	var stalls atomic.Int64
+	g := New(Chunked(w), Options{Bound: 300 * time.Millisecond, OnStall: func(int) { stalls.Add(1) }})
+	line := append(bytes.Repeat([]byte("x"), 999), '\n')
+	const n = 200
+	for range n {
+		if _, err := g.Write(line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make(chan int, 1)
+	go func() {
+		total := 0
+		buf := make([]byte, PipeBuf)
+		for {
+			time.Sleep(20 * time.Millisecond)
+			k, err := r.Read(buf)
+			total += k
+			if err != nil {
+				got <- total
+				return
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang guard
+	defer cancel()
+	if !g.Flush(ctx) {
+		t.Fatal("Flush did not finish")
+	}
+	g.Close()
+	w.Close()
+	if total := <-got; total != PipeBuf+n*len(line) {
+		t.Errorf("the reader got %d bytes, want %d", total, PipeBuf+n*len(line))
+	}
+	if s := stalls.Load(); s != 0 {
+		t.Errorf("declared stalled %d times while every chunk went through", s)
+	}
+	if d := g.Dropped(); d != 0 {
+		t.Errorf("%d records dropped", d)
 	}
 }

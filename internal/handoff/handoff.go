@@ -1,7 +1,7 @@
 // Package handoff keeps a log sink's writer from holding its callers hostage: a [Writer] queues
 // each Write (one record) and a goroutine of its own passes the records on, one Write each, in
-// order (or a batch of them in one call, to a [BatchWriter]: filelog.File, or a file
-// descriptor wrapped by [Chunked], which writes whole records in chunks of up to [PipeBuf]). A caller waits only when the
+// order (or a batch of them in one call, to a [BatchWriter] such as filelog.File; or, to a file
+// descriptor wrapped by [Chunked], whole records in chunks of up to [PipeBuf] a write). A caller waits only when the
 // queue is full, and then at most until the writer is declared stalled: when the queue has
 // held records and the writer has completed no Write for the bound (default [DefaultBound],
 // 1 s). From then on records are dropped and counted, until a Write completes again. A timer
@@ -254,6 +254,10 @@ func (g *Writer) drain() bool {
 
 	if bw, ok := g.w.(BatchWriter); ok {
 		g.writeBatch(bw, buf, ends)
+		return g.settle(buf, ends, true)
+	}
+	if c, ok := g.w.(chunked); ok {
+		g.writeChunks(c, buf, ends)
 		return g.settle(buf, ends, true)
 	}
 	start := 0
