@@ -320,52 +320,15 @@ func appendAnyValue(b []byte, v attribute.Value) ([]byte, error) {
 		b = protowire.AppendTag(b, fAnyBytes, protowire.BytesType)
 		b = protowire.AppendBytes(b, v.AsByteSlice())
 	case attribute.BOOLSLICE:
-		b, m := openMsg(b, fAnyArray, 1)
-		for _, x := range v.AsBoolSlice() {
-			b = protowire.AppendTag(b, fListValues, protowire.BytesType)
-			b = append(b, 2) // the AnyValue's length: tag and 1-byte varint
-			b = appendBool(b, x)
-		}
-		return closeMsg(b, m, 1), nil
+		return appendArray(b, v.AsBoolSlice(), func(b []byte, x bool) ([]byte, error) { return appendBool(b, x), nil })
 	case attribute.INT64SLICE:
-		b, m := openMsg(b, fAnyArray, 1)
-		for _, x := range v.AsInt64Slice() {
-			var el int
-			b, el = openMsg(b, fListValues, 1)
-			b = appendInt(b, x)
-			b = closeMsg(b, el, 1)
-		}
-		return closeMsg(b, m, 1), nil
+		return appendArray(b, v.AsInt64Slice(), func(b []byte, x int64) ([]byte, error) { return appendInt(b, x), nil })
 	case attribute.FLOAT64SLICE:
-		b, m := openMsg(b, fAnyArray, 1)
-		for _, x := range v.AsFloat64Slice() {
-			b = protowire.AppendTag(b, fListValues, protowire.BytesType)
-			b = append(b, 9) // the AnyValue's length: tag and 8 bytes
-			b = appendDouble(b, x)
-		}
-		return closeMsg(b, m, 1), nil
+		return appendArray(b, v.AsFloat64Slice(), func(b []byte, x float64) ([]byte, error) { return appendDouble(b, x), nil })
 	case attribute.STRINGSLICE:
-		b, m := openMsg(b, fAnyArray, 1)
-		for _, x := range v.AsStringSlice() {
-			var el int
-			b, el = openMsg(b, fListValues, 1)
-			if b, err = appendStringValue(b, x); err != nil {
-				return b, err
-			}
-			b = closeMsg(b, el, 1)
-		}
-		return closeMsg(b, m, 1), nil
+		return appendArray(b, v.AsStringSlice(), appendStringValue)
 	case attribute.SLICE:
-		b, m := openMsg(b, fAnyArray, 1)
-		for _, x := range v.AsSlice() {
-			var el int
-			b, el = openMsg(b, fListValues, 1)
-			if b, err = appendAnyValue(b, x); err != nil {
-				return b, err
-			}
-			b = closeMsg(b, el, 1)
-		}
-		return closeMsg(b, m, 1), nil
+		return appendArray(b, v.AsSlice(), appendAnyValue)
 	case attribute.MAP:
 		b, m := openMsg(b, fAnyKvlist, 1)
 		for _, kv := range v.AsMap() {
@@ -378,6 +341,22 @@ func appendAnyValue(b []byte, v attribute.Value) ([]byte, error) {
 		return appendStringValue(b, "INVALID")
 	}
 	return b, nil
+}
+
+// appendArray appends an AnyValue.array_value of xs, each element's AnyValue appended by
+// elem.
+func appendArray[T any](b []byte, xs []T, elem func([]byte, T) ([]byte, error)) ([]byte, error) {
+	b, m := openMsg(b, fAnyArray, 1)
+	for _, x := range xs {
+		var el int
+		var err error
+		b, el = openMsg(b, fListValues, 1)
+		if b, err = elem(b, x); err != nil {
+			return b, err
+		}
+		b = closeMsg(b, el, 1)
+	}
+	return closeMsg(b, m, 1), nil
 }
 
 func appendBool(b []byte, x bool) []byte {
