@@ -154,6 +154,7 @@ func (x *httpExporter) Export(ctx context.Context, recs []sdklog.Record) error {
 		}
 		body = b.gz.Bytes()
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, x.cfg.timeout)
 	defer cancel()
 	// The transport may close the body after Do returns: the buffers go back to the pool
@@ -170,6 +171,9 @@ func (x *httpExporter) Export(ctx context.Context, recs []sdklog.Record) error {
 	if err != nil {
 		// No answer (refused, reset, EOF, timeout): the *url.Error names the URL without
 		// user info; classify retries it, as it does otlploghttp's.
+		if ctx.Err() != nil && parent.Err() == nil {
+			return fmt.Errorf("otlp http: no answer within the export timeout (%v, OTEL_EXPORTER_OTLP_TIMEOUT): %w", x.cfg.timeout, err)
+		}
 		return fmt.Errorf("otlp http: %w", err)
 	}
 	defer resp.Body.Close()
@@ -197,7 +201,7 @@ func (x *httpExporter) Export(ctx context.Context, recs []sdklog.Record) error {
 	// The status is named by its code and standard text, whatever reason phrase the server
 	// sent (the 404 hint and the Processor's reports rely on the text).
 	status := strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
-	se := &httpStatusError{code: resp.StatusCode, status: strings.TrimSpace(status), message: answerMessage(answer, protobuf)}
+	se := &httpStatusError{url: x.cfg.url, code: resp.StatusCode, status: strings.TrimSpace(status), message: answerMessage(answer, protobuf)}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		se.retryable = true
@@ -239,9 +243,11 @@ func (b *requestBody) Close() error {
 
 // httpStatusError is the exporter's error for an answer other than 2xx. retryable is set
 // for the statuses the OTLP specification retries (429, 502, 503, 504), with the answer's
-// Retry-After delay. Its text names the status ("otlp http: 404 Not Found", which the
-// Pipeline's 404 hint looks for) and the server's message, never the URL or headers.
+// Retry-After delay. Its text names the URL (which holds no user info), the status
+// ("otlp http: http://collector:4318/v1/logs: 404 Not Found", which the Pipeline's 404 hint
+// looks for) and the server's message; never a header.
 type httpStatusError struct {
+	url       string
 	code      int
 	status    string // code and standard text: "404 Not Found"
 	message   string // the google.rpc.Status message, or the text of the answer; may be ""
@@ -250,7 +256,7 @@ type httpStatusError struct {
 }
 
 func (e *httpStatusError) Error() string {
-	s := "otlp http: " + e.status
+	s := "otlp http: " + e.url + ": " + e.status
 	if e.retryable {
 		s += " (retryable"
 		if e.throttle > 0 {

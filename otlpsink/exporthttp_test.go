@@ -120,7 +120,7 @@ func TestHTTPExporterAnswers(t *testing.T) {
 			if v := classify(err); v.retry || v.status != "HTTP 401 Unauthorized" {
 				t.Fatalf("classify(%v) = %+v", err, v)
 			}
-			if got := err.Error(); got != "otlp http: 401 Unauthorized: bad token" {
+			if got := err.Error(); !strings.HasPrefix(got, "otlp http: http://127.0.0.1:") || !strings.HasSuffix(got, "/custom/v1/logs: 401 Unauthorized: bad token") {
 				t.Fatalf("error %q", got)
 			}
 		}},
