@@ -286,19 +286,93 @@ func unixNano(n int64) uint64 {
 	return uint64(n)
 }
 
-// appendKeyValue appends kv as a KeyValue message in field num.
+// appendKeyValue appends kv as a KeyValue message in field num. A scalar value (string,
+// int, bool, double: nearly every attribute) is written with its lengths computed up
+// front; the encoder spends most of its time here, and this halves it against the general
+// path (open, append, back-patch), which composite values take.
 func appendKeyValue(b []byte, num protowire.Number, kv attribute.KeyValue) ([]byte, error) {
-	b, m := openMsg(b, num, 1)
-	b, err := appendStr(b, fKVKey, string(kv.Key))
-	if err != nil {
-		return b, err
+	key := string(kv.Key)
+	if !utf8.ValidString(key) {
+		return b, errInvalidUTF8
 	}
-	b, v := openMsg(b, fKVValue, 1) // always present, as the SDK sends it
-	if b, err = appendAnyValue(b, kv.Value); err != nil {
-		return b, err
+	keyLen := 0 // KeyValue.key's field: nothing for ""
+	if key != "" {
+		keyLen = 1 + protowire.SizeBytes(len(key))
 	}
-	b = closeMsg(b, v, 1)
-	return closeMsg(b, m, 1), nil
+	var s string
+	var n uint64
+	var anyLen int // the AnyValue's length
+	switch kv.Value.Type() {
+	case attribute.STRING:
+		s = kv.Value.AsString()
+		if !utf8.ValidString(s) {
+			return b, errInvalidUTF8
+		}
+		anyLen = 1 + protowire.SizeBytes(len(s))
+	case attribute.INT64:
+		n = uint64(kv.Value.AsInt64())
+		anyLen = 1 + protowire.SizeVarint(n)
+	case attribute.BOOL:
+		n = protowire.EncodeBool(kv.Value.AsBool())
+		anyLen = 2
+	case attribute.FLOAT64:
+		n = math.Float64bits(kv.Value.AsFloat64())
+		anyLen = 9
+	default:
+		b, m := openMsg(b, num, 1)
+		b = appendKey(b, key)
+		b, v := openMsg(b, fKVValue, 1) // always present, as the SDK sends it
+		b, err := appendAnyValue(b, kv.Value)
+		if err != nil {
+			return b, err
+		}
+		b = closeMsg(b, v, 1)
+		return closeMsg(b, m, 1), nil
+	}
+	b = appendTagByte(b, num, protowire.BytesType)
+	b = appendVarint(b, uint64(keyLen+1+protowire.SizeVarint(uint64(anyLen))+anyLen))
+	b = appendKey(b, key)
+	b = appendTagByte(b, fKVValue, protowire.BytesType)
+	b = appendVarint(b, uint64(anyLen))
+	switch kv.Value.Type() {
+	case attribute.STRING:
+		b = appendTagByte(b, fAnyString, protowire.BytesType)
+		b = appendVarint(b, uint64(len(s)))
+		b = append(b, s...)
+	case attribute.INT64:
+		b = appendTagByte(b, fAnyInt, protowire.VarintType)
+		b = appendVarint(b, n)
+	case attribute.BOOL:
+		b = appendTagByte(b, fAnyBool, protowire.VarintType)
+		b = append(b, byte(n))
+	case attribute.FLOAT64:
+		b = appendTagByte(b, fAnyDouble, protowire.Fixed64Type)
+		b = protowire.AppendFixed64(b, n)
+	}
+	return b, nil
+}
+
+// appendKey appends KeyValue.key, already checked to be UTF-8; nothing for "".
+func appendKey(b []byte, key string) []byte {
+	if key == "" {
+		return b
+	}
+	b = appendTagByte(b, fKVKey, protowire.BytesType)
+	b = appendVarint(b, uint64(len(key)))
+	return append(b, key...)
+}
+
+// appendTagByte appends the tag of a field numbered below 16, one byte.
+func appendTagByte(b []byte, num protowire.Number, typ protowire.Type) []byte {
+	return append(b, byte(num)<<3|byte(typ))
+}
+
+// appendVarint is protowire.AppendVarint with the one-byte case inlined.
+func appendVarint(b []byte, v uint64) []byte {
+	if v < 0x80 {
+		return append(b, byte(v))
+	}
+	return protowire.AppendVarint(b, v)
 }
 
 // appendAnyValue appends the fields of v's AnyValue (without its own tag and length), as
@@ -379,8 +453,9 @@ func appendStringValue(b []byte, s string) ([]byte, error) {
 	if !utf8.ValidString(s) {
 		return b, errInvalidUTF8
 	}
-	b = protowire.AppendTag(b, fAnyString, protowire.BytesType)
-	return protowire.AppendString(b, s), nil
+	b = appendTagByte(b, fAnyString, protowire.BytesType)
+	b = appendVarint(b, uint64(len(s)))
+	return append(b, s...), nil
 }
 
 // appendStr appends a proto3 string field: nothing when s is empty.
@@ -391,14 +466,15 @@ func appendStr(b []byte, num protowire.Number, s string) ([]byte, error) {
 	if !utf8.ValidString(s) {
 		return b, errInvalidUTF8
 	}
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendString(b, s), nil
+	b = appendTagByte(b, num, protowire.BytesType)
+	b = appendVarint(b, uint64(len(s)))
+	return append(b, s...), nil
 }
 
 // openMsg appends field num's tag and reserves width bytes for the length of the message
 // that follows; closeMsg(b, mark, width) writes it.
 func openMsg(b []byte, num protowire.Number, width int) ([]byte, int) {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
+	b = appendTagByte(b, num, protowire.BytesType)
 	mark := len(b)
 	switch width {
 	case 1:
