@@ -450,12 +450,7 @@ func appendDouble(b []byte, f float64) []byte {
 
 // appendStringValue appends AnyValue.string_value, present even when empty (a oneof field).
 func appendStringValue(b []byte, s string) ([]byte, error) {
-	if !utf8.ValidString(s) {
-		return b, errInvalidUTF8
-	}
-	b = appendTagByte(b, fAnyString, protowire.BytesType)
-	b = appendVarint(b, uint64(len(s)))
-	return append(b, s...), nil
+	return appendString(b, fAnyString, s)
 }
 
 // appendStr appends a proto3 string field: nothing when s is empty.
@@ -463,6 +458,11 @@ func appendStr(b []byte, num protowire.Number, s string) ([]byte, error) {
 	if s == "" {
 		return b, nil
 	}
+	return appendString(b, num, s)
+}
+
+// appendString appends string field num (below 16), refusing s if it is not UTF-8.
+func appendString(b []byte, num protowire.Number, s string) ([]byte, error) {
 	if !utf8.ValidString(s) {
 		return b, errInvalidUTF8
 	}
