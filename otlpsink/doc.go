@@ -191,8 +191,8 @@
 // about a sixth of that (0.3 s a burst, profiled). Measured end to end (bench
 // BenchmarkE2E, http/protobuf, 204,800 records from log call to the real collector's file
 // exporter, 2 shared cores, rounds alternating with the otlploghttp build): the fan-out
-// (console, file, OTLP) delivered 69-84k records/s against 47-51k/s, OTLP alone 95-105k/s
-// against 58-61k/s, with the collector's own ceiling at 122-147k/s in those rounds.
+// (console, file, OTLP) delivered 69-90k records/s against 47-51k/s, OTLP alone 93-105k/s
+// against 56-61k/s, with the collector's own ceiling at 122-158k/s in those rounds.
 //
 // The resource comes from OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME
 // (resource.WithFromEnv, which trims them) over the telemetry SDK, process and host
