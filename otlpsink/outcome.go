@@ -33,8 +33,9 @@ type verdict struct {
 // "failed to send logs to URL: 401 Unauthorized (body: ...)".
 var httpStatusRe = regexp.MustCompile(`failed to send logs to \S+: (\d{3})\b`)
 
-// classify says what err, from an Export that did not succeed, means. The OTLP exporters
-// give the answer's status in two shapes: otlploggrpc returns the gRPC status (with its
+// classify says what err, from an Export that did not succeed, means. The Pipeline's own
+// HTTP exporter (httpExporter) gives an *httpStatusError for any answer other than 2xx. The
+// OTLP exporters give the answer's status in two shapes: otlploggrpc returns the gRPC status (with its
 // RetryInfo details); otlploghttp returns an unexported retryableError (holding the
 // Retry-After delay) for 429, 502, 503 and 504, and an error naming the status for any other
 // answer. An error that carries no answer at all (connection refused, a reset, a timeout,
@@ -42,6 +43,16 @@ var httpStatusRe = regexp.MustCompile(`failed to send logs to \S+: (\d{3})\b`)
 func classify(err error) verdict {
 	if s, ok := grpcStatus(err); ok {
 		return classifyGRPC(s)
+	}
+	var se *httpStatusError
+	if errors.As(err, &se) {
+		if se.retryable {
+			return verdict{retry: true, throttle: se.throttle}
+		}
+		v := verdict{status: "HTTP " + se.status}
+		v.tooLarge = se.code == http.StatusRequestEntityTooLarge ||
+			se.code == http.StatusBadRequest && strings.Contains(se.message, "request body too large")
+		return v
 	}
 	if ok, throttle := httpRetryable(err); ok {
 		return verdict{retry: true, throttle: throttle}
@@ -154,10 +165,15 @@ type partial struct {
 }
 
 // partialSuccess reports whether err (or an error it wraps) is an OTLP partial-success
-// response, with its counts and message. The OTLP exporters report those as an unexported
-// PartialSuccess type (with RejectedItems and ErrorMessage fields), so it is recognized by
-// shape.
+// response, with its counts and message: the Pipeline's HTTP exporter's
+// *httpPartialSuccess, or what the OTLP exporters (a caller's otlploghttp, otlploggrpc)
+// report as an unexported PartialSuccess type (with RejectedItems and ErrorMessage fields),
+// recognized by shape.
 func partialSuccess(err error) (ps partial, ok bool) {
+	var own *httpPartialSuccess
+	if errors.As(err, &own) {
+		return partial{rejected: own.rejected, message: own.message}, true
+	}
 	walkErrors(err, func(e error) bool {
 		v := reflect.ValueOf(e)
 		if v.Kind() == reflect.Struct && v.Type().Name() == "PartialSuccess" {

@@ -112,7 +112,9 @@ func WithProcessors(ps ...sdklog.Processor) PipelineOption {
 }
 
 // WithHTTPOptions passes options to the otlploghttp exporter; they win over env vars and the
-// Pipeline's own choices.
+// Pipeline's own choices. Without them, a Pipeline over http/protobuf exports with
+// logbridge's own OTLP/HTTP exporter, which is faster (see the package documentation, "The
+// pipeline"); with them, it uses otlploghttp, which they configure.
 func WithHTTPOptions(opts ...otlploghttp.Option) PipelineOption {
 	return func(c *pipelineConfig) { c.httpOpts = append(c.httpOpts, opts...) }
 }
@@ -338,12 +340,20 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 		}
 		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), otlpExportConcurrency, 0}, nil
 	default:
-		opts := append(env.httpOptions(), otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false}))
-		exp, err := otlploghttp.New(ctx, append(opts, c.httpOpts...)...)
-		if err != nil {
-			return namedExporter{}, fmt.Errorf("otlpsink: otlp http/protobuf exporter: %s", p.red.redact(err.Error()))
+		// logbridge's own exporter (exporthttp.go) unless the caller passed otlploghttp
+		// options, which only otlploghttp understands.
+		var exp sdklog.Exporter
+		if len(c.httpOpts) == 0 {
+			exp = newHTTPExporter(env.httpConfig())
+		} else {
+			opts := append(env.httpOptions(), otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false}))
+			hexp, err := otlploghttp.New(ctx, append(opts, c.httpOpts...)...)
+			if err != nil {
+				return namedExporter{}, fmt.Errorf("otlpsink: otlp http/protobuf exporter: %s", p.red.redact(err.Error()))
+			}
+			exp = hexp
 		}
-		var e sdklog.Exporter = exp
+		e := exp
 		if hint := env.notFoundHint(); hint != "" {
 			e = &hintExporter{Exporter: exp, hint: hint}
 		}

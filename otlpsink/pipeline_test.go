@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	collogpb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/protobuf/proto"
 
@@ -255,6 +256,43 @@ func TestPipelineHonorsSDKEnv(t *testing.T) {
 	}
 }
 
+// TestPipelineHTTPExporterChoice: over http/protobuf a Pipeline exports with its own
+// exporter, and with otlploghttp when given otlploghttp options (which then apply), each
+// with the settings from the environment.
+func TestPipelineHTTPExporterChoice(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		opts   []otlpsink.PipelineOption
+		agent  string
+		header string
+	}{
+		{"own", nil, "logbridge OTLP over HTTP/protobuf logs exporter/", ""},
+		{"otlploghttp", []otlpsink.PipelineOption{otlpsink.WithHTTPOptions(otlploghttp.WithHeaders(map[string]string{"x-opt": "yes"}))},
+			"OTel Go OTLP over HTTP/protobuf logs exporter/", "yes"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			recv := newReceiver(t)
+			clearEnv(t, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": recv.srv.URL, "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip"})
+			p, err := logThrough(t, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqs := recv.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want 1", len(reqs))
+			}
+			h := reqs[0].header
+			if !strings.HasPrefix(h.Get("User-Agent"), tt.agent) || h.Get("X-Opt") != tt.header || h.Get("Content-Encoding") != "gzip" ||
+				reqs[0].path != "/v1/logs" {
+				t.Errorf("request %s, headers %v", reqs[0].path, h)
+			}
+			if st := p.Stats(); st.Exported != 1 {
+				t.Errorf("stats %+v", st)
+			}
+		})
+	}
+}
+
 // TestPipelineDefaultServiceName: without OTEL_SERVICE_NAME, service.name is the executable's
 // name (or WithServiceName's).
 func TestPipelineDefaultServiceName(t *testing.T) {
@@ -319,7 +357,8 @@ func TestPipelineTimeout(t *testing.T) {
 	defer cancel()
 	_ = p.ForceFlush(fctx)
 	st := p.Stats()
-	if st.FailedExport != 1 || !strings.Contains(st.LastError, "Timeout") {
+	// otlploghttp says "Client.Timeout exceeded", the Pipeline's exporter "export timeout".
+	if st.FailedExport != 1 || !strings.Contains(strings.ToLower(st.LastError), "timeout") {
 		t.Errorf("stats %+v, want the export to time out", st)
 	}
 	_ = p.Shutdown(fctx)
