@@ -332,6 +332,14 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 	endpoint := env.endpoint.String()
 	switch proto {
 	case ProtocolGRPC:
+		if len(c.grpcOpts) == 0 {
+			// logbridge's own exporter (see grpcExporter); WithGRPCOptions are otlploggrpc's.
+			exp, err := newGRPCExporter(env.grpcConfig())
+			if err != nil {
+				return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
+			}
+			return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), otlpExportConcurrency, 0}, nil
+		}
 		opts := append(env.grpcOptions(), otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false}),
 			otlploggrpc.WithDialOption(grpc.WithStatsHandler(sentTracer{})))
 		exp, err := otlploggrpc.New(ctx, append(opts, c.grpcOpts...)...)
