@@ -175,9 +175,13 @@
 //   - OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT and _VALUE_LENGTH_LIMIT, trimmed and given to the
 //     LoggerProvider.
 //
-// Which exporter runs: over grpc, the SDK's otlploggrpc. Over http/protobuf, logbridge's own
-// OTLP/HTTP exporter, unless WithHTTPOptions is given (those are otlploghttp options, so
-// otlploghttp then runs, configured by them over the settings above). The own exporter
+// Which exporter runs: logbridge's own, over http/protobuf unless WithHTTPOptions is given
+// and over grpc unless WithGRPCOptions is given (those are otlploghttp's and otlploggrpc's
+// options, so the SDK's exporter then runs, configured by them over the settings above). Over
+// grpc the own exporter sends the same encoded bytes as the Export call's message (a codec
+// that passes bytes through), with the headers as metadata, gzip, TLS and the timeout as
+// otlploggrpc has them, and returns the call's status error as otlploggrpc does (classified
+// by its code and RetryInfo). The own HTTP exporter
 // encodes a batch straight to the protobuf of the request, without building the SDK's
 // logpb objects and marshalling them by reflection; the records it sends are the same,
 // field for field (a test compares its bytes, decoded, with what otlploghttp sends). It

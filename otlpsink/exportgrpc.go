@@ -118,7 +118,7 @@ func (x *grpcExporter) Export(ctx context.Context, recs []sdklog.Record) error {
 	if err := x.conn.Invoke(ctx, grpcExportMethod, &req, &resp, x.call...); err != nil {
 		return err // a status error: its code and details are what classify reads
 	}
-	ps, err := parsePartialSuccess(resp)
+	ps, err := parsePartialSuccess(resp, "otlp grpc")
 	if err != nil {
 		return fmt.Errorf("otlp grpc: an unreadable ExportLogsServiceResponse: %w", err)
 	}

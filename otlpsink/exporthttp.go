@@ -189,7 +189,7 @@ func (x *httpExporter) Export(ctx context.Context, recs []sdklog.Record) error {
 		if !protobuf || len(answer) == 0 {
 			return nil
 		}
-		ps, err := parsePartialSuccess(answer)
+		ps, err := parsePartialSuccess(answer, "otlp http")
 		if err != nil {
 			return fmt.Errorf("otlp http: %s with an unreadable ExportLogsServiceResponse: %w", resp.Status, err)
 		}
@@ -270,27 +270,29 @@ func (e *httpStatusError) Error() string {
 	return s
 }
 
-// httpPartialSuccess is the exporter's error for a 2xx answer carrying a partial success:
-// rejected records, or a warning message with none rejected.
-type httpPartialSuccess struct {
+// partialSuccessError is the own exporters' error for a successful answer carrying a partial
+// success: rejected records, or a warning message with none rejected. via names the exporter
+// ("otlp http", "otlp grpc").
+type partialSuccessError struct {
+	via      string
 	rejected int64
 	message  string
 }
 
-func (e *httpPartialSuccess) Error() string {
-	return fmt.Sprintf("otlp http: partial success: %d log records rejected: %s", e.rejected, e.message)
+func (e *partialSuccessError) Error() string {
+	return fmt.Sprintf("%s: partial success: %d log records rejected: %s", e.via, e.rejected, e.message)
 }
 
 // parsePartialSuccess reads an ExportLogsServiceResponse (protobuf), returning its partial
-// success if it has one with something in it (a count or a message).
-func parsePartialSuccess(b []byte) (*httpPartialSuccess, error) {
-	var ps *httpPartialSuccess
+// success if it has one with something in it (a count or a message), as via's error.
+func parsePartialSuccess(b []byte, via string) (*partialSuccessError, error) {
+	var ps *partialSuccessError
 	err := walkFields(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if num != 1 || typ != protowire.BytesType { // partial_success
 			return nil
 		}
 		if ps == nil {
-			ps = new(httpPartialSuccess)
+			ps = &partialSuccessError{via: via}
 		}
 		return walkFields(v, func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error {
 			switch {

@@ -166,11 +166,11 @@ type partial struct {
 
 // partialSuccess reports whether err (or an error it wraps) is an OTLP partial-success
 // response, with its counts and message: the Pipeline's HTTP exporter's
-// *httpPartialSuccess, or what the OTLP exporters (a caller's otlploghttp, otlploggrpc)
+// *partialSuccessError, or what the OTLP exporters (a caller's otlploghttp, otlploggrpc)
 // report as an unexported PartialSuccess type (with RejectedItems and ErrorMessage fields),
 // recognized by shape.
 func partialSuccess(err error) (ps partial, ok bool) {
-	var own *httpPartialSuccess
+	var own *partialSuccessError
 	if errors.As(err, &own) {
 		return partial{rejected: own.rejected, message: own.message}, true
 	}

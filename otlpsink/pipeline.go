@@ -120,7 +120,9 @@ func WithHTTPOptions(opts ...otlploghttp.Option) PipelineOption {
 }
 
 // WithGRPCOptions passes options to the otlploggrpc exporter; they win over env vars and the
-// Pipeline's own choices.
+// Pipeline's own choices. Without them, a Pipeline over grpc exports with logbridge's own
+// OTLP/gRPC exporter (see the package documentation, "The pipeline"); with them, it uses
+// otlploggrpc, which they configure.
 func WithGRPCOptions(opts ...otlploggrpc.Option) PipelineOption {
 	return func(c *pipelineConfig) { c.grpcOpts = append(c.grpcOpts, opts...) }
 }
