@@ -41,6 +41,11 @@ type Handler struct {
 	// and their display widths.
 	category, name           string
 	categoryWidth, nameWidth int
+	// loggerText is "category name" styled, in loggerWidth columns: the right-hand text of
+	// most records, rendered once here instead of in four appends per record (~2% of Handle
+	// on slog's 5-attribute record).
+	loggerText  string
+	loggerWidth int
 
 	attrs       []byte     // pre-rendered WithAttrs attributes, each with a leading space
 	attrErrs    []keyedErr // errors among them that have causes to show
@@ -105,6 +110,11 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2.name = string(textenc.AppendSafe(nil, name))
 	h2.categoryWidth = displaywidth.String(h2.category)
 	h2.nameWidth = displaywidth.String(h2.name)
+	h2.loggerWidth = h2.categoryWidth + h2.nameWidth
+	if h2.category != "" && h2.name != "" {
+		h2.loggerWidth++
+	}
+	h2.loggerText = string(h2.appendLoggerText(nil, h2.loggerWidth, ' '))
 	return h2
 }
 

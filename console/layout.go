@@ -139,11 +139,16 @@ func (s *state) appendRight(b []byte, src string, width int, sep byte) []byte {
 // when it is wider.
 func (s *state) appendLoggerText(b []byte, width int, sep byte) []byte {
 	h := s.h
-	cat, name := h.category, h.name
-	full := h.categoryWidth + h.nameWidth
-	if cat != "" && name != "" {
-		full++
+	if sep == ' ' && width >= h.loggerWidth {
+		return append(b, h.loggerText...) // whole: pre-rendered (see Handler.loggerText)
 	}
+	return h.appendLoggerText(b, width, sep)
+}
+
+// appendLoggerText is state.appendLoggerText without the pre-rendered text.
+func (h *Handler) appendLoggerText(b []byte, width int, sep byte) []byte {
+	cat, name := h.category, h.name
+	full := h.loggerWidth
 	if full > width {
 		b = append(b, "…"...)
 		cut := full - (width - 1) // columns to drop from the start
