@@ -143,7 +143,7 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		b = append(b, sgrKey...)
 	}
 	prefix := s.keyPrefix
-	if quote || (a.Key == "" && len(prefix) == 0) || (a.Key != "" && textenc.NeedsQuoting(a.Key)) {
+	if quote || (a.Key == "" && len(prefix) == 0) || (a.Key != "" && !textenc.BareShort(a.Key) && textenc.NeedsQuoting(a.Key)) {
 		b = append(b, '"')
 		b, _ = textenc.AppendEscaped(b, textenc.String(prefix), textenc.Quoted)
 		b, _ = textenc.AppendEscaped(b, a.Key, textenc.Quoted)
