@@ -46,6 +46,7 @@ type Handler struct {
 	// on slog's 5-attribute record).
 	loggerText  string
 	loggerWidth int
+	logColWidth int // the same width as layout counts it (see logColWidth)
 
 	attrs       []byte     // pre-rendered WithAttrs attributes, each with a leading space
 	attrErrs    []keyedErr // errors among them that have causes to show
@@ -115,6 +116,7 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 		h2.loggerWidth++
 	}
 	h2.loggerText = string(h2.appendLoggerText(nil, h2.loggerWidth, ' '))
+	h2.logColWidth = logColWidth(h2.categoryWidth, h2.nameWidth)
 	return h2
 }
 

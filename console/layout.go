@@ -82,14 +82,25 @@ func timeColumnWidth(layout string) int {
 
 // rightWidth is the width of the right-hand text: category, logger name and source.
 func (h *Handler) rightWidth(src string) int {
-	w := 0
-	for _, pw := range [...]int{h.categoryWidth, h.nameWidth, displaywidth.String(src)} {
-		if pw > 0 {
-			if w > 0 {
-				w++
-			}
-			w += pw
+	w := h.logColWidth
+	if src == "" {
+		return w // most records: no source; the widths were added up in WithLogger
+	}
+	if sw := displaywidth.String(src); sw > 0 {
+		if w > 0 {
+			w++
 		}
+		w += sw
+	}
+	return w
+}
+
+// logColWidth returns the width of "category name" for layout: the widths of the parts that
+// take columns, one apart.
+func logColWidth(categoryWidth, nameWidth int) int {
+	w := categoryWidth + nameWidth
+	if categoryWidth > 0 && nameWidth > 0 {
+		w++
 	}
 	return w
 }
@@ -102,10 +113,7 @@ func (h *Handler) rightWidth(src string) int {
 func (s *state) appendRight(b []byte, src string, width int, sep byte) []byte {
 	h := s.h
 	srcW := displaywidth.String(src)
-	logW := h.categoryWidth + h.nameWidth
-	if h.categoryWidth > 0 && h.nameWidth > 0 {
-		logW++
-	}
+	logW := h.logColWidth
 	total := logW + srcW
 	if logW > 0 && srcW > 0 {
 		total++
