@@ -225,8 +225,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 // widthNow returns the wrap width in force for r: the fixed one, or the terminal's.
 func (h *Handler) widthNow(r *slog.Record) int {
 	if h.tw == nil {
-		return h.width
+		return h.width // inlined: see sourceText
 	}
+	return h.terminalWidthNow(r)
+}
+
+// terminalWidthNow is widthNow with a terminal.
+func (h *Handler) terminalWidthNow(r *slog.Record) int {
 	var now int64
 	if !r.Time.IsZero() {
 		now = r.Time.UnixNano()
@@ -394,8 +399,16 @@ func (s *state) appendTrace(b []byte, bodyStart int, id trace.TraceID) []byte {
 // buffer: valid until the state is freed.
 func (s *state) sourceText(r *slog.Record) string {
 	if !s.h.opts.AddSource || r.PC == 0 {
+		// Inlined, as the other steps of Handle that most records pass through (widthNow,
+		// rightWidth): the calls were ~2% of the CPU time on slog's 5-attribute
+		// record.
 		return ""
 	}
+	return s.sourceTextOf(r)
+}
+
+// sourceTextOf is sourceText for a record with a source location to show.
+func (s *state) sourceTextOf(r *slog.Record) string {
 	pos := textenc.SourceOf(r.PC)
 	rep := s.h.opts.ReplaceAttr
 	if rep == nil {

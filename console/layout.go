@@ -82,10 +82,15 @@ func timeColumnWidth(layout string) int {
 
 // rightWidth is the width of the right-hand text: category, logger name and source.
 func (h *Handler) rightWidth(src string) int {
-	w := h.logColWidth
 	if src == "" {
-		return w // most records: no source; the widths were added up in WithLogger
+		return h.logColWidth // most records: no source; the widths were added up in WithLogger
 	}
+	return h.rightWidthSource(src)
+}
+
+// rightWidthSource is rightWidth for a record with a source location.
+func (h *Handler) rightWidthSource(src string) int {
+	w := h.logColWidth
 	if sw := displaywidth.String(src); sw > 0 {
 		if w > 0 {
 			w++
