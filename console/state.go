@@ -48,16 +48,16 @@ const (
 )
 
 var statePool = sync.Pool{New: func() any {
-	return &state{buf: make([]byte, 0, bufStart)}
+	return &state{buf: make([]byte, 0, bufStart), bodyStart: -1}
 }}
 
+// newState returns a pooled state for h. Its fields are reset by free, before it goes back
+// to the pool, which keeps newState inlined.
 func newState(h *Handler) *state {
 	s := statePool.Get().(*state)
 	if s.h != h {
 		s.h = h
 	}
-	s.bodyStart = -1
-	s.sgrStart, s.sgrEnd, s.link = 0, 0, false
 	return s
 }
 
@@ -87,6 +87,8 @@ func (s *state) free() {
 		s.errs[i] = keyedErr{} // not clear: its bulk barrier cost more than these stores
 	}
 	s.errs = s.errs[:0]
+	s.bodyStart = -1
+	s.sgrStart, s.sgrEnd, s.link = 0, 0, false
 	statePool.Put(s)
 }
 
