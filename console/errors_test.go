@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -151,9 +152,10 @@ func (panicText) MarshalText() ([]byte, error) { panic("no text") }
 func TestPanickingValues(t *testing.T) {
 	var buf strings.Builder
 	l := slog.New(NewHandler(&buf, &Options{Env: noColorEnv}))
-	l.Info("m", "v", panicValuer{}, "t", panicText{}, "s", panicker{}, "nilptr", (*point)(nil), "nilerr", (*nilErr)(nil))
+	l.Info("m", "v", panicValuer{}, "t", panicText{}, "s", panicker{}, "nilptr", (*point)(nil), "nilerr", (*nilErr)(nil),
+		"nilleaf", reflect.Zero(reflect.TypeOf(errors.New(""))).Interface()) // a nil *errors.errorString
 	out := buf.String()
-	for _, want := range []string{"LogValue panicked", `t="!PANIC: no text"`, `s="!PANIC: boom"`, "nilptr=<nil>", "nilerr=<nil>"} {
+	for _, want := range []string{"LogValue panicked", `t="!PANIC: no text"`, `s="!PANIC: boom"`, "nilptr=<nil>", "nilerr=<nil>", "nilleaf=<nil>"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("%q not in %q", want, out)
 		}

@@ -41,6 +41,12 @@ type Handler struct {
 	// and their display widths.
 	category, name           string
 	categoryWidth, nameWidth int
+	// loggerText is "category name" styled, in loggerWidth columns: the right-hand text of
+	// most records, rendered once here instead of in four appends per record (~2% of Handle
+	// on slog's 5-attribute record).
+	loggerText  string
+	loggerWidth int
+	logColWidth int // the same width as layout counts it (see logColWidth)
 
 	attrs       []byte     // pre-rendered WithAttrs attributes, each with a leading space
 	attrErrs    []keyedErr // errors among them that have causes to show
@@ -105,6 +111,12 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2.name = string(textenc.AppendSafe(nil, name))
 	h2.categoryWidth = displaywidth.String(h2.category)
 	h2.nameWidth = displaywidth.String(h2.name)
+	h2.loggerWidth = h2.categoryWidth + h2.nameWidth
+	if h2.category != "" && h2.name != "" {
+		h2.loggerWidth++
+	}
+	h2.loggerText = string(h2.appendLoggerText(nil, h2.loggerWidth, ' '))
+	h2.logColWidth = logColWidth(h2.categoryWidth, h2.nameWidth)
 	return h2
 }
 
@@ -213,8 +225,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 // widthNow returns the wrap width in force for r: the fixed one, or the terminal's.
 func (h *Handler) widthNow(r *slog.Record) int {
 	if h.tw == nil {
-		return h.width
+		return h.width // inlined: see sourceText
 	}
+	return h.terminalWidthNow(r)
+}
+
+// terminalWidthNow is widthNow with a terminal.
+func (h *Handler) terminalWidthNow(r *slog.Record) int {
 	var now int64
 	if !r.Time.IsZero() {
 		now = r.Time.UnixNano()
@@ -382,8 +399,16 @@ func (s *state) appendTrace(b []byte, bodyStart int, id trace.TraceID) []byte {
 // buffer: valid until the state is freed.
 func (s *state) sourceText(r *slog.Record) string {
 	if !s.h.opts.AddSource || r.PC == 0 {
+		// Inlined, as the other steps of Handle that most records pass through (widthNow,
+		// rightWidth): the calls were ~2% of the CPU time on slog's 5-attribute
+		// record.
 		return ""
 	}
+	return s.sourceTextOf(r)
+}
+
+// sourceTextOf is sourceText for a record with a source location to show.
+func (s *state) sourceTextOf(r *slog.Record) string {
 	pos := textenc.SourceOf(r.PC)
 	rep := s.h.opts.ReplaceAttr
 	if rep == nil {

@@ -82,14 +82,30 @@ func timeColumnWidth(layout string) int {
 
 // rightWidth is the width of the right-hand text: category, logger name and source.
 func (h *Handler) rightWidth(src string) int {
-	w := 0
-	for _, pw := range [...]int{h.categoryWidth, h.nameWidth, displaywidth.String(src)} {
-		if pw > 0 {
-			if w > 0 {
-				w++
-			}
-			w += pw
+	if src == "" {
+		return h.logColWidth // most records: no source; the widths were added up in WithLogger
+	}
+	return h.rightWidthSource(src)
+}
+
+// rightWidthSource is rightWidth for a record with a source location.
+func (h *Handler) rightWidthSource(src string) int {
+	w := h.logColWidth
+	if sw := displaywidth.String(src); sw > 0 {
+		if w > 0 {
+			w++
 		}
+		w += sw
+	}
+	return w
+}
+
+// logColWidth returns the width of "category name" for layout: the widths of the parts that
+// take columns, one apart.
+func logColWidth(categoryWidth, nameWidth int) int {
+	w := categoryWidth + nameWidth
+	if categoryWidth > 0 && nameWidth > 0 {
+		w++
 	}
 	return w
 }
@@ -102,10 +118,7 @@ func (h *Handler) rightWidth(src string) int {
 func (s *state) appendRight(b []byte, src string, width int, sep byte) []byte {
 	h := s.h
 	srcW := displaywidth.String(src)
-	logW := h.categoryWidth + h.nameWidth
-	if h.categoryWidth > 0 && h.nameWidth > 0 {
-		logW++
-	}
+	logW := h.logColWidth
 	total := logW + srcW
 	if logW > 0 && srcW > 0 {
 		total++
@@ -139,11 +152,16 @@ func (s *state) appendRight(b []byte, src string, width int, sep byte) []byte {
 // when it is wider.
 func (s *state) appendLoggerText(b []byte, width int, sep byte) []byte {
 	h := s.h
-	cat, name := h.category, h.name
-	full := h.categoryWidth + h.nameWidth
-	if cat != "" && name != "" {
-		full++
+	if sep == ' ' && width >= h.loggerWidth {
+		return append(b, h.loggerText...) // whole: pre-rendered (see Handler.loggerText)
 	}
+	return h.appendLoggerText(b, width, sep)
+}
+
+// appendLoggerText is state.appendLoggerText without the pre-rendered text.
+func (h *Handler) appendLoggerText(b []byte, width int, sep byte) []byte {
+	cat, name := h.category, h.name
+	full := h.loggerWidth
 	if full > width {
 		b = append(b, "…"...)
 		cut := full - (width - 1) // columns to drop from the start

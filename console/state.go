@@ -48,16 +48,16 @@ const (
 )
 
 var statePool = sync.Pool{New: func() any {
-	return &state{buf: make([]byte, 0, bufStart)}
+	return &state{buf: make([]byte, 0, bufStart), bodyStart: -1}
 }}
 
+// newState returns a pooled state for h. Its fields are reset by free, before it goes back
+// to the pool, which keeps newState inlined.
 func newState(h *Handler) *state {
 	s := statePool.Get().(*state)
 	if s.h != h {
 		s.h = h
 	}
-	s.bodyStart = -1
-	s.sgrStart, s.sgrEnd, s.link = 0, 0, false
 	return s
 }
 
@@ -87,6 +87,8 @@ func (s *state) free() {
 		s.errs[i] = keyedErr{} // not clear: its bulk barrier cost more than these stores
 	}
 	s.errs = s.errs[:0]
+	s.bodyStart = -1
+	s.sgrStart, s.sgrEnd, s.link = 0, 0, false
 	statePool.Put(s)
 }
 
@@ -143,7 +145,7 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		b = append(b, sgrKey...)
 	}
 	prefix := s.keyPrefix
-	if quote || (a.Key == "" && len(prefix) == 0) || (a.Key != "" && textenc.NeedsQuoting(a.Key)) {
+	if quote || (a.Key == "" && len(prefix) == 0) || (a.Key != "" && !textenc.BareShort(a.Key) && textenc.NeedsQuoting(a.Key)) {
 		b = append(b, '"')
 		b, _ = textenc.AppendEscaped(b, textenc.String(prefix), textenc.Quoted)
 		b, _ = textenc.AppendEscaped(b, a.Key, textenc.Quoted)
@@ -212,6 +214,11 @@ func (s *state) appendKindValue(b []byte, v slog.Value, kind slog.Kind, keyed bo
 	default:
 		if keyed {
 			b = append(b, eq...)
+		}
+		// The most common error value without appendAnyText's recover, type switch and copy
+		// through valBuf (~3% of the CPU time on slog's 5-attribute record).
+		if text, ok := textenc.LeafText(v.Any()); ok {
+			return appendStyledValue(b, sgrErr, text, color)
 		}
 		vb, sgr := s.appendAnyText(s.valBuf[:0], v.Any())
 		if cap(vb) != cap(s.valBuf) {

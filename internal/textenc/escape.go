@@ -103,7 +103,7 @@ func AppendQuoted(b []byte, s string) []byte {
 
 // AppendMaybeQuoted appends s, quoted when NeedsQuoting says so.
 func AppendMaybeQuoted(b []byte, s string) []byte {
-	if NeedsQuoting(s) {
+	if !BareShort(s) && NeedsQuoting(s) {
 		return AppendQuoted(b, s)
 	}
 	return append(b, s...)

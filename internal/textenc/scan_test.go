@@ -113,3 +113,24 @@ func BenchmarkSpanTail(b *testing.B) {
 		}
 	})
 }
+
+// TestBareShort checks BareShort against NeedsQuoting for every length up to 10 and every
+// byte (ASCII or not) at every position: it must say true exactly for the 4 to 8 bytes that
+// NeedsQuoting lets stand bare and that are all ASCII, and never read past the string.
+func TestBareShort(t *testing.T) {
+	for n := 0; n <= 10; n++ {
+		for c := range 0x100 {
+			for pos := range max(n, 1) {
+				b := []byte(strings.Repeat("a", n))
+				if n > 0 {
+					b[pos] = byte(c)
+				}
+				s := string(b) // exactly n bytes: see TestHolds
+				want := n >= 4 && n <= 8 && c < 0x80 && !NeedsQuoting(s)
+				if got := BareShort(s); got != want {
+					t.Errorf("BareShort(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+}

@@ -27,6 +27,15 @@ var (
 	wrapManyType = reflect.TypeOf(fmt.Errorf("%w%w", errors.New(""), errors.New("")))
 )
 
+// LeafText returns the text of v when it is a non-nil error of kind ErrLeaf (a nil pointer
+// of that type would panic in Error): a sink can write it without a recover.
+func LeafText(v any) (string, bool) {
+	if reflect.TypeOf(v) != leafType || reflect.ValueOf(v).IsNil() {
+		return "", false
+	}
+	return v.(error).Error(), true
+}
+
 // ErrKindOf returns err's kind: one of the standard library's types, or ErrOther.
 func ErrKindOf(err error) ErrKind {
 	if err == nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"testing"
 )
 
@@ -26,6 +27,29 @@ func TestErrKindOf(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ErrKindOf(tc.err); got != tc.want {
 				t.Errorf("ErrKindOf(%#v) = %d, want %d", tc.err, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLeafText(t *testing.T) {
+	nilLeaf := reflect.Zero(reflect.TypeOf(errors.New(""))).Interface() // a nil *errors.errorString
+	for _, tc := range []struct {
+		name string
+		v    any
+		want string
+		ok   bool
+	}{
+		{"errors.New", errors.New("fail"), "fail", true},
+		{"fmt.Errorf without %w", fmt.Errorf("x %d", 1), "x 1", true},
+		{"nil", nil, "", false},
+		{"nil pointer of the type", nilLeaf, "", false},
+		{"fmt.Errorf %w", fmt.Errorf("w: %w", errors.New("a")), "", false},
+		{"a string", "fail", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, ok := LeafText(tc.v); got != tc.want || ok != tc.ok {
+				t.Errorf("LeafText(%#v) = %q, %v, want %q, %v", tc.v, got, ok, tc.want, tc.ok)
 			}
 		})
 	}
