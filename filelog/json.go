@@ -137,6 +137,13 @@ func appendJSONFloat(b []byte, f float64) []byte {
 
 // appendJSONNumber formats the finite f as encoding/json does for a float of the given bits.
 func appendJSONNumber(b []byte, f float64, bits int) []byte {
+	if bits == 64 && f == math.Trunc(f) && f != 0 && math.Abs(f) < 1e15 {
+		// A whole number (durations in seconds mostly are): below 2^53 every integer is a
+		// float64 and its shortest form is all its digits, which AppendInt writes at a
+		// fraction of AppendFloat's cost (~6% of a 5-attribute JSON line). Not for 0 (-0 keeps
+		// its sign) nor float32 (whose shortest form may round the digits).
+		return strconv.AppendInt(b, int64(f), 10)
+	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 {
 		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
