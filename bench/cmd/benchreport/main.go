@@ -77,8 +77,10 @@ var goals = func() []goal {
 		{"fan-out vs NewMultiHandler(tint, TextHandler, otelslog)", "BenchmarkFanout", "multi", "fanout", 0.45, false, false},
 		{"rejected call vs slog's disabled call", "BenchmarkRejected", "slog", "rejected", 1.05, true, false},
 		// Issue 13: the hand-offs that keep a blocked writer from holding up the calls must not
-		// slow the calls while the writers keep up.
-		{"fan-out with hand-offs vs writing on the caller's goroutine", "BenchmarkHandoff", "caller-writes", "handoff", 1.0, false, true},
+		// slow the calls while the writers keep up: no slower, within the 5% that the rejected
+		// call's goal also leaves to the noise of taking turns on a shared machine (single runs
+		// of this case spread 0.90-1.12).
+		{"fan-out with hand-offs vs writing on the caller's goroutine", "BenchmarkHandoff", "caller-writes", "handoff", 1.05, false, true},
 	}
 	var gs []goal
 	for _, c := range cases {
