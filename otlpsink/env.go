@@ -273,13 +273,31 @@ func readEnvFile(ev envValue) ([]byte, error) {
 // defaultExportTimeout is the exporters' own default for OTEL_EXPORTER_OTLP_TIMEOUT.
 const defaultExportTimeout = 10 * time.Second
 
+// exportTimeout is the timeout of one export: OTEL_EXPORTER_OTLP_[LOGS_]TIMEOUT, else the
+// exporters' default.
+func (e exporterEnv) exportTimeout() time.Duration {
+	if e.timeout == 0 {
+		return defaultExportTimeout
+	}
+	return e.timeout
+}
+
+// tlsConfig is the TLS configuration of an https endpoint: the certificate variables', else
+// the system's roots (as the exporters use without the option); nil for plain http.
+func (e exporterEnv) tlsConfig() *tls.Config {
+	if e.endpoint.Scheme != "https" {
+		return nil
+	}
+	if e.tls != nil {
+		return e.tls
+	}
+	return &tls.Config{}
+}
+
 // httpOptions are the otlploghttp options carrying e. Every setting the exporter would read
 // from the environment is given explicitly, so that it reads none of the raw variables.
 func (e exporterEnv) httpOptions() []otlploghttp.Option {
-	timeout := e.timeout
-	if timeout == 0 {
-		timeout = defaultExportTimeout
-	}
+	timeout := e.exportTimeout()
 	compression := otlploghttp.NoCompression
 	if e.compression == "gzip" {
 		compression = otlploghttp.GzipCompression
@@ -293,11 +311,7 @@ func (e exporterEnv) httpOptions() []otlploghttp.Option {
 		otlploghttp.WithHeaders(headers), otlploghttp.WithTimeout(timeout),
 		otlploghttp.WithCompression(compression),
 	}
-	if e.endpoint.Scheme == "https" {
-		tlsCfg := e.tls
-		if tlsCfg == nil {
-			tlsCfg = &tls.Config{} // the system's roots, as without the option
-		}
+	if tlsCfg := e.tlsConfig(); tlsCfg != nil {
 		opts = append(opts, otlploghttp.WithTLSClientConfig(tlsCfg))
 	}
 	return opts
@@ -307,10 +321,7 @@ func (e exporterEnv) httpOptions() []otlploghttp.Option {
 // gRPC exporter still loads the certificate variables itself; the credentials given here
 // win over what it loads.)
 func (e exporterEnv) grpcOptions() []otlploggrpc.Option {
-	timeout := e.timeout
-	if timeout == 0 {
-		timeout = defaultExportTimeout
-	}
+	timeout := e.exportTimeout()
 	compression := e.compression
 	if compression == "" {
 		compression = "none"
@@ -320,11 +331,7 @@ func (e exporterEnv) grpcOptions() []otlploggrpc.Option {
 		headers = map[string]string{}
 	}
 	creds := insecure.NewCredentials()
-	if e.endpoint.Scheme == "https" {
-		tlsCfg := e.tls
-		if tlsCfg == nil {
-			tlsCfg = &tls.Config{}
-		}
+	if tlsCfg := e.tlsConfig(); tlsCfg != nil {
 		creds = credentials.NewTLS(tlsCfg)
 	}
 	return []otlploggrpc.Option{

@@ -35,17 +35,7 @@ type grpcConfig struct {
 // otlploggrpc: as otlploggrpc does with WithEndpointURL, only the URL's host (and port) is
 // used, plain text for http and TLS for https.
 func (e exporterEnv) grpcConfig() grpcConfig {
-	c := grpcConfig{target: e.endpoint.Host, headers: e.headers, timeout: e.timeout, gzip: e.compression == "gzip"}
-	if c.timeout == 0 {
-		c.timeout = defaultExportTimeout
-	}
-	if e.endpoint.Scheme == "https" {
-		c.tls = e.tls
-		if c.tls == nil {
-			c.tls = &tls.Config{} // the system's roots
-		}
-	}
-	return c
+	return grpcConfig{target: e.endpoint.Host, headers: e.headers, timeout: e.exportTimeout(), gzip: e.compression == "gzip", tls: e.tlsConfig()}
 }
 
 // grpcExporter is logbridge's OTLP/gRPC exporter: an sdklog.Exporter that encodes a batch

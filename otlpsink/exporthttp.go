@@ -47,19 +47,8 @@ type httpConfig struct {
 // otlploghttp. As otlploghttp does with WithEndpointURL, only the scheme, host and the
 // request path are used: user info and query are not sent.
 func (e exporterEnv) httpConfig() httpConfig {
-	c := httpConfig{headers: e.headers, timeout: e.timeout, gzip: e.compression == "gzip"}
-	if c.timeout == 0 {
-		c.timeout = defaultExportTimeout
-	}
 	u := url.URL{Scheme: e.endpoint.Scheme, Host: e.endpoint.Host, Path: e.urlPath}
-	c.url = u.String()
-	if e.endpoint.Scheme == "https" {
-		c.tls = e.tls
-		if c.tls == nil {
-			c.tls = &tls.Config{} // the system's roots
-		}
-	}
-	return c
+	return httpConfig{url: u.String(), headers: e.headers, timeout: e.exportTimeout(), gzip: e.compression == "gzip", tls: e.tlsConfig()}
 }
 
 // httpExporter is logbridge's OTLP/HTTP exporter: an sdklog.Exporter that encodes a batch
