@@ -77,22 +77,15 @@ func (c chunked) Write(p []byte) (int, error) { return c.f.Write(p) }
 // Fd returns f's file descriptor.
 func (c chunked) Fd() uintptr { return c.f.Fd() }
 
-// writeChunks passes the batch p, ends on to c in chunks, counting each chunk's records as
-// written (attempted) as soon as its write returns, and each failed record's error to OnError.
-func (g *Writer) writeChunks(c chunked, p []byte, ends []int) {
+// writeChunks passes the batch p, ends on to the Chunked writer in chunks, counting each
+// chunk's records as written (attempted) as soon as its write returns, and each failed
+// record's error to OnError.
+func (g *Writer) writeChunks(p []byte, ends []int) {
 	failed, err := WriteChunks(p, ends, func(i, start int) int { return PipeChunk(ends, i, start) },
-		func(chunk []byte, records int) (n int, err error) {
-			defer func() {
-				if r := recover(); r != nil {
-					err = panicError(r)
-				}
-				g.writes.Add(uint64(records))
-			}()
-			return c.f.Write(chunk)
+		func(chunk []byte, records int) (int, error) {
+			n, err := g.write(chunk)
+			g.writes.Add(uint64(records))
+			return n, err
 		}, nil)
-	if err != nil && g.opts.OnError != nil {
-		for range failed {
-			g.opts.OnError(err) // one per record, as Write's errors
-		}
-	}
+	g.reportFailed(failed, err)
 }

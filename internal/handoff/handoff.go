@@ -1,11 +1,12 @@
 // Package handoff keeps a log sink's writer from holding its callers hostage: a [Writer] queues
 // each Write (one record) and a goroutine of its own passes the records on, one Write each, in
 // order (or a batch of them in one call, to a [BatchWriter] such as filelog.File; or, to a file
-// descriptor wrapped by [Chunked], whole records in chunks of up to [PipeBuf] a write). A caller waits only when the
-// queue is full, and then at most until the writer is declared stalled: when the queue has
-// held records and the writer has completed no Write for the bound (default [DefaultBound],
-// 1 s). From then on records are dropped and counted, until a Write completes again. A timer
-// watches the writer only while records wait: an idle Writer costs nothing.
+// descriptor wrapped by [Chunked], whole records in chunks of up to [PipeBuf] a write). A
+// caller waits only when the queue is full, and then at most until the writer is declared
+// stalled: when the queue has held records and the writer has completed no Write for the bound
+// (default [DefaultBound], 1 s). From then on records are dropped and counted, until a Write
+// completes again. A timer watches the writer only while records wait: an idle Writer costs
+// nothing.
 //
 // The queue costs the caller a copy of the record under a mutex; the write system call, and
 // whatever blocks in it (an unread pipe, a terminal paused with Ctrl-S, a stuck log driver),
@@ -256,13 +257,13 @@ func (g *Writer) drain() bool {
 		g.writeBatch(bw, buf, ends)
 		return g.settle(buf, ends, true)
 	}
-	if c, ok := g.w.(chunked); ok {
-		g.writeChunks(c, buf, ends)
+	if _, ok := g.w.(chunked); ok {
+		g.writeChunks(buf, ends)
 		return g.settle(buf, ends, true)
 	}
 	start := 0
 	for i, end := range ends {
-		err := g.write(buf[start:end])
+		_, err := g.write(buf[start:end])
 		start = end
 		g.writes.Add(1)
 		if err != nil && g.opts.OnError != nil {
@@ -321,15 +322,15 @@ func (g *Writer) inflightLocked() int {
 	return g.inflight - int(g.writes.Load()-g.batchAt)
 }
 
-// write passes one record on, turning a panic of the writer into an error.
-func (g *Writer) write(p []byte) (err error) {
+// write passes p on (one record, or a chunk of them), turning a panic of the writer into an
+// error.
+func (g *Writer) write(p []byte) (n int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = panicError(r)
 		}
 	}()
-	_, err = g.w.Write(p)
-	return err
+	return g.w.Write(p)
 }
 
 // panicError is the error a panic of the underlying writer becomes.
@@ -357,9 +358,15 @@ func (g *Writer) writeBatch(w BatchWriter, p []byte, ends []int) {
 		return w.WriteBatch(p, ends)
 	}()
 	g.writes.Add(uint64(len(ends)))
+	g.reportFailed(failed, err)
+}
+
+// reportFailed passes err to OnError once for each of the failed records of a batch, as Write's
+// errors are passed on one per record.
+func (g *Writer) reportFailed(failed int, err error) {
 	if err != nil && g.opts.OnError != nil {
 		for range failed {
-			g.opts.OnError(err) // one per record, as Write's errors
+			g.opts.OnError(err)
 		}
 	}
 }
