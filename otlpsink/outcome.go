@@ -34,9 +34,9 @@ type verdict struct {
 var httpStatusRe = regexp.MustCompile(`failed to send logs to \S+: (\d{3})\b`)
 
 // classify says what err, from an Export that did not succeed, means. The Pipeline's own
-// HTTP exporter (httpExporter) gives an *httpStatusError for any answer other than 2xx. The
-// OTLP exporters give the answer's status in two shapes: otlploggrpc returns the gRPC status (with its
-// RetryInfo details); otlploghttp returns an unexported retryableError (holding the
+// HTTP exporter (httpExporter) gives an *httpStatusError for any answer other than 2xx, its
+// gRPC exporter the call's status. The OTLP exporters give the answer's status in two shapes:
+// otlploggrpc returns the gRPC status (with its RetryInfo details); otlploghttp returns an unexported retryableError (holding the
 // Retry-After delay) for 429, 502, 503 and 504, and an error naming the status for any other
 // answer. An error that carries no answer at all (connection refused, a reset, a timeout,
 // another exporter's error) is transient: the specification retries those.

@@ -334,17 +334,17 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 	endpoint := env.endpoint.String()
 	switch proto {
 	case ProtocolGRPC:
+		// logbridge's own exporter (exportgrpc.go) unless the caller passed otlploggrpc
+		// options, which only otlploggrpc understands.
+		var exp sdklog.Exporter
+		var err error
 		if len(c.grpcOpts) == 0 {
-			// logbridge's own exporter (see grpcExporter); WithGRPCOptions are otlploggrpc's.
-			exp, err := newGRPCExporter(env.grpcConfig())
-			if err != nil {
-				return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
-			}
-			return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), otlpExportConcurrency, 0}, nil
+			exp, err = newGRPCExporter(env.grpcConfig())
+		} else {
+			opts := append(env.grpcOptions(), otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false}),
+				otlploggrpc.WithDialOption(grpc.WithStatsHandler(sentTracer{})))
+			exp, err = otlploggrpc.New(ctx, append(opts, c.grpcOpts...)...)
 		}
-		opts := append(env.grpcOptions(), otlploggrpc.WithRetry(otlploggrpc.RetryConfig{Enabled: false}),
-			otlploggrpc.WithDialOption(grpc.WithStatsHandler(sentTracer{})))
-		exp, err := otlploggrpc.New(ctx, append(opts, c.grpcOpts...)...)
 		if err != nil {
 			return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
 		}
@@ -363,13 +363,12 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 			}
 			exp = hexp
 		}
-		e := exp
 		if hint := env.notFoundHint(); hint != "" {
-			e = &hintExporter{Exporter: exp, hint: hint}
+			exp = &hintExporter{Exporter: exp, hint: hint}
 		}
 		u := *env.endpoint
 		u.Path = env.urlPath
-		return namedExporter{e, "otlp http/protobuf to " + p.red.redactURL(u.String()), otlpExportConcurrency, HTTPMaxExportBatchBytes}, nil
+		return namedExporter{exp, "otlp http/protobuf to " + p.red.redactURL(u.String()), otlpExportConcurrency, HTTPMaxExportBatchBytes}, nil
 	}
 }
 
