@@ -80,6 +80,22 @@
 // heap record and one per doubling of its overflow array, as attributes are appended one at a
 // time.
 //
+// Records encoded at the call: when the Pipeline's exporter is logbridge's own (below, "Which
+// exporter runs"), with no WithProcessors and no value length limit, the fast path does not
+// build an SDK record at all: it encodes the record straight to the protobuf of its OTLP
+// LogRecord, on the log call's goroutine, and the Processor queues those bytes (an export is
+// their concatenation under the resource and scope). The bytes are what encoding the SDK
+// record would give (a test compares the two for every kind of record), groups included
+// (kept as member lists until encoded, so that neither attribute.MapValue nor the encoder
+// copies them). Such a record allocates nothing beyond what the log call's own arguments do,
+// whatever its shape, and holds about 400 bytes of memory while queued against the SDK
+// BatchProcessor's 704 (bench BenchmarkMemory). A record the SDK would change (more
+// attributes than OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT, an attribute it drops as invalid,
+// values nested deeper than 32, a record over the batch byte cap, which is cut down) is built
+// as an SDK record and encoded from it; records emitted through the SDK's own loggers are
+// encoded when queued. Cutting a record down for a receiver that refuses it as too large
+// rebuilds it as an SDK record first.
+//
 // # The processor
 //
 // Processor replaces the SDK's BatchProcessor, which drops the oldest record when its queue

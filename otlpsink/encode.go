@@ -3,12 +3,15 @@ package otlpsink
 import (
 	"errors"
 	"math"
+	"time"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -62,6 +65,14 @@ const (
 // again).
 var errInvalidUTF8 = errors.New("otlp encode: string field contains invalid UTF-8")
 
+// errTooDeep is appendAnyValue's refusal of a value nested deeper than it was allowed: the
+// encoding at the call (encoded.go) leaves such a record to the SDK, whose depth limit cuts it.
+var errTooDeep = errors.New("otlp encode: value nested too deep")
+
+// anyDepth is the depth bound that bounds nothing: an exported record already went through
+// the SDK's limits.
+const anyDepth = math.MaxInt
+
 // logsEncoder encodes batches of records to the protobuf of an OTLP
 // ExportLogsServiceRequest, appending to buf. It writes the wire format directly, without
 // building the logpb objects the SDK's exporter builds and then marshals: profiles of a burst
@@ -94,9 +105,28 @@ type scopeGroup struct {
 	first, last int32 // the scope's first and last record
 }
 
+// recordSource is what a request is encoded from: a batch's records, as SDK records or as
+// their encodings (encoded.go).
+type recordSource interface {
+	len() int
+	// origin returns record i's resource and instrumentation scope.
+	origin(i int) (*resource.Resource, instrumentation.Scope)
+	// appendRecord appends record i as a ScopeLogs.log_records field.
+	appendRecord(b []byte, i int) ([]byte, error)
+}
+
+// sdkRecords is a recordSource of SDK records.
+type sdkRecords []sdklog.Record
+
+func (rs sdkRecords) len() int { return len(rs) }
+func (rs sdkRecords) origin(i int) (*resource.Resource, instrumentation.Scope) {
+	return rs[i].Resource(), rs[i].InstrumentationScope()
+}
+func (rs sdkRecords) appendRecord(b []byte, i int) ([]byte, error) { return appendRecord(b, &rs[i]) }
+
 // encode replaces e.buf with the request for recs. An error (a string that is not UTF-8)
 // leaves e.buf unusable.
-func (e *logsEncoder) encode(recs []sdklog.Record) error {
+func (e *logsEncoder) encode(recs recordSource) error {
 	e.group(recs)
 	b, err := e.appendRequest(e.buf[:0], recs)
 	e.buf = b
@@ -106,7 +136,7 @@ func (e *logsEncoder) encode(recs []sdklog.Record) error {
 // appendRequest appends the request for recs, grouped. The appending functions take and
 // return the buffer, rather than appending to e.buf, so that it stays in registers: a store
 // to the heap per append costs a write barrier whenever the GC runs.
-func (e *logsEncoder) appendRequest(b []byte, recs []sdklog.Record) ([]byte, error) {
+func (e *logsEncoder) appendRequest(b []byte, recs recordSource) ([]byte, error) {
 	var err error
 	for ri := range e.resources {
 		rg := &e.resources[ri]
@@ -116,7 +146,7 @@ func (e *logsEncoder) appendRequest(b []byte, recs []sdklog.Record) ([]byte, err
 			var m int
 			b, m = openMsg(b, fResourceLogsResource, 2)
 			for it := rg.res.Iter(); it.Next(); {
-				if b, err = appendKeyValue(b, fResourceAttributes, it.Attribute()); err != nil {
+				if b, err = appendKeyValue(b, fResourceAttributes, it.Attribute(), anyDepth); err != nil {
 					return b, err
 				}
 			}
@@ -136,14 +166,14 @@ func (e *logsEncoder) appendRequest(b []byte, recs []sdklog.Record) ([]byte, err
 					return b, err
 				}
 				for it := sg.scope.Attributes.Iter(); it.Next(); {
-					if b, err = appendKeyValue(b, fScopeAttributes, it.Attribute()); err != nil {
+					if b, err = appendKeyValue(b, fScopeAttributes, it.Attribute(), anyDepth); err != nil {
 						return b, err
 					}
 				}
 				b = closeMsg(b, m, 1)
 			}
 			for i := sg.first; i >= 0; i = e.next[i] {
-				if b, err = appendRecord(b, &recs[i]); err != nil {
+				if b, err = recs.appendRecord(b, int(i)); err != nil {
 					return b, err
 				}
 			}
@@ -163,17 +193,17 @@ func (e *logsEncoder) appendRequest(b []byte, recs []sdklog.Record) ([]byte, err
 // group sorts recs into e.resources and e.scopes, linking each scope's records through
 // e.next. A batch normally holds one resource and a few scopes: the last group found is
 // tried first, then the others in turn.
-func (e *logsEncoder) group(recs []sdklog.Record) {
+func (e *logsEncoder) group(recs recordSource) {
+	n := recs.len()
 	e.resources, e.scopes = e.resources[:0], e.scopes[:0]
-	if cap(e.next) < len(recs) {
-		e.next = make([]int32, len(recs))
+	if cap(e.next) < n {
+		e.next = make([]int32, n)
 	}
-	e.next = e.next[:len(recs)]
+	e.next = e.next[:n]
 	lastRes, lastScope := -1, int32(-1)
-	for i := range recs {
-		r := &recs[i]
+	for i := range n {
 		e.next[i] = -1
-		res := r.Resource()
+		res, scope := recs.origin(i)
 		ri := lastRes
 		if ri < 0 || e.resources[ri].res != res {
 			ri = e.findResource(res)
@@ -181,7 +211,6 @@ func (e *logsEncoder) group(recs []sdklog.Record) {
 		}
 		lastRes = ri
 		rg := &e.resources[ri]
-		scope := r.InstrumentationScope()
 		si := lastScope
 		if si < 0 || e.scopes[si].scope != scope {
 			si = -1
@@ -227,54 +256,70 @@ func (e *logsEncoder) findResource(res *resource.Resource) int {
 // appendRecord appends one LogRecord, with every field the SDK's transform sends.
 func appendRecord(b []byte, r *sdklog.Record) ([]byte, error) {
 	b, m := openMsg(b, fScopeLogsLogRecords, 2)
-	if t := unixNano(r.Timestamp().UnixNano()); t != 0 {
-		b = protowire.AppendTag(b, fLogTime, protowire.Fixed64Type)
-		b = protowire.AppendFixed64(b, t)
-	}
-	if s := r.Severity(); s >= 1 && s <= 24 { // the SDK sends UNSPECIFIED for any other
-		b = protowire.AppendTag(b, fLogSeverityNumber, protowire.VarintType)
-		b = protowire.AppendVarint(b, uint64(s))
-	}
-	b, err := appendStr(b, fLogSeverityText, r.SeverityText())
+	b, err := appendRecordHead(b, r.Timestamp(), r.Severity(), r.SeverityText(), r.Body(), anyDepth)
 	if err != nil {
 		return b, err
 	}
-	b, bm := openMsg(b, fLogBody, 1) // always present, as the SDK sends it (empty for no body)
-	if b, err = appendAnyValue(b, r.Body()); err != nil {
-		return b, err
-	}
-	b = closeMsg(b, bm, 1)
 	r.WalkAttributes(func(kv attribute.KeyValue) bool {
-		b, err = appendKeyValue(b, fLogAttributes, kv)
+		b, err = appendKeyValue(b, fLogAttributes, kv, anyDepth)
 		return err == nil
 	})
 	if err != nil {
 		return b, err
 	}
-	if d := r.DroppedAttributes(); d > 0 {
-		b = protowire.AppendTag(b, fLogDropped, protowire.VarintType)
-		b = protowire.AppendVarint(b, uint64(min(d, math.MaxUint32)))
-	}
-	if f := r.TraceFlags(); f != 0 {
-		b = protowire.AppendTag(b, fLogFlags, protowire.Fixed32Type)
-		b = protowire.AppendFixed32(b, uint32(f))
-	}
-	if id := r.TraceID(); id.IsValid() {
-		b = protowire.AppendTag(b, fLogTraceID, protowire.BytesType)
-		b = protowire.AppendBytes(b, id[:])
-	}
-	if id := r.SpanID(); id.IsValid() {
-		b = protowire.AppendTag(b, fLogSpanID, protowire.BytesType)
-		b = protowire.AppendBytes(b, id[:])
-	}
-	if t := unixNano(r.ObservedTimestamp().UnixNano()); t != 0 {
-		b = protowire.AppendTag(b, fLogObservedTime, protowire.Fixed64Type)
-		b = protowire.AppendFixed64(b, t)
-	}
+	b = appendRecordTail(b, r.DroppedAttributes(), r.TraceFlags(), r.TraceID(), r.SpanID(), r.ObservedTimestamp())
 	if b, err = appendStr(b, fLogEventName, r.EventName()); err != nil {
 		return b, err
 	}
 	return closeMsg(b, m, 2), nil
+}
+
+// appendRecordHead appends a LogRecord's fields before its attributes. The encoding at the
+// call (encoded.go) writes a record's fields with it and appendRecordTail, as appendRecord
+// does an SDK record's.
+func appendRecordHead(b []byte, t time.Time, sev log.Severity, sevText string, body attribute.Value, depth int) ([]byte, error) {
+	if t := unixNano(t.UnixNano()); t != 0 {
+		b = protowire.AppendTag(b, fLogTime, protowire.Fixed64Type)
+		b = protowire.AppendFixed64(b, t)
+	}
+	if sev >= 1 && sev <= 24 { // the SDK sends UNSPECIFIED for any other
+		b = protowire.AppendTag(b, fLogSeverityNumber, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(sev))
+	}
+	b, err := appendStr(b, fLogSeverityText, sevText)
+	if err != nil {
+		return b, err
+	}
+	b, bm := openMsg(b, fLogBody, 1) // always present, as the SDK sends it (empty for no body)
+	if b, err = appendAnyValue(b, body, depth); err != nil {
+		return b, err
+	}
+	return closeMsg(b, bm, 1), nil
+}
+
+// appendRecordTail appends a LogRecord's fields after its attributes, but for the event name.
+func appendRecordTail(b []byte, dropped int, flags trace.TraceFlags, traceID trace.TraceID, spanID trace.SpanID, observed time.Time) []byte {
+	if dropped > 0 {
+		b = protowire.AppendTag(b, fLogDropped, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(min(dropped, math.MaxUint32)))
+	}
+	if flags != 0 {
+		b = protowire.AppendTag(b, fLogFlags, protowire.Fixed32Type)
+		b = protowire.AppendFixed32(b, uint32(flags))
+	}
+	if traceID.IsValid() {
+		b = protowire.AppendTag(b, fLogTraceID, protowire.BytesType)
+		b = protowire.AppendBytes(b, traceID[:])
+	}
+	if spanID.IsValid() {
+		b = protowire.AppendTag(b, fLogSpanID, protowire.BytesType)
+		b = protowire.AppendBytes(b, spanID[:])
+	}
+	if t := unixNano(observed.UnixNano()); t != 0 {
+		b = protowire.AppendTag(b, fLogObservedTime, protowire.Fixed64Type)
+		b = protowire.AppendFixed64(b, t)
+	}
+	return b
 }
 
 // unixNano is the SDK's rule for timestamps: times before the epoch (and the zero time)
@@ -290,7 +335,7 @@ func unixNano(n int64) uint64 {
 // int, bool, double: nearly every attribute) is written with its lengths computed up
 // front; the encoder spends most of its time here, and this halves it against the general
 // path (open, append, back-patch), which composite values take.
-func appendKeyValue(b []byte, num protowire.Number, kv attribute.KeyValue) ([]byte, error) {
+func appendKeyValue(b []byte, num protowire.Number, kv attribute.KeyValue, depth int) ([]byte, error) {
 	key := string(kv.Key)
 	if !utf8.ValidString(key) {
 		return b, errInvalidUTF8
@@ -322,7 +367,7 @@ func appendKeyValue(b []byte, num protowire.Number, kv attribute.KeyValue) ([]by
 		b, m := openMsg(b, num, 1)
 		b = appendKey(b, key)
 		b, v := openMsg(b, fKVValue, 1) // always present, as the SDK sends it
-		b, err := appendAnyValue(b, kv.Value)
+		b, err := appendAnyValue(b, kv.Value, depth)
 		if err != nil {
 			return b, err
 		}
@@ -377,9 +422,17 @@ func appendVarint(b []byte, v uint64) []byte {
 
 // appendAnyValue appends the fields of v's AnyValue (without its own tag and length), as
 // the SDK's transform converts v: an EMPTY value is an AnyValue with no field set, an
-// unknown kind the string "INVALID".
-func appendAnyValue(b []byte, v attribute.Value) ([]byte, error) {
+// unknown kind the string "INVALID". A composite value nested more than depth levels deep
+// is refused with errTooDeep (anyDepth: no bound).
+func appendAnyValue(b []byte, v attribute.Value, depth int) ([]byte, error) {
 	var err error
+	switch v.Type() {
+	case attribute.SLICE, attribute.MAP:
+		if depth <= 0 {
+			return b, errTooDeep
+		}
+		depth--
+	}
 	switch v.Type() {
 	case attribute.EMPTY:
 	case attribute.BOOL:
@@ -402,11 +455,11 @@ func appendAnyValue(b []byte, v attribute.Value) ([]byte, error) {
 	case attribute.STRINGSLICE:
 		return appendArray(b, v.AsStringSlice(), appendStringValue)
 	case attribute.SLICE:
-		return appendArray(b, v.AsSlice(), appendAnyValue)
+		return appendArray(b, v.AsSlice(), func(b []byte, x attribute.Value) ([]byte, error) { return appendAnyValue(b, x, depth) })
 	case attribute.MAP:
 		b, m := openMsg(b, fAnyKvlist, 1)
 		for _, kv := range v.AsMap() {
-			if b, err = appendKeyValue(b, fListValues, kv); err != nil {
+			if b, err = appendKeyValue(b, fListValues, kv, depth); err != nil {
 				return b, err
 			}
 		}

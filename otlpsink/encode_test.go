@@ -84,7 +84,7 @@ func checkEncoding(t *testing.T, s *sdkEncoder, recs []sdklog.Record) {
 func checkEncoder(t *testing.T, s *sdkEncoder, e *logsEncoder, recs []sdklog.Record) {
 	t.Helper()
 	want, wantErr := s.encode(recs)
-	err := e.encode(recs)
+	err := e.encode(sdkRecords(recs))
 	if (err != nil) != (wantErr != nil) {
 		t.Fatalf("encode error %v, the SDK's %v", err, wantErr)
 	}
@@ -324,7 +324,7 @@ func BenchmarkEncode(b *testing.B) {
 	var e logsEncoder
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := e.encode(recs); err != nil {
+		if err := e.encode(sdkRecords(recs)); err != nil {
 			b.Fatal(err)
 		}
 	}

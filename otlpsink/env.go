@@ -362,11 +362,35 @@ type hintExporter struct {
 // Export exports through the wrapped exporter, adding the hint to a 404 answer's error
 // (which still wraps the original).
 func (h *hintExporter) Export(ctx context.Context, recs []sdklog.Record) error {
-	err := h.Exporter.Export(ctx, recs)
+	return h.hinted(h.Exporter.Export(ctx, recs))
+}
+
+// hinted is err with the hint if it is a 404 answer's.
+func (h *hintExporter) hinted(err error) error {
 	if err != nil && strings.Contains(err.Error(), " 404 Not Found") {
 		return fmt.Errorf("%w; %s", err, h.hint)
 	}
 	return err
+}
+
+// hintEncodingExporter is a hintExporter over an exporter of ours, which also takes records
+// encoded at the call.
+type hintEncodingExporter struct {
+	*hintExporter
+	enc encodingExporter
+}
+
+func (h hintEncodingExporter) exportEncoded(ctx context.Context, pt encPart) error {
+	return h.hinted(h.enc.exportEncoded(ctx, pt))
+}
+
+// withHint returns exp adding hint to its 404 errors.
+func withHint(exp sdklog.Exporter, hint string) sdklog.Exporter {
+	h := &hintExporter{Exporter: exp, hint: hint}
+	if e, ok := exp.(encodingExporter); ok {
+		return hintEncodingExporter{h, e}
+	}
+	return h
 }
 
 // The record limits the SDK's LoggerProvider reads from the environment.
@@ -375,10 +399,21 @@ const (
 	envAttributeValueLengthLimit = "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT"
 )
 
-// limitOptions reads the record limits, trimmed, and gives them to the provider explicitly,
-// so that it does not parse the raw values itself. A value that is not a whole number is a
+// recordLimits are the SDK's record limits as a Pipeline configures them.
+type recordLimits struct {
+	count  int // attributes per record; negative: no limit
+	length int // a value's length; negative: no limit
+}
+
+// options are the provider options that set l.
+func (l recordLimits) options() []sdklog.LoggerProviderOption {
+	return []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(l.count), sdklog.WithAttributeValueLengthLimit(l.length)}
+}
+
+// readLimits reads the record limits, trimmed, for the provider to be given explicitly, so
+// that it does not parse the raw values itself. A value that is not a whole number is a
 // diagnostic; the default applies.
-func limitOptions() ([]sdklog.LoggerProviderOption, []vocab.Diagnostic) {
+func readLimits() (recordLimits, []vocab.Diagnostic) {
 	var diags []vocab.Diagnostic
 	read := func(name string, def int, defDesc string) int {
 		ev, ok := lookupEnv(name)
@@ -393,7 +428,5 @@ func limitOptions() ([]sdklog.LoggerProviderOption, []vocab.Diagnostic) {
 		}
 		return n
 	}
-	count := read(envAttributeCountLimit, 128, "128")
-	length := read(envAttributeValueLengthLimit, -1, "no limit")
-	return []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(count), sdklog.WithAttributeValueLengthLimit(length)}, diags
+	return recordLimits{count: read(envAttributeCountLimit, 128, "128"), length: read(envAttributeValueLengthLimit, -1, "no limit")}, diags
 }

@@ -54,7 +54,7 @@ type grpcExporter struct {
 	encs    sync.Pool // *logsEncoder
 }
 
-var _ sdklog.Exporter = (*grpcExporter)(nil)
+var _ encodingExporter = (*grpcExporter)(nil)
 
 // newGRPCExporter returns an exporter for cfg. The connection is made lazily, at the first
 // export (grpc.NewClient does not dial).
@@ -81,10 +81,18 @@ func newGRPCExporter(cfg grpcConfig) (*grpcExporter, error) {
 // Export encodes recs and sends them. After Shutdown it returns sdklog.ErrExporterShutdown
 // and sends nothing.
 func (x *grpcExporter) Export(ctx context.Context, recs []sdklog.Record) error {
+	return x.send(ctx, sdkRecords(recs))
+}
+
+// exportEncoded sends records encoded at the call, as Export does SDK records.
+func (x *grpcExporter) exportEncoded(ctx context.Context, pt encPart) error { return x.send(ctx, pt) }
+
+// send encodes recs and sends them.
+func (x *grpcExporter) send(ctx context.Context, recs recordSource) error {
 	if x.stopped.Load() {
 		return sdklog.ErrExporterShutdown
 	}
-	if len(recs) == 0 {
+	if recs.len() == 0 {
 		return nil
 	}
 	enc, _ := x.encs.Get().(*logsEncoder)

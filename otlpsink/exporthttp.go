@@ -69,7 +69,7 @@ type httpExporter struct {
 	gz        sync.Pool // *gzip.Writer
 }
 
-var _ sdklog.Exporter = (*httpExporter)(nil)
+var _ encodingExporter = (*httpExporter)(nil)
 
 // exportBufs are one export's buffers: the encoder (with the uncompressed body) and the
 // gzip output.
@@ -108,10 +108,18 @@ func newHTTPExporter(cfg httpConfig) *httpExporter {
 // Export encodes recs and posts them. After Shutdown it returns sdklog.ErrExporterShutdown
 // and sends nothing.
 func (x *httpExporter) Export(ctx context.Context, recs []sdklog.Record) error {
+	return x.post(ctx, sdkRecords(recs))
+}
+
+// exportEncoded posts records encoded at the call, as Export does SDK records.
+func (x *httpExporter) exportEncoded(ctx context.Context, pt encPart) error { return x.post(ctx, pt) }
+
+// post encodes recs and posts them.
+func (x *httpExporter) post(ctx context.Context, recs recordSource) error {
 	if x.stopped.Load() {
 		return sdklog.ErrExporterShutdown
 	}
-	if len(recs) == 0 {
+	if recs.len() == 0 {
 		return nil
 	}
 	b, _ := x.bufs.Get().(*exportBufs)

@@ -181,7 +181,7 @@ func TestHTTPExporterAnswers(t *testing.T) {
 				t.Fatalf("request %s %v", got.URL, got.Header)
 			}
 			var e logsEncoder
-			if err := e.encode(recs); err != nil || !bytes.Equal(e.buf, gotBody) {
+			if err := e.encode(sdkRecords(recs)); err != nil || !bytes.Equal(e.buf, gotBody) {
 				t.Fatalf("body is not encodeLogs' (%v)", err)
 			}
 		})

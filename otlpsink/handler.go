@@ -221,6 +221,10 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	}
 	kvs = append(kvs, h.attrs...)
 	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg, size: h.size}
+	if h.fast != nil && h.fast.enc != nil {
+		c.groups = getEncGroups()
+		defer putEncGroups(c.groups)
+	}
 	if h.group == nil {
 		r.Attrs(func(a slog.Attr) bool {
 			kvs = c.add(kvs, &idx, a, nil, true)
@@ -253,11 +257,14 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	if h.fast != nil {
 		// The record's estimated encoded size (recordSize's sum), from what the converter
 		// counted: recordSize itself would copy every group's members again (AsMap).
-		size := recordOverhead + len(severityText(r.Level)) + valueSize(body) + kvSize(level, valueSize(level.Value)) + c.size
-		if h.hasCategory {
-			size += kvSize(h.category, valueSize(h.category.Value))
+		size := -1 // unknown
+		if c.groups == nil {
+			size = recordOverhead + len(severityText(r.Level)) + valueSize(body) + kvSize(level, valueSize(level.Value)) + c.size
+			if h.hasCategory {
+				size += kvSize(h.category, valueSize(h.category.Value))
+			}
 		}
-		h.fast.emit(ctx, &r, body, kvs, size)
+		h.fast.emit(ctx, &r, body, kvs, c.groups, size)
 		return nil
 	}
 	var rec log.Record
@@ -302,7 +309,7 @@ func (h *Handler) addGrouped(c *converter, kvs []attribute.KeyValue, idx *keyInd
 			putMembers(sp, len(m))
 			continue // slog: a group without attributes is not output
 		}
-		child = attribute.KeyValue{Key: attribute.Key(g.name), Value: attribute.MapValue(m...)} // a copy
+		child = attribute.KeyValue{Key: attribute.Key(g.name), Value: c.mapValue(m)}
 		childSize = mapOverhead + c.size
 		putMembers(sp, len(m))
 		hasChild = true
@@ -323,6 +330,17 @@ type converter struct {
 	// the list being built; groupValue counts each group's members apart. An attribute whose
 	// key was already there is counted again: the estimate errs on the high side, as it must.
 	size int
+	// groups is non-nil for a record to be encoded at the call: its groups are kept there
+	// (see encGroups), and no size is estimated (the encoding measures the record).
+	groups *encGroups
+}
+
+// mapValue is the value of a group with members m (which it does not keep).
+func (c *converter) mapValue(m []attribute.KeyValue) attribute.Value {
+	if c.groups != nil {
+		return c.groups.add(m)
+	}
+	return attribute.MapValue(m...) // a copy
 }
 
 // put adds kv, whose value's estimated encoded size is vsize, to kvs.
@@ -395,7 +413,11 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 	default:
 		v = convertValue(a.Value)
 	}
-	return c.put(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v}, valueSize(v))
+	vsize := 0
+	if c.groups == nil {
+		vsize = valueSize(v)
+	}
+	return c.put(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v}, vsize)
 }
 
 // groupValue converts the members of the group called key into a map value, or the empty
@@ -416,7 +438,7 @@ func (c *converter) groupValue(members []slog.Attr, key string, groups []string)
 	midx.release()
 	var v attribute.Value
 	if len(m) > 0 {
-		v = attribute.MapValue(m...) // a copy: m goes back to the pool
+		v = c.mapValue(m) // m goes back to the pool
 	}
 	putMembers(sp, len(m))
 	size := mapOverhead + c.size

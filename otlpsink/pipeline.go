@@ -195,8 +195,8 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 	for _, pre := range c.pre {
 		popts = append(popts, sdklog.WithProcessor(skipCapture{pre}))
 	}
-	limits, limitDiags := limitOptions()
-	popts = append(popts, limits...)
+	limits, limitDiags := readLimits()
+	popts = append(popts, limits.options()...)
 	p.diags = append(p.diags, limitDiags...)
 	var descs []string
 	for _, e := range exps {
@@ -215,7 +215,7 @@ func NewPipeline(ctx context.Context, opts ...PipelineOption) (*Pipeline, error)
 	p.diags = append(p.diags, p.procs[0].Diagnostics()...)
 	p.sdk = sdklog.NewLoggerProvider(popts...)
 	if len(p.procs) == 1 {
-		p.lp = &provider{sdk: p.sdk, proc: p.procs[0], pre: c.pre}
+		p.lp = &provider{sdk: p.sdk, proc: p.procs[0], pre: c.pre, limits: limits}
 	} else {
 		p.multi = &multiProvider{sdk: p.sdk, procs: p.procs}
 		p.lp = p.multi
@@ -364,7 +364,7 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 			exp = hexp
 		}
 		if hint := env.notFoundHint(); hint != "" {
-			exp = &hintExporter{Exporter: exp, hint: hint}
+			exp = withHint(exp, hint)
 		}
 		u := *env.endpoint
 		u.Path = env.urlPath

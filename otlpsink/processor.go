@@ -429,17 +429,51 @@ func (e *DeliveryError) Unwrap() error { return e.Err }
 // batch is a sealed run of records exported together.
 type batch struct {
 	seq  uint64
+	recs []sdklog.Record // the records, or, for an encoding Processor,
+	enc  *encRecords     // their encodings
+	left int             // records not yet settled (an export may settle a batch in parts)
+	try  *attempt        // the export attempt in flight, nil between attempts; guarded by mu
+}
+
+// len is how many records b holds.
+func (b *batch) len() int {
+	if b.enc != nil {
+		return b.enc.len()
+	}
+	return len(b.recs)
+}
+
+// part is the records of one export attempt: some of a batch's SDK records, or some of its
+// encoded ones.
+type part struct {
 	recs []sdklog.Record
-	left int      // records not yet settled (an export may settle a batch in parts)
-	try  *attempt // the export attempt in flight, nil between attempts; guarded by mu
+	enc  encPart
+}
+
+func (pt part) len() int {
+	if pt.enc.recs != nil {
+		return pt.enc.len()
+	}
+	return len(pt.recs)
+}
+
+// halves splits pt in two.
+func (pt part) halves() (part, part) {
+	if e := pt.enc; e.recs != nil {
+		mid := e.lo + e.len()/2
+		return part{enc: encPart{e.recs, e.lo, mid}}, part{enc: encPart{e.recs, mid, e.hi}}
+	}
+	n := len(pt.recs)
+	return part{recs: pt.recs[:n/2]}, part{recs: pt.recs[n/2:]}
 }
 
 // Processor is an sdklog.Processor that batches records and exports them with a small pool
 // of concurrent exports, without losing records silently. See the package documentation
 // ("The processor") for the mechanism and its bounds.
 type Processor struct {
-	exp sdklog.Exporter
-	cfg processorConfig
+	exp    sdklog.Exporter
+	encExp encodingExporter // exp, when it takes records encoded at the call; nil otherwise
+	cfg    processorConfig
 
 	stopped atomic.Bool // Shutdown began: OnEmit accepts nothing more
 	shut    atomic.Bool // Shutdown was called
@@ -447,6 +481,9 @@ type Processor struct {
 	mu       sync.Mutex
 	work     *sync.Cond        // workers wait here for ready batches
 	cur      []sdklog.Record   // the open batch
+	curEnc   *encRecords       // the open batch of an encoding Processor
+	freeEnc  []*encRecords     // an encoding Processor's empty batch buffers
+	encBytes int               // bytes of the encoded batch sealed last
 	curBytes int               // estimated encoded size of cur
 	ready    []*batch          // sealed batches, oldest first
 	inflight map[*batch]bool   // batches being exported
@@ -474,6 +511,9 @@ type Processor struct {
 
 	capturing atomic.Int32 // > 0 while a provider captures a record template
 	captureMu sync.Mutex
+
+	scopesMu sync.Mutex
+	scopes   map[scopeKey]*encScope // see scopeOf
 }
 
 var _ sdklog.Processor = (*Processor)(nil)
@@ -489,6 +529,9 @@ func NewProcessor(exp sdklog.Exporter, opts ...ProcessorOption) *Processor {
 		progress: make(chan struct{}),
 		kick:     make(chan struct{}),
 		stop:     make(chan struct{}),
+	}
+	if e, ok := exp.(encodingExporter); ok && !p.cfg.clone {
+		p.encExp = e
 	}
 	p.reserve = reserveBuffers(p.cfg)
 	p.work = sync.NewCond(&p.mu)
@@ -535,6 +578,33 @@ func (p *Processor) enqueue(r *sdklog.Record, size int) {
 			r, size, truncated = &t, recordSize(&t), true
 		}
 	}
+	if p.encExp != nil {
+		s := p.scopeOf(r)
+		bp, err := encodeSDKRecord(r)
+		if err == nil && s == nil {
+			err = errInvalidUTF8 // in the instrumentation scope
+		}
+		if err != nil {
+			putEncodeBuf(bp)
+			p.refuse(err)
+			return
+		}
+		p.put(nil, s, *bp, len(*bp), truncated)
+		putEncodeBuf(bp)
+		return
+	}
+	p.put(r, nil, nil, size, truncated)
+}
+
+// enqueueEncoded queues rec, a record of scope s encoded at the call. Only for an encoding
+// Processor.
+func (p *Processor) enqueueEncoded(s *encScope, rec []byte) {
+	p.put(nil, s, rec, len(rec), false)
+}
+
+// put queues r, or rec, the encoding of a record of scope s, whose (estimated) encoded size
+// is size.
+func (p *Processor) put(r *sdklog.Record, s *encScope, rec []byte, size int, truncated bool) {
 	p.mu.Lock()
 	// Emitted is counted with the outcome, never before it, so that a Stats snapshot taken
 	// while this call waits for room still balances.
@@ -555,27 +625,57 @@ func (p *Processor) enqueue(r *sdklog.Record, size int) {
 		return
 	}
 	p.st.Emitted++
-	if len(p.cur) > 0 && p.curBytes+size > p.cfg.batchBytes {
+	if p.curLen() > 0 && p.curBytes+size > p.cfg.batchBytes {
 		p.seal()
 	}
 	if truncated {
 		p.st.Truncated++
 	}
-	if p.cur == nil {
-		p.cur = p.newBuffer()
-	}
 	p.curBytes += size
-	if p.cfg.clone && !truncated {
-		p.cur = append(p.cur, r.Clone())
-	} else {
-		p.cur = append(p.cur, *r)
+	n := 0
+	switch {
+	case rec != nil:
+		if p.curEnc == nil {
+			p.curEnc = p.newEncBuffer()
+		}
+		p.curEnc.add(s, rec)
+		n = p.curEnc.len()
+	default:
+		if p.cur == nil {
+			p.cur = p.newBuffer()
+		}
+		if p.cfg.clone && !truncated {
+			p.cur = append(p.cur, r.Clone())
+		} else {
+			p.cur = append(p.cur, *r)
+		}
+		n = len(p.cur)
 	}
 	p.held++
 	p.st.Enqueued++
-	if len(p.cur) >= p.cfg.batchSize {
+	if n >= p.cfg.batchSize {
 		p.seal()
 	}
 	p.mu.Unlock()
+}
+
+// refuse accounts for a record an encoding Processor could not encode even repaired (a
+// scope that is not UTF-8): emitted, and refused for good.
+func (p *Processor) refuse(err error) {
+	p.mu.Lock()
+	p.st.Emitted++
+	p.st.FailedPermanent++
+	p.noteError(err)
+	p.mu.Unlock()
+	p.report(&ExportError{Records: 1, Attempt: 0, Status: "not encodable", Err: err})
+}
+
+// curLen is how many records the open batch holds. Called with p.mu held.
+func (p *Processor) curLen() int {
+	if p.curEnc != nil {
+		return p.curEnc.len()
+	}
+	return len(p.cur)
 }
 
 // waitForRoom waits, with p.mu held (released while waiting), until the queue has room. It
@@ -586,7 +686,7 @@ func (p *Processor) waitForRoom() bool {
 	if p.failing || p.stalled || p.cfg.maxBlock <= 0 {
 		return false
 	}
-	if len(p.ready) == 0 && len(p.cur) > 0 {
+	if len(p.ready) == 0 && p.curLen() > 0 {
 		p.seal() // let the exports take what the queue holds
 	}
 	timer := time.NewTimer(p.cfg.maxBlock)
@@ -636,15 +736,33 @@ func (p *Processor) newBuffer() []sdklog.Record {
 	return make([]sdklog.Record, 0, p.cfg.batchSize)
 }
 
+// newEncBuffer returns an empty buffer of encoded records, reusing a free one. Called with
+// p.mu held.
+func (p *Processor) newEncBuffer() *encRecords {
+	if n := len(p.freeEnc); n > 0 {
+		b := p.freeEnc[n-1]
+		p.freeEnc = p.freeEnc[:n-1]
+		return b
+	}
+	// Sized for a batch like the last one sealed: a buffer grown by appending would have up
+	// to twice the room it needs, and a queue of them in an outage that much more memory.
+	return &encRecords{buf: make([]byte, 0, p.encBytes+p.encBytes/16), ends: make([]int32, 0, p.cfg.batchSize),
+		scopes: make([]*encScope, 0, p.cfg.batchSize)}
+}
+
 // seal moves the open batch, if any, to the ready list and wakes a worker. Called with p.mu
 // held.
 func (p *Processor) seal() {
-	if len(p.cur) == 0 {
+	n := p.curLen()
+	if n == 0 {
 		return
 	}
-	p.ready = append(p.ready, &batch{seq: p.seq, recs: p.cur, left: len(p.cur)})
+	if p.curEnc != nil {
+		p.encBytes = len(p.curEnc.buf)
+	}
+	p.ready = append(p.ready, &batch{seq: p.seq, recs: p.cur, enc: p.curEnc, left: n})
 	p.seq++
-	p.cur, p.curBytes = nil, 0
+	p.cur, p.curEnc, p.curBytes = nil, nil, 0
 	p.work.Signal()
 }
 
@@ -671,7 +789,11 @@ func (p *Processor) worker() {
 
 // export delivers b's records and releases it.
 func (p *Processor) export(b *batch) {
-	p.deliver(b, b.recs)
+	if b.enc != nil {
+		p.deliver(b, part{enc: encPart{b.enc, 0, b.enc.len()}})
+	} else {
+		p.deliver(b, part{recs: b.recs})
+	}
 	p.release(b)
 }
 
@@ -685,8 +807,8 @@ type outcome struct {
 // longer one, while the retry budget and Shutdown's context last; a permanent one settles
 // the records at once. A batch refused as too large is split and each half delivered; a
 // single record refused so is cut down and sent again.
-func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
-	n := len(recs)
+func (p *Processor) deliver(b *batch, pt part) {
+	n := pt.len()
 	backoff := retryInitial
 	start := time.Now()
 	repaired := false
@@ -714,7 +836,7 @@ func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
 		b.try = a
 		p.mu.Unlock()
 		ctx, cancel := context.WithTimeout(httpSentTrace(context.WithValue(p.runCtx, attemptKey{}, a)), p.cfg.timeout)
-		err := p.callExport(ctx, recs)
+		err := p.callExport(ctx, pt)
 		cancel()
 		opErr = err
 		if err == nil {
@@ -741,13 +863,21 @@ func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
 			p.st.Splits++
 			p.mu.Unlock()
 			p.report(&ExportError{Records: n, Attempt: try, Split: true, Err: err})
-			p.deliver(b, recs[:n/2])
-			p.deliver(b, recs[n/2:])
+			lo, hi := pt.halves()
+			p.deliver(b, lo)
+			p.deliver(b, hi)
 			return
-		case v.tooLarge && recordSize(&recs[0]) > minTruncated:
+		case (v.tooLarge || v.badUTF8 && !repaired) && !p.decoded(&pt):
+			// The paths below change records, which they do on SDK records: p.decoded
+			// rebuilds encoded ones (pt holds SDK records from here on), and this is one
+			// that could not be rebuilt.
+			p.settle(b, a, err, outcome{permanent: uint64(n)})
+			p.report(&ExportError{Records: n, Attempt: try, Status: "not decodable", Err: err})
+			return
+		case v.tooLarge && recordSize(&pt.recs[0]) > minTruncated:
 			// One record the receiver finds too large even alone: halve it until it fits.
-			first := !hasAttr(&recs[0], TruncatedKey)
-			if !shrink(&recs[0]) {
+			first := !hasAttr(&pt.recs[0], TruncatedKey)
+			if !shrink(&pt.recs[0]) {
 				p.settle(b, a, err, outcome{permanent: 1})
 				p.report(&ExportError{Records: n, Attempt: try, Status: v.status, Err: err})
 				return
@@ -764,7 +894,7 @@ func (p *Processor) deliver(b *batch, recs []sdklog.Record) {
 			// Records from another bridge may hold strings that are not UTF-8, which no
 			// OTLP request may carry: repair them and send again.
 			p.attemptFailed(b, err, false)
-			repairRecords(recs)
+			repairRecords(pt.recs)
 			repaired = true
 			continue
 		case !v.retry || v.tooLarge || v.badUTF8:
@@ -831,14 +961,31 @@ func shrink(r *sdklog.Record) bool {
 	return true
 }
 
+// decoded turns an encoded pt into SDK records, for the paths that change records, and
+// reports whether pt now holds SDK records.
+func (p *Processor) decoded(pt *part) bool {
+	if pt.enc.recs == nil {
+		return true
+	}
+	recs, err := pt.enc.decode()
+	if err != nil {
+		return false
+	}
+	*pt = part{recs: recs}
+	return true
+}
+
 // callExport calls the exporter, turning a panic into an error.
-func (p *Processor) callExport(ctx context.Context, recs []sdklog.Record) (err error) {
+func (p *Processor) callExport(ctx context.Context, pt part) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("exporter panicked: %v", r)
 		}
 	}()
-	return p.exp.Export(ctx, recs)
+	if pt.enc.recs != nil {
+		return p.encExp.exportEncoded(ctx, pt.enc)
+	}
+	return p.exp.Export(ctx, pt.recs)
 }
 
 // noteError records err as the latest export error. Called with p.mu held. An error caused
@@ -962,17 +1109,27 @@ func (p *Processor) release(b *batch) {
 	// The worker owns b's records now. Clearing them (the buffer must not keep their strings
 	// and arrays alive) writes the whole buffer: done before taking p.mu, so that log calls do
 	// not wait for it.
-	recs := b.recs
+	recs, enc := b.recs, b.enc
 	clear(recs)
+	if enc != nil {
+		enc.reset()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.inflight, b)
 	close(p.progress) // ForceFlush waits for b to leave inflight
 	p.progress = make(chan struct{})
-	if !p.closed && len(p.free) < p.reserve && cap(recs) <= p.cfg.batchSize {
+	switch {
+	case p.closed:
+	case enc != nil:
+		// A buffer grown past the batch byte cap (by one huge record) is not kept.
+		if len(p.freeEnc) < p.reserve && cap(enc.buf) <= p.cfg.batchBytes {
+			p.freeEnc = append(p.freeEnc, enc)
+		}
+	case len(p.free) < p.reserve && cap(recs) <= p.cfg.batchSize:
 		p.free = append(p.free, recs[:0])
 	}
-	b.recs = nil
+	b.recs, b.enc = nil, nil
 }
 
 // report hands err to the error handler, if any.
@@ -1032,12 +1189,12 @@ func (p *Processor) unresolvedBefore(seq uint64) uint64 {
 	var n uint64
 	for _, b := range p.ready {
 		if b.seq < seq {
-			n += uint64(len(b.recs))
+			n += uint64(b.len())
 		}
 	}
 	for b := range p.inflight {
 		if b.seq < seq {
-			n += uint64(len(b.recs))
+			n += uint64(b.len())
 		}
 	}
 	return n
@@ -1138,9 +1295,9 @@ func (p *Processor) Shutdown(ctx context.Context) error {
 	unknownAll := p.st.OutcomeUnknown - unknownBefore
 	p.held = 0
 	p.ready = nil
-	p.cur = nil
+	p.cur, p.curEnc = nil, nil
 	clear(p.inflight)
-	p.free = nil
+	p.free, p.freeEnc = nil, nil
 	lastErr := p.cause
 	p.mu.Unlock()
 	p.cancelRun()

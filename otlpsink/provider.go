@@ -21,9 +21,10 @@ import (
 type provider struct {
 	embedded.LoggerProvider
 
-	sdk  *sdklog.LoggerProvider
-	proc *Processor
-	pre  []sdklog.Processor // WithProcessors, run before proc
+	sdk    *sdklog.LoggerProvider
+	proc   *Processor
+	pre    []sdklog.Processor // WithProcessors, run before proc
+	limits recordLimits       // the SDK provider's
 
 	mu   sync.Mutex
 	fast map[string]*fastLogger
@@ -58,6 +59,10 @@ func (p *provider) fastLogger(name string) *fastLogger {
 		return nil
 	}
 	f := &fastLogger{tmpl: tmpl, proc: p.proc, pre: p.pre}
+	if p.proc.encExp != nil && len(p.pre) == 0 && p.limits.length < 0 {
+		// Records go to the queue encoded (encoded.go), but for those the SDK would change.
+		f.enc, f.countLimit = newEncScope(tmpl), p.limits.count
+	}
 	if p.fast == nil || len(p.fast) >= maxFastLoggers {
 		// Bounded: a program making a logger per request ID must not keep one per name.
 		// Handlers keep the fastLogger they were given.
@@ -80,6 +85,9 @@ type fastLogger struct {
 	tmpl sdklog.Record
 	proc *Processor
 	pre  []sdklog.Processor // called before proc, as the SDK calls processors in order
+
+	enc        *encScope // non-nil: records are encoded at the call (see emitEncoded)
+	countLimit int       // the SDK's attribute count limit, for enc's records
 }
 
 // capture returns the record the SDK builds when logger emits an empty record: the template
@@ -145,8 +153,16 @@ func newFastHandler(f *fastLogger, category *attribute.KeyValue) *fastHandler {
 
 // emit builds the SDK record for r and hands it to the processor, as the SDK's Logger.Emit
 // would (taking the span context from ctx). kvs starts with log.level and, if the handler has
-// a category, log.category. size is the record's estimated encoded size (recordSize's, or more).
-func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue, size int) {
+// a category, log.category. size is the record's estimated encoded size (recordSize's, or more),
+// or negative if the converter did not estimate it (for a fastHandler that encodes). groups
+// are the groups kvs refer to, for a fastHandler that encodes (see encGroups).
+func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue, groups *encGroups, size int) {
+	if f.enc != nil {
+		if f.emitEncoded(ctx, r, body, kvs, groups) {
+			return
+		}
+		groups.materialize(kvs) // the SDK record gets map values
+	}
 	var rec sdklog.Record
 	if i := stdLevelIndex(r.Level); i >= 0 {
 		rec = f.levels[i]
@@ -168,7 +184,36 @@ func (f *fastHandler) emit(ctx context.Context, r *slog.Record, body attribute.V
 		f.emitThrough(ctx, rec) // they may change the record: OnEmit sizes it again
 		return
 	}
+	if size < 0 {
+		size = recordSize(&rec)
+	}
 	f.proc.enqueue(&rec, size)
+}
+
+// emitEncoded queues r encoded, as the SDK record emit would build for it (the same fields,
+// appendRecord's encoding), and reports whether it did: false for a record the SDK would
+// change (see encodable; one nested deeper than encodeDepth), or one over the batch byte cap,
+// which enqueue cuts down as an SDK record.
+func (f *fastHandler) emitEncoded(ctx context.Context, r *slog.Record, body attribute.Value, kvs []attribute.KeyValue, groups *encGroups) bool {
+	if !encodable(kvs, f.countLimit) {
+		return false
+	}
+	bp := encodeBufs.Get().(*[]byte)
+	b, m := openMsg((*bp)[:0], fScopeLogsLogRecords, 2)
+	b, err := appendRecordHead(b, r.Time, severity(r.Level), severityText(r.Level), body, encodeDepth)
+	for i := 0; i < len(kvs) && err == nil; i++ {
+		b, err = groups.appendAttr(b, fLogAttributes, kvs[i], encodeDepth)
+	}
+	sc := spanContext(ctx)
+	b = appendRecordTail(b, 0, sc.TraceFlags(), sc.TraceID(), sc.SpanID(), observed(r.Time))
+	b = closeMsg(b, m, 2)
+	*bp = b
+	ok := err == nil && len(b) <= f.proc.cfg.batchBytes
+	if ok {
+		f.proc.enqueueEncoded(f.enc, b)
+	}
+	putEncodeBuf(bp)
+	return ok
 }
 
 // emitThrough hands rec to the WithProcessors processors, then to ours. It takes the record
