@@ -284,25 +284,30 @@ func (e *partialSuccessError) Error() string {
 // success if it has one with something in it (a count or a message), as via's error.
 func parsePartialSuccess(b []byte, via string) (*partialSuccessError, error) {
 	var ps *partialSuccessError
-	err := walkFields(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
-		if num != 1 || typ != protowire.BytesType { // partial_success
-			return nil
+	f := fieldReader{b: b}
+	for f.next() {
+		if f.num != 1 || f.typ != protowire.BytesType { // partial_success
+			f.skip()
+			continue
 		}
 		if ps == nil {
 			ps = &partialSuccessError{via: via}
 		}
-		return walkFields(v, func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error {
+		g := fieldReader{b: f.bytes()}
+		for g.next() {
 			switch {
-			case num == 1 && typ == protowire.VarintType: // rejected_log_records
-				ps.rejected = int64(n)
-			case num == 2 && typ == protowire.BytesType: // error_message
-				ps.message = printable(v)
+			case g.num == 1 && g.typ == protowire.VarintType: // rejected_log_records
+				ps.rejected = int64(g.varint())
+			case g.num == 2 && g.typ == protowire.BytesType: // error_message
+				ps.message = printable(g.bytes())
+			default:
+				g.skip()
 			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
+		}
+		f.fail(g.err)
+	}
+	if f.err != nil {
+		return nil, f.err
 	}
 	if ps != nil && ps.rejected == 0 && ps.message == "" {
 		ps = nil // an empty partial_success means full success
@@ -316,12 +321,15 @@ func parsePartialSuccess(b []byte, via string) (*partialSuccessError, error) {
 func answerMessage(b []byte, protobuf bool) string {
 	if protobuf {
 		var msg string
-		if walkFields(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
-			if num == 2 && typ == protowire.BytesType { // google.rpc.Status.message
-				msg = printable(v)
+		f := fieldReader{b: b}
+		for f.next() {
+			if f.num == 2 && f.typ == protowire.BytesType { // google.rpc.Status.message
+				msg = printable(f.bytes())
+			} else {
+				f.skip()
 			}
-			return nil
-		}) == nil {
+		}
+		if f.err == nil {
 			return msg
 		}
 	}
@@ -357,36 +365,6 @@ func printable(b []byte) string {
 		sb.WriteString("...")
 	}
 	return sb.String()
-}
-
-// walkFields calls f for each field of the protobuf message b: its number, type, and its
-// bytes (length-delimited) or varint value.
-func walkFields(b []byte, f func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error) error {
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
-		var v []byte
-		var x uint64
-		switch typ {
-		case protowire.VarintType:
-			x, n = protowire.ConsumeVarint(b)
-		case protowire.BytesType:
-			v, n = protowire.ConsumeBytes(b)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		}
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
-		if err := f(num, typ, v, x); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // retryAfter reads a Retry-After value, seconds or an HTTP date, as a delay from now; 0 if
