@@ -117,21 +117,7 @@ var everyKind = []attribute.KeyValue{
 }
 
 func TestDecodeRecordRoundTrip(t *testing.T) {
-	ts := time.Date(2026, 12, 2, 15, 0, 0, 123456789, time.UTC)
-	full := func(tmpl sdklog.Record) sdklog.Record {
-		r := tmpl.Clone()
-		r.SetTimestamp(ts)
-		r.SetObservedTimestamp(ts.Add(time.Millisecond))
-		r.SetSeverity(log.SeverityWarn)
-		r.SetSeverityText("WARNING")
-		r.SetBody(attribute.StringValue("cart checked out"))
-		r.SetEventName("cart.checkout")
-		r.SetTraceID(trace.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
-		r.SetSpanID(trace.SpanID{1, 2, 3, 4, 5, 6, 7, 8})
-		r.SetTraceFlags(trace.FlagsSampled)
-		r.SetAttributes(attribute.String("log.level", "warn"), attribute.Int("items", 3))
-		return r
-	}
+	full := fullRecord
 	many := make([]attribute.KeyValue, 40)
 	for i := range many {
 		many[i] = attribute.Int("k"+strconv.Itoa(i), i)

@@ -114,6 +114,25 @@ func checkEncoder(t *testing.T, s *sdkEncoder, e *logsEncoder, recs []sdklog.Rec
 	}
 }
 
+// fullTime is fullRecord's timestamp.
+var fullTime = time.Date(2026, 12, 2, 15, 0, 0, 123456789, time.UTC)
+
+// fullRecord is a record of base's logger with every field set.
+func fullRecord(base sdklog.Record) sdklog.Record {
+	r := base.Clone()
+	r.SetTimestamp(fullTime)
+	r.SetObservedTimestamp(fullTime.Add(time.Millisecond))
+	r.SetSeverity(log.SeverityWarn)
+	r.SetSeverityText("WARNING")
+	r.SetBody(attribute.StringValue("cart checked out"))
+	r.SetEventName("cart.checkout")
+	r.SetTraceID(trace.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	r.SetSpanID(trace.SpanID{1, 2, 3, 4, 5, 6, 7, 8})
+	r.SetTraceFlags(trace.FlagsSampled)
+	r.SetAttributes(attribute.String("log.level", "warn"), attribute.Int("items", 3))
+	return r
+}
+
 func TestEncodeMatchesSDK(t *testing.T) {
 	s := newSDKEncoder(t)
 	res := resource.NewWithAttributes("https://opentelemetry.io/schemas/1.26.0",
@@ -121,21 +140,7 @@ func TestEncodeMatchesSDK(t *testing.T) {
 	res2 := resource.NewSchemaless(attribute.String("service.name", "other"))
 	base := recordOf(res, "shop/cart", log.WithInstrumentationVersion("v1.2.3"),
 		log.WithSchemaURL("https://example.com/s"), log.WithInstrumentationAttributes(attribute.Bool("scope.attr", true)))
-	ts := time.Date(2026, 12, 2, 15, 0, 0, 123456789, time.UTC)
-	full := func() sdklog.Record {
-		r := base.Clone()
-		r.SetTimestamp(ts)
-		r.SetObservedTimestamp(ts.Add(time.Millisecond))
-		r.SetSeverity(log.SeverityWarn)
-		r.SetSeverityText("WARNING")
-		r.SetBody(attribute.StringValue("cart checked out"))
-		r.SetEventName("cart.checkout")
-		r.SetTraceID(trace.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
-		r.SetSpanID(trace.SpanID{1, 2, 3, 4, 5, 6, 7, 8})
-		r.SetTraceFlags(trace.FlagsSampled)
-		r.SetAttributes(attribute.String("log.level", "warn"), attribute.Int("items", 3))
-		return r
-	}
+	full := func() sdklog.Record { return fullRecord(base) }
 	every := []attribute.KeyValue{
 		attribute.Bool("b", true), attribute.Bool("f", false), attribute.Int64("i", -42), attribute.Int64("zero", 0),
 		attribute.Float64("d", 3.25), attribute.Float64("nan", math.NaN()), attribute.Float64("d0", 0),
@@ -184,7 +189,7 @@ func TestEncodeMatchesSDK(t *testing.T) {
 			for i, sev := range []log.Severity{0, 1, 24, 25, -1} {
 				r := full()
 				r.SetSeverity(sev)
-				r.SetTimestamp([]time.Time{{}, time.Unix(0, 1), time.Unix(-5, 0), time.Unix(1<<33, 0), ts}[i])
+				r.SetTimestamp([]time.Time{{}, time.Unix(0, 1), time.Unix(-5, 0), time.Unix(1<<33, 0), fullTime}[i])
 				r.SetObservedTimestamp(time.Time{})
 				r.SetTraceID(trace.TraceID{})
 				r.SetSpanID(trace.SpanID{})
