@@ -74,6 +74,9 @@ var goals = func() []goal {
 		{"file text vs slog.TextHandler", "BenchmarkFile/format=text", "slog", "file", 0.6, false, false},
 		{"file JSON vs slog.JSONHandler", "BenchmarkFile/format=json", "slog", "filejson", 0.7, false, false},
 		{"OTLP vs otelslog+BatchProcessor", "BenchmarkOTLP", "otelslog", "otlp", 0.45, false, false},
+		// The same with the real exporters sending to a real collector: what a service pays,
+		// exports included (the case above has a no-op exporter on both sides).
+		{"OTLP to a real collector vs otelslog+BatchProcessor+otlploghttp", "BenchmarkOTLPCollector", "otelslog", "otlpcollector", 0.45, false, false},
 		{"fan-out vs NewMultiHandler(tint, TextHandler, otelslog)", "BenchmarkFanout", "multi", "fanout", 0.45, false, false},
 		{"rejected call vs slog's disabled call", "BenchmarkRejected", "slog", "rejected", 1.05, true, false},
 		// Issue 13: the hand-offs that keep a blocked writer from holding up the calls must not
