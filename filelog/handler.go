@@ -134,21 +134,23 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	h2 := h.clone()
 	s := getState(h2)
 	defer s.free()
-	s.buf = append(s.buf, h.pre...)
+	b := append(s.buf[:0], h.pre...)
 	if h.json {
 		s.sep = len(h.pre) > 0
-		pos := len(s.buf)
+		pos := len(b)
 		sep := s.sep
-		s.openGroups()
-		if !s.appendAttrs(attrs) {
-			s.buf, s.sep = s.buf[:pos], sep
+		b = s.openGroups(b)
+		var nonEmpty bool
+		if b, nonEmpty = s.appendAttrs(b, attrs); !nonEmpty {
+			b, s.sep = b[:pos], sep
 		} else {
 			h2.nOpenGroups = len(h2.groups)
 		}
 	} else {
 		s.prefix = append(s.prefix, h.keyPrefix...)
-		s.appendAttrs(attrs)
+		b, _ = s.appendAttrs(b, attrs)
 	}
+	keep(&s.buf, b)
 	if len(s.buf) == len(h.pre) {
 		return h // every attribute was empty
 	}
@@ -206,12 +208,14 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx != nil && ctx != context.Background() { // Background (slog.Info's) never holds a span
 		sc = trace.SpanContextFromContext(ctx)
 	}
+	var b []byte
 	if h.json {
-		s.formatJSON(&r, sc)
+		b = s.formatJSON(s.buf[:0], &r, sc)
 	} else {
-		s.formatText(&r, sc)
+		b = s.formatText(s.buf[:0], &r, sc)
 	}
-	err := h.write(s.buf)
+	err := h.write(b)
+	keep(&s.buf, b)
 	s.free()
 	return err
 }
@@ -228,137 +232,138 @@ func (h *Handler) write(b []byte) error {
 }
 
 // formatText appends r as a text line.
-func (s *state) formatText(r *slog.Record, sc trace.SpanContext) {
+func (s *state) formatText(b []byte, r *slog.Record, sc trace.SpanContext) []byte {
 	h := s.h
 	if h.rep == nil {
 		if !r.Time.IsZero() {
-			s.buf = s.appendStamp(s.buf, r.Time)
-			s.buf = append(s.buf, ' ')
+			b = s.appendStamp(b, r.Time)
+			b = append(b, ' ')
 		}
-		s.buf = append(s.buf, vocab.LevelName(r.Level)...)
+		b = append(b, vocab.LevelName(r.Level)...)
 	} else {
-		s.textBuiltins(r)
+		b = s.textBuiltins(b, r)
 	}
 	if h.hasLogger {
-		s.space()
-		s.buf = append(s.buf, h.loggerTok...)
-		s.buf = append(s.buf, ':')
+		b = space(b)
+		b = append(b, h.loggerTok...)
+		b = append(b, ':')
 		line := 0
 		if r.PC != 0 {
 			line = textenc.SourceOf(r.PC).Line
 		}
-		s.buf = strconv.AppendInt(s.buf, int64(line), 10)
-		s.buf = append(s.buf, h.categoryTok...)
+		b = strconv.AppendInt(b, int64(line), 10)
+		b = append(b, h.categoryTok...)
 	}
 	if h.rep == nil {
-		s.space()
-		s.appendMessage(r.Message)
+		b = s.appendMessage(space(b), r.Message)
 	} else {
-		s.textMessage(r.Message)
+		b = s.textMessage(b, r.Message)
 	}
 	if h.addSource {
-		s.textSource(r.PC)
+		b = s.textSource(b, r.PC)
 	}
-	s.buf = append(s.buf, h.pre...)
+	b = append(b, h.pre...)
 	if r.NumAttrs() > 0 {
-		s.prefix = append(s.prefix[:0], h.keyPrefix...)
+		keep(&s.prefix, append(s.prefix[:0], h.keyPrefix...))
 		r.Attrs(func(a slog.Attr) bool {
-			s.appendAttr(a)
+			b, _ = s.appendAttr(b, a)
 			return true
 		})
 	}
 	if sc.IsValid() {
 		tid, sid := s.span.ids(sc)
-		s.buf = append(s.buf, " trace_id="...)
-		s.buf = append(s.buf, tid...)
-		s.buf = append(s.buf, " span_id="...)
-		s.buf = append(s.buf, sid...)
+		b = append(b, " trace_id="...)
+		b = append(b, tid...)
+		b = append(b, " span_id="...)
+		b = append(b, sid...)
 	}
-	s.buf = append(s.buf, '\n')
+	return append(b, '\n')
 }
 
 // formatJSON appends r as a JSON line.
-func (s *state) formatJSON(r *slog.Record, sc trace.SpanContext) {
+func (s *state) formatJSON(b []byte, r *slog.Record, sc trace.SpanContext) []byte {
 	h := s.h
-	s.buf = append(s.buf, '{')
+	b = append(b, '{')
 	if h.rep == nil {
 		if !r.Time.IsZero() {
-			s.buf = append(s.buf, `"time":"`...)
-			s.buf = s.appendStamp(s.buf, r.Time)
-			s.buf = append(s.buf, `",`...)
+			b = append(b, `"time":"`...)
+			b = s.appendStamp(b, r.Time)
+			b = append(b, `",`...)
 		}
-		s.buf = append(s.buf, h.levelTok...)
-		s.buf = appendLevel(s.buf, h.levels, r.Level)
-		s.buf = append(s.buf, '"')
+		b = append(b, h.levelTok...)
+		b = appendLevel(b, h.levels, r.Level)
+		b = append(b, '"')
 		s.sep = true
 	} else {
-		s.jsonBuiltins(r)
+		b = s.jsonBuiltins(b, r)
 	}
 	if h.hasLogger {
 		if s.sep {
-			s.buf = append(s.buf, ',')
+			b = append(b, ',')
 		}
-		s.buf = append(s.buf, h.loggerTok...)
+		b = append(b, h.loggerTok...)
 		s.sep = true
 	}
 	if h.addSource {
-		s.jsonSource(r.PC)
+		b = s.jsonSource(b, r.PC)
 	}
 	if h.rep == nil {
 		if s.sep {
-			s.buf = append(s.buf, ',')
+			b = append(b, ',')
 		}
-		s.buf = append(s.buf, `"msg":"`...)
-		s.appendJSONMessage(r.Message)
-		s.buf = append(s.buf, '"')
+		b = append(b, `"msg":"`...)
+		b = s.appendJSONMessage(b, r.Message)
+		b = append(b, '"')
 		s.sep = true
 	} else {
-		s.jsonMessage(r.Message)
+		b = s.jsonMessage(b, r.Message)
 	}
 	if len(h.pre) > 0 {
 		if s.sep {
-			s.buf = append(s.buf, ',')
+			b = append(b, ',')
 		}
-		s.buf = append(s.buf, h.pre...)
+		b = append(b, h.pre...)
 		s.sep = true
 	}
 	open := h.nOpenGroups
 	if r.NumAttrs() > 0 {
-		pos, sep := len(s.buf), s.sep
-		s.openGroups()
+		pos, sep := len(b), s.sep
+		b = s.openGroups(b)
 		empty := true
 		r.Attrs(func(a slog.Attr) bool {
-			if s.appendAttr(a) {
+			var ok bool
+			if b, ok = s.appendAttr(b, a); ok {
 				empty = false
 			}
 			return true
 		})
 		if empty {
-			s.buf, s.sep = s.buf[:pos], sep
+			b, s.sep = b[:pos], sep
 		} else {
 			open = len(h.groups)
 		}
 	}
 	for range open {
-		s.buf = append(s.buf, '}')
+		b = append(b, '}')
 	}
 	if sc.IsValid() {
 		if s.sep || open > 0 {
-			s.buf = append(s.buf, ',')
+			b = append(b, ',')
 		}
 		tid, sid := s.span.ids(sc)
-		s.buf = append(s.buf, `"trace_id":"`...)
-		s.buf = append(s.buf, tid...)
-		s.buf = append(s.buf, `","span_id":"`...)
-		s.buf = append(s.buf, sid...)
-		s.buf = append(s.buf, '"')
+		b = append(b, `"trace_id":"`...)
+		b = append(b, tid...)
+		b = append(b, `","span_id":"`...)
+		b = append(b, sid...)
+		b = append(b, '"')
 	}
-	s.buf = append(s.buf, '}', '\n')
+	return append(b, '}', '\n')
 }
 
 // space appends the separator before a positional text field, unless the line is still empty.
-func (s *state) space() {
-	if len(s.buf) > 0 {
-		s.buf = append(s.buf, ' ')
+func space(b []byte) []byte {
+	if len(b) > 0 {
+		return append(b, ' ')
 	}
+	return b
 }

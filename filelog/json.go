@@ -86,42 +86,42 @@ func appendJSONBytes(b []byte, s string, plain *textenc.ByteSet, esc controlEsca
 }
 
 // jsonKey appends `,"key":` (the comma when one is due).
-func (s *state) jsonKey(key string) {
+func (s *state) jsonKey(b []byte, key string) []byte {
 	if s.sep {
-		s.buf = append(s.buf, ',')
+		b = append(b, ',')
 	}
-	s.buf = appendJSONString(s.buf, key)
-	s.buf = append(s.buf, ':')
+	b = appendJSONString(b, key)
 	s.sep = true
+	return append(b, ':')
 }
 
 // appendJSONValue appends a resolved value as slog.JSONHandler does, except that NaN and
 // infinities are the strings "NaN", "+Inf" and "-Inf" instead of an error.
-func (s *state) appendJSONValue(v slog.Value, k slog.Kind) {
+func (s *state) appendJSONValue(b []byte, v slog.Value, k slog.Kind) []byte {
 	switch k {
 	case slog.KindString:
-		s.buf = appendJSONString(s.buf, v.String())
+		return appendJSONString(b, v.String())
 	case slog.KindInt64:
-		s.buf = strconv.AppendInt(s.buf, v.Int64(), 10)
+		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
-		s.buf = strconv.AppendUint(s.buf, v.Uint64(), 10)
+		return strconv.AppendUint(b, v.Uint64(), 10)
 	case slog.KindFloat64:
-		s.buf = appendJSONFloat(s.buf, v.Float64())
+		return appendJSONFloat(b, v.Float64())
 	case slog.KindBool:
-		s.buf = strconv.AppendBool(s.buf, v.Bool())
+		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
 		// Seconds as a number, as the OTLP sink sends durations (the semantic conventions' unit).
-		s.buf = appendJSONFloat(s.buf, v.Duration().Seconds())
+		return appendJSONFloat(b, v.Duration().Seconds())
 	case slog.KindTime:
 		t := v.Time()
 		_, off := t.Zone()
-		s.buf = append(s.buf, '"')
-		s.buf = textenc.AppendRFC3339(s.buf, t, off, textenc.Nano)
-		s.buf = append(s.buf, '"')
+		b = append(b, '"')
+		b = textenc.AppendRFC3339(b, t, off, textenc.Nano)
+		return append(b, '"')
 	case slog.KindAny, slog.KindLogValuer:
-		s.appendJSONAny(v.Any())
+		return s.appendJSONAny(b, v.Any())
 	default: // a group used where a value is expected (a replaced built-in)
-		s.buf = appendJSONString(s.buf, v.String())
+		return appendJSONString(b, v.String())
 	}
 }
 
@@ -164,30 +164,29 @@ func appendJSONNumber(b []byte, f float64, bits int) []byte {
 // appendJSONAny appends an arbitrary value: an error (that is not a json.Marshaler) by its
 // Error text, anything else as encoding/json marshals it. Marshaling errors and panics are
 // shown as the value.
-func (s *state) appendJSONAny(x any) {
-	pos := len(s.buf)
+func (s *state) appendJSONAny(b []byte, x any) (out []byte) {
+	pos := len(b)
+	out = b // what a panic leaves: the value's text is appended to out[:pos]
 	defer func() {
 		if r := recover(); r != nil {
-			s.buf = appendJSONString(s.buf[:pos], textenc.PanicValue(x, r))
+			out = appendJSONString(out[:pos], textenc.PanicValue(x, r))
 		}
 	}()
 	switch x := x.(type) {
 	case nil:
-		s.buf = append(s.buf, "null"...)
-		return
+		return append(b, "null"...)
 	case json.Marshaler:
 	case error:
-		s.tmp = textenc.AppendError(s.tmp[:0], x) // a join's text without building it
-		s.buf = appendJSONString(s.buf, textenc.String(s.tmp))
-		return
+		keep(&s.tmp, textenc.AppendError(s.tmp[:0], x)) // a join's text without building it
+		return appendJSONString(b, textenc.String(s.tmp))
 	}
-	if b, ok := appendJSONPlanned(s.buf, x); ok {
-		s.buf = b
-		return
+	if b2, ok := appendJSONPlanned(b, x); ok {
+		return b2
 	}
-	if err := appendJSONMarshal(&s.buf, x); err != nil {
-		s.buf = appendJSONString(s.buf[:pos], "!ERROR:"+err.Error())
+	if err := appendJSONMarshal(&out, x); err != nil {
+		return appendJSONString(out[:pos], "!ERROR:"+err.Error())
 	}
+	return out
 }
 
 type jsonEncoder struct {
@@ -245,94 +244,91 @@ func appendJSONSanitized(b, src []byte) []byte {
 }
 
 // appendJSONMessage appends the message's markup-stripped text, escaped, without quotes.
-func (s *state) appendJSONMessage(msg string) {
+func (s *state) appendJSONMessage(b []byte, msg string) []byte {
 	if out, ok := s.msg.get(msg, true); ok {
-		s.buf = append(s.buf, out...)
-		return
+		return append(b, out...)
 	}
-	start := len(s.buf)
-	s.buf = appendJSONEscaped(s.buf, s.strip(msg))
-	s.msg.put(msg, true, s.buf[start:])
+	start := len(b)
+	b = appendJSONEscaped(b, s.strip(msg))
+	s.msg.put(msg, true, b[start:])
+	return b
 }
 
 // jsonBuiltins writes time and level when there is a ReplaceAttr.
-func (s *state) jsonBuiltins(r *slog.Record) {
+func (s *state) jsonBuiltins(b []byte, r *slog.Record) []byte {
 	if !r.Time.IsZero() {
 		if a := s.replace(nil, slog.Time(slog.TimeKey, r.Time.Round(0))); a.Key != "" {
-			s.jsonBuiltin(a)
+			b = s.jsonBuiltin(b, a)
 		}
 	}
 	if a := s.replace(nil, slog.Any(slog.LevelKey, r.Level)); a.Key != "" {
-		s.jsonBuiltin(a)
+		b = s.jsonBuiltin(b, a)
 	}
+	return b
 }
 
-func (s *state) jsonBuiltin(a slog.Attr) {
+func (s *state) jsonBuiltin(b []byte, a slog.Attr) []byte {
 	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindTime:
-		s.jsonKey(a.Key)
-		s.buf = append(s.buf, '"')
-		s.buf = s.appendStamp(s.buf, v.Time())
-		s.buf = append(s.buf, '"')
-		return
+		b = s.jsonKey(b, a.Key)
+		b = append(b, '"')
+		b = s.appendStamp(b, v.Time())
+		return append(b, '"')
 	case slog.KindAny:
 		if l, ok := v.Any().(slog.Level); ok {
 			if a.Key == slog.LevelKey {
 				a.Key = levelKey(s.h.levels) // ReplaceAttr left the key: the style's
 			}
-			s.jsonKey(a.Key)
-			s.buf = append(s.buf, '"')
-			s.buf = appendLevel(s.buf, s.h.levels, l)
-			s.buf = append(s.buf, '"')
-			return
+			b = s.jsonKey(b, a.Key)
+			b = append(b, '"')
+			b = appendLevel(b, s.h.levels, l)
+			return append(b, '"')
 		}
 	}
 	a.Value = v
-	s.builtinAttr(a)
+	return s.builtinAttr(b, a)
 }
 
 // jsonMessage writes the message when there is a ReplaceAttr.
-func (s *state) jsonMessage(msg string) {
+func (s *state) jsonMessage(b []byte, msg string) []byte {
 	a := s.replace(nil, slog.String(slog.MessageKey, msg))
 	if a.Key == "" {
-		return
+		return b
 	}
 	a.Value = a.Value.Resolve()
 	if a.Value.Kind() == slog.KindString {
-		s.jsonKey(a.Key)
-		s.buf = append(s.buf, '"')
-		s.appendJSONMessage(a.Value.String())
-		s.buf = append(s.buf, '"')
-		return
+		b = s.jsonKey(b, a.Key)
+		b = append(b, '"')
+		b = s.appendJSONMessage(b, a.Value.String())
+		return append(b, '"')
 	}
-	s.builtinAttr(a)
+	return s.builtinAttr(b, a)
 }
 
 // jsonSource writes the "source" object.
-func (s *state) jsonSource(pc uintptr) {
+func (s *state) jsonSource(b []byte, pc uintptr) []byte {
 	if s.h.rep == nil {
 		if pc == 0 {
-			return
+			return b
 		}
 		e := textenc.SourceOf(pc)
 		if s.sep {
-			s.buf = append(s.buf, ',')
+			b = append(b, ',')
 		}
-		s.buf = append(s.buf, `"source":{"function":`...)
-		s.buf = appendJSONString(s.buf, e.Function)
-		s.buf = append(s.buf, `,"file":`...)
-		s.buf = appendJSONString(s.buf, e.File)
-		s.buf = append(s.buf, `,"line":`...)
-		s.buf = strconv.AppendInt(s.buf, int64(e.Line), 10)
-		s.buf = append(s.buf, '}')
+		b = append(b, `"source":{"function":`...)
+		b = appendJSONString(b, e.Function)
+		b = append(b, `,"file":`...)
+		b = appendJSONString(b, e.File)
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(e.Line), 10)
 		s.sep = true
-		return
+		return append(b, '}')
 	}
 	a := s.replace(nil, slog.Any(slog.SourceKey, newSource(pc)))
 	if src, ok := a.Value.Any().(*slog.Source); ok {
 		if src == nil {
-			return
+			return b
 		}
 		var as []slog.Attr
 		if src.Function != "" {
@@ -346,5 +342,5 @@ func (s *state) jsonSource(pc uintptr) {
 		}
 		a.Value = slog.GroupValue(as...)
 	}
-	s.builtinAttr(a)
+	return s.builtinAttr(b, a)
 }

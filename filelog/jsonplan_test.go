@@ -95,9 +95,8 @@ func jsonAnyByEncoder(x any) string {
 func jsonAny(x any) string {
 	s := getState(NewHandler(nil, &Options{Format: "json"}))
 	defer s.free()
-	s.buf = append(s.buf, "pre"...)
-	s.appendJSONAny(x)
-	return string(s.buf)
+	b := append(s.buf[:0], "pre"...)
+	return string(s.appendJSONAny(b, x))
 }
 
 func checkJSONPlanned(t *testing.T, vals []any) {

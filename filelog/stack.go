@@ -13,8 +13,9 @@ import (
 const stackSuffix = ".stacktrace"
 
 // appendStack appends err's stack, if it carries one, as the attribute key+stackSuffix.
-func (s *state) appendStack(key string, err error) {
+func (s *state) appendStack(b []byte, key string, err error) []byte {
 	if st := stacktrace.Format(stacktrace.FromError(err)); st != "" {
-		s.appendKind(slog.String(key+stackSuffix, st), slog.KindString)
+		b, _ = s.appendKind(b, slog.String(key+stackSuffix, st), slog.KindString)
 	}
+	return b
 }

@@ -61,6 +61,17 @@ func (s *state) free() {
 	statePool.Put(s)
 }
 
+// keep stores into *buf, a buffer of the state, grown: what an append to (*buf)[:0] returned.
+// Only its length is stored unless it grew: a pointer store into the pooled state costs a
+// write barrier while the GC runs.
+func keep(buf *[]byte, grown []byte) {
+	if cap(grown) == cap(*buf) {
+		*buf = (*buf)[:len(grown)]
+	} else {
+		*buf = grown
+	}
+}
+
 // groupsArg returns the groups argument for ReplaceAttr.
 func (s *state) groupsArg() []string {
 	if len(s.groups) == 0 {
@@ -69,31 +80,36 @@ func (s *state) groupsArg() []string {
 	return s.groups
 }
 
+// The steps that write the line take it as b and return it grown, rather than appending to
+// s.buf: a slice stored into the pooled state at every append cost a write barrier each while
+// the GC runs, 6-9% of the CPU time of the request record (bench/request_test.go).
+
 // openGroups opens (JSON) the groups from WithGroup that are not yet open in the handler's
 // preformatted attributes.
-func (s *state) openGroups() {
+func (s *state) openGroups(b []byte) []byte {
 	for _, g := range s.h.groups[s.h.nOpenGroups:] {
-		s.openGroup(g)
+		b = s.openGroup(b, g)
 	}
+	return b
 }
 
-func (s *state) openGroup(name string) {
+func (s *state) openGroup(b []byte, name string) []byte {
 	if s.h.json {
-		s.jsonKey(name)
-		s.buf = append(s.buf, '{')
+		b = s.jsonKey(b, name)
+		b = append(b, '{')
 		s.sep = false
 	} else {
-		s.prefix = append(s.prefix, name...)
-		s.prefix = append(s.prefix, '.')
+		keep(&s.prefix, append(append(s.prefix, name...), '.'))
 	}
 	if s.h.rep != nil {
 		s.groups = append(s.groups, name)
 	}
+	return b
 }
 
-func (s *state) closeGroup(name string) {
+func (s *state) closeGroup(b []byte, name string) []byte {
 	if s.h.json {
-		s.buf = append(s.buf, '}')
+		b = append(b, '}')
 		s.sep = true
 	} else {
 		s.prefix = s.prefix[:len(s.prefix)-len(name)-1]
@@ -101,83 +117,86 @@ func (s *state) closeGroup(name string) {
 	if s.h.rep != nil {
 		s.groups = s.groups[:len(s.groups)-1]
 	}
+	return b
 }
 
 // appendAttrs appends as and reports whether anything was appended.
-func (s *state) appendAttrs(as []slog.Attr) bool {
+func (s *state) appendAttrs(b []byte, as []slog.Attr) ([]byte, bool) {
 	nonEmpty := false
 	for _, a := range as {
-		if s.appendAttr(a) {
+		var ok bool
+		if b, ok = s.appendAttr(b, a); ok {
 			nonEmpty = true
 		}
 	}
-	return nonEmpty
+	return b, nonEmpty
 }
 
 // appendAttr appends one attribute (a group recursively) and reports whether anything was
 // appended, following slog's rules: values are resolved, ReplaceAttr sees non-group attributes,
 // empty attributes and empty groups are dropped, a group with an empty key is inlined.
-func (s *state) appendAttr(a slog.Attr) bool {
+func (s *state) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 	k := a.Value.Kind() // Kind is not free: called once per attribute on the common path
 	if k == slog.KindLogValuer || k == slog.KindGroup {
 		a.Value = resolve.Value(a.Value) // bounded: a LogValuer cycle ends in a marker
 		k = a.Value.Kind()
 	}
 	if s.h.rep != nil && k != slog.KindGroup {
-		return s.appendResolved(s.replace(s.groupsArg(), a))
+		return s.appendResolved(b, s.replace(s.groupsArg(), a))
 	}
-	return s.appendKind(a, k)
+	return s.appendKind(b, a, k)
 }
 
 // appendResolved is appendAttr after ReplaceAttr.
-func (s *state) appendResolved(a slog.Attr) bool {
+func (s *state) appendResolved(b []byte, a slog.Attr) ([]byte, bool) {
 	k := a.Value.Kind()
 	if k == slog.KindLogValuer || k == slog.KindGroup {
 		a.Value = resolve.Value(a.Value)
 		k = a.Value.Kind()
 	}
-	return s.appendKind(a, k)
+	return s.appendKind(b, a, k)
 }
 
 // appendKind appends a resolved attribute whose value has kind k.
-func (s *state) appendKind(a slog.Attr, k slog.Kind) bool {
+func (s *state) appendKind(b []byte, a slog.Attr, k slog.Kind) ([]byte, bool) {
 	if k == slog.KindAny && a.Key == "" && a.Value.Any() == nil {
-		return false // a zero Attr
+		return b, false // a zero Attr
 	}
 	if k == slog.KindGroup {
 		attrs := a.Value.Group()
 		if len(attrs) == 0 {
-			return false
+			return b, false
 		}
-		pos, sep, plen := len(s.buf), s.sep, len(s.prefix)
+		pos, sep, plen := len(b), s.sep, len(s.prefix)
 		if a.Key != "" {
-			s.openGroup(a.Key)
+			b = s.openGroup(b, a.Key)
 		}
-		if !s.appendAttrs(attrs) {
-			s.buf, s.sep, s.prefix = s.buf[:pos], sep, s.prefix[:plen]
+		var nonEmpty bool
+		if b, nonEmpty = s.appendAttrs(b, attrs); !nonEmpty {
+			b, s.sep, s.prefix = b[:pos], sep, s.prefix[:plen]
 			if a.Key != "" && s.h.rep != nil {
 				s.groups = s.groups[:len(s.groups)-1]
 			}
-			return false
+			return b, false
 		}
 		if a.Key != "" {
-			s.closeGroup(a.Key)
+			b = s.closeGroup(b, a.Key)
 		}
-		return true
+		return b, true
 	}
 	if s.h.json {
-		s.jsonKey(a.Key)
-		s.appendJSONValue(a.Value, k)
+		b = s.jsonKey(b, a.Key)
+		b = s.appendJSONValue(b, a.Value, k)
 	} else {
-		s.textKey(a.Key)
-		s.appendTextValue(a.Value, k)
+		b = s.textKey(b, a.Key)
+		b = s.appendTextValue(b, a.Value, k)
 	}
 	if k == slog.KindAny {
 		if err, ok := a.Value.Any().(error); ok {
-			s.appendStack(a.Key, err)
+			b = s.appendStack(b, a.Key, err)
 		}
 	}
-	return true
+	return b, true
 }
 
 // replace calls ReplaceAttr, showing a panic in it as the attribute's value.
@@ -192,9 +211,10 @@ func (s *state) replace(groups []string, a slog.Attr) (out slog.Attr) {
 
 // builtinAttr appends a replaced built-in attribute as a key and value; if it turned into a
 // group, ReplaceAttr sees its members under no groups but the built-in's own, as with slog.
-func (s *state) builtinAttr(a slog.Attr) {
+func (s *state) builtinAttr(b []byte, a slog.Attr) []byte {
 	saved := s.groups
 	s.groups = s.groups[len(s.groups):]
-	s.appendResolved(a)
+	b, _ = s.appendResolved(b, a)
 	s.groups = saved
+	return b
 }

@@ -43,7 +43,7 @@ func (s *state) strip(msg string) string {
 	if strings.IndexByte(msg, '[') < 0 {
 		return msg
 	}
-	s.tmp = appendStripped(s.tmp[:0], msg)
+	keep(&s.tmp, appendStripped(s.tmp[:0], msg))
 	return textenc.String(s.tmp)
 }
 
@@ -59,180 +59,172 @@ func appendStripped(dst []byte, msg string) (out []byte) {
 }
 
 // appendMessage appends the message (text): markup stripped, bare or quoted.
-func (s *state) appendMessage(msg string) {
+func (s *state) appendMessage(b []byte, msg string) []byte {
 	if out, ok := s.msg.get(msg, false); ok {
-		s.buf = append(s.buf, out...)
-		return
+		return append(b, out...)
 	}
-	start := len(s.buf)
+	start := len(b)
 	m := s.strip(msg)
 	if msgNeedsQuoting(m) {
-		s.buf = textenc.AppendQuoted(s.buf, m)
+		b = textenc.AppendQuoted(b, m)
 	} else {
-		s.buf = append(s.buf, m...)
+		b = append(b, m...)
 	}
-	s.msg.put(msg, false, s.buf[start:])
+	s.msg.put(msg, false, b[start:])
+	return b
 }
 
 // textKey appends " key=" with the dotted group prefix, quoted as a whole if needed.
-func (s *state) textKey(key string) {
-	s.buf = append(s.buf, ' ')
+func (s *state) textKey(b []byte, key string) []byte {
+	b = append(b, ' ')
 	switch {
 	case len(s.prefix) == 0:
-		s.buf = textenc.AppendMaybeQuoted(s.buf, key)
+		b = textenc.AppendMaybeQuoted(b, key)
 	case !textenc.NeedsQuoting(textenc.String(s.prefix)) && !textenc.NeedsQuoting(key):
-		s.buf = append(s.buf, s.prefix...)
-		s.buf = append(s.buf, key...)
+		b = append(b, s.prefix...)
+		b = append(b, key...)
 	default:
-		s.tmp = append(append(s.tmp[:0], s.prefix...), key...)
-		s.buf = textenc.AppendQuoted(s.buf, textenc.String(s.tmp))
+		keep(&s.tmp, append(append(s.tmp[:0], s.prefix...), key...))
+		b = textenc.AppendQuoted(b, textenc.String(s.tmp))
 	}
-	s.buf = append(s.buf, '=')
+	return append(b, '=')
 }
 
 // appendTextValue appends a resolved value as slog.TextHandler does (strings quoted as needed,
 // times in RFC 3339 with milliseconds, []byte quoted, other values by TextMarshaler, Error,
 // String or fmt's %+v), except that DEL is escaped too.
-func (s *state) appendTextValue(v slog.Value, k slog.Kind) {
+func (s *state) appendTextValue(b []byte, v slog.Value, k slog.Kind) []byte {
 	switch k {
 	case slog.KindString:
-		s.buf = textenc.AppendMaybeQuoted(s.buf, v.String())
+		return textenc.AppendMaybeQuoted(b, v.String())
 	case slog.KindInt64:
-		s.buf = strconv.AppendInt(s.buf, v.Int64(), 10)
+		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
-		s.buf = strconv.AppendUint(s.buf, v.Uint64(), 10)
+		return strconv.AppendUint(b, v.Uint64(), 10)
 	case slog.KindFloat64:
-		s.buf = strconv.AppendFloat(s.buf, v.Float64(), 'g', -1, 64)
+		return strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
 	case slog.KindBool:
-		s.buf = strconv.AppendBool(s.buf, v.Bool())
+		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
-		s.buf = valuefmt.AppendDuration(s.buf, v.Duration())
+		return valuefmt.AppendDuration(b, v.Duration())
 	case slog.KindTime:
-		s.buf = textenc.AppendRFC3339Millis(s.buf, v.Time())
+		return textenc.AppendRFC3339Millis(b, v.Time())
 	case slog.KindAny, slog.KindLogValuer:
-		s.appendTextAny(v.Any())
+		return s.appendTextAny(b, v.Any())
 	default: // a group used where a value is expected (a replaced built-in)
-		s.buf = textenc.AppendMaybeQuoted(s.buf, v.String())
+		return textenc.AppendMaybeQuoted(b, v.String())
 	}
 }
 
 // appendTextAny appends an arbitrary value; a panic in its methods is shown as the value.
-func (s *state) appendTextAny(x any) {
-	pos := len(s.buf)
+func (s *state) appendTextAny(b []byte, x any) (out []byte) {
+	pos := len(b)
+	out = b // what a panic leaves: the value's text is appended to out[:pos]
 	defer func() {
 		if r := recover(); r != nil {
-			s.buf = textenc.AppendMaybeQuoted(s.buf[:pos], textenc.PanicValue(x, r))
+			out = textenc.AppendMaybeQuoted(out[:pos], textenc.PanicValue(x, r))
 		}
 	}()
 	switch x := x.(type) {
 	case nil:
-		s.buf = append(s.buf, textenc.NilText...)
+		return append(b, textenc.NilText...)
 	case encoding.TextMarshaler:
 		data, err := x.MarshalText()
 		if err != nil {
-			s.buf = textenc.AppendMaybeQuoted(s.buf, "!ERROR:"+err.Error())
-			return
+			return textenc.AppendMaybeQuoted(b, "!ERROR:"+err.Error())
 		}
-		s.buf = textenc.AppendMaybeQuoted(s.buf, textenc.String(data))
+		return textenc.AppendMaybeQuoted(b, textenc.String(data))
 	case []byte:
-		s.buf = textenc.AppendQuoted(s.buf, textenc.String(x))
+		return textenc.AppendQuoted(b, textenc.String(x))
 	case fmt.Formatter:
-		s.tmp = fmt.Appendf(s.tmp[:0], "%+v", x)
-		s.buf = textenc.AppendMaybeQuoted(s.buf, textenc.String(s.tmp))
+		keep(&s.tmp, fmt.Appendf(s.tmp[:0], "%+v", x))
+		return textenc.AppendMaybeQuoted(b, textenc.String(s.tmp))
 	case error:
-		s.tmp = textenc.AppendError(s.tmp[:0], x) // a join's text without building it
-		s.buf = textenc.AppendMaybeQuoted(s.buf, textenc.String(s.tmp))
+		keep(&s.tmp, textenc.AppendError(s.tmp[:0], x)) // a join's text without building it
+		return textenc.AppendMaybeQuoted(b, textenc.String(s.tmp))
 	case fmt.Stringer:
-		s.buf = textenc.AppendMaybeQuoted(s.buf, x.String())
+		return textenc.AppendMaybeQuoted(b, x.String())
 	default:
 		if t := reflect.TypeOf(x); t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
-			s.buf = textenc.AppendQuoted(s.buf, textenc.String(reflect.ValueOf(x).Bytes()))
-			return
+			return textenc.AppendQuoted(b, textenc.String(reflect.ValueOf(x).Bytes()))
 		}
-		s.tmp = valuefmt.AppendPlusV(s.tmp[:0], x) // %+v, safe from cyclic values
-		s.buf = textenc.AppendMaybeQuoted(s.buf, textenc.String(s.tmp))
+		keep(&s.tmp, valuefmt.AppendPlusV(s.tmp[:0], x)) // %+v, safe from cyclic values
+		return textenc.AppendMaybeQuoted(b, textenc.String(s.tmp))
 	}
 }
 
 // textBuiltins writes time and level when there is a ReplaceAttr.
-func (s *state) textBuiltins(r *slog.Record) {
+func (s *state) textBuiltins(b []byte, r *slog.Record) []byte {
 	if !r.Time.IsZero() {
 		if a := s.replace(nil, slog.Time(slog.TimeKey, r.Time.Round(0))); a.Key != "" {
-			s.space()
-			s.textBuiltinValue(a.Value)
+			b = s.textBuiltinValue(space(b), a.Value)
 		}
 	}
 	if a := s.replace(nil, slog.Any(slog.LevelKey, r.Level)); a.Key != "" {
-		s.space()
-		s.textBuiltinValue(a.Value)
+		b = s.textBuiltinValue(space(b), a.Value)
 	}
+	return b
 }
 
 // textBuiltinValue writes a replaced time or level value in its position.
-func (s *state) textBuiltinValue(v slog.Value) {
+func (s *state) textBuiltinValue(b []byte, v slog.Value) []byte {
 	v = v.Resolve()
 	k := v.Kind()
 	switch k {
 	case slog.KindTime:
-		s.buf = s.appendStamp(s.buf, v.Time())
-		return
+		return s.appendStamp(b, v.Time())
 	case slog.KindAny:
 		if l, ok := v.Any().(slog.Level); ok {
-			s.buf = append(s.buf, vocab.LevelName(l)...)
-			return
+			return append(b, vocab.LevelName(l)...)
 		}
 	}
-	s.appendTextValue(v, k)
+	return s.appendTextValue(b, v, k)
 }
 
 // textMessage writes the message when there is a ReplaceAttr.
-func (s *state) textMessage(msg string) {
+func (s *state) textMessage(b []byte, msg string) []byte {
 	a := s.replace(nil, slog.String(slog.MessageKey, msg))
 	if a.Key == "" {
-		return
+		return b
 	}
-	s.space()
+	b = space(b)
 	v := a.Value.Resolve()
 	if v.Kind() == slog.KindString {
-		s.appendMessage(v.String())
-		return
+		return s.appendMessage(b, v.String())
 	}
 	m := v.String()
 	if msgNeedsQuoting(m) {
-		s.buf = textenc.AppendQuoted(s.buf, m)
-	} else {
-		s.buf = append(s.buf, m...)
+		return textenc.AppendQuoted(b, m)
 	}
+	return append(b, m...)
 }
 
 // textSource writes " source=file:line".
-func (s *state) textSource(pc uintptr) {
+func (s *state) textSource(b []byte, pc uintptr) []byte {
 	if s.h.rep == nil {
 		if pc == 0 {
-			return
+			return b
 		}
 		e := textenc.SourceOf(pc)
-		s.buf = append(s.buf, " source="...)
+		b = append(b, " source="...)
 		if textenc.NeedsQuoting(e.File) {
-			s.tmp = append(s.tmp[:0], e.File...)
-			s.tmp = append(s.tmp, ':')
-			s.tmp = strconv.AppendInt(s.tmp, int64(e.Line), 10)
-			s.buf = textenc.AppendQuoted(s.buf, textenc.String(s.tmp))
-		} else {
-			s.buf = append(s.buf, e.File...)
-			s.buf = append(s.buf, ':')
-			s.buf = strconv.AppendInt(s.buf, int64(e.Line), 10)
+			t := append(s.tmp[:0], e.File...)
+			t = append(t, ':')
+			keep(&s.tmp, strconv.AppendInt(t, int64(e.Line), 10))
+			return textenc.AppendQuoted(b, textenc.String(s.tmp))
 		}
-		return
+		b = append(b, e.File...)
+		b = append(b, ':')
+		return strconv.AppendInt(b, int64(e.Line), 10)
 	}
 	a := s.replace(nil, slog.Any(slog.SourceKey, newSource(pc)))
 	if src, ok := a.Value.Any().(*slog.Source); ok {
 		if src == nil || *src == (slog.Source{}) {
-			return
+			return b
 		}
 		a.Value = slog.StringValue(src.File + ":" + strconv.Itoa(src.Line))
 	}
-	s.builtinAttr(a)
+	return s.builtinAttr(b, a)
 }
 
 // appendStamp appends the record timestamp: RFC 3339 with milliseconds, UTC or local.
