@@ -297,6 +297,17 @@ func TestHandlerJSON(t *testing.T) {
 		{"empty groups", nil, [2]string{}, func(l *slog.Logger) {
 			l.WithGroup("a").WithGroup("b").Info("m")
 		}, `"level":"INFO","msg":"m"`},
+		{"group of empty attrs", nil, [2]string{}, func(l *slog.Logger) {
+			l.Info("m", "a", 1, slog.Group("g", slog.Attr{}), "b", 2)
+		}, `"level":"INFO","msg":"m","a":1,"b":2`},
+		{"record attrs all dropped in a group", &Options{ReplaceAttr: func(g []string, a slog.Attr) slog.Attr {
+			if len(g) > 0 {
+				return slog.Attr{}
+			}
+			return a
+		}}, [2]string{}, func(l *slog.Logger) {
+			l.WithGroup("g").Info("m", "a", 1)
+		}, `"level":"INFO","msg":"m"`},
 		{"trace with groups", nil, [2]string{}, func(l *slog.Logger) {
 			l.WithGroup("g").InfoContext(traceCtx, "m", "a", 1)
 		}, `"level":"INFO","msg":"m","g":{"a":1},"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7"`},
