@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 	"unsafe"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -51,19 +50,22 @@ type encScope struct {
 	tmpl  sdklog.Record
 }
 
-// newEncScope returns the scope of the records of tmpl's logger, or nil if its scope cannot
-// be sent as it is (a string that is not UTF-8: the SDK path repairs such records).
+// newEncScope returns the scope of the records of tmpl's logger, its strings made valid
+// UTF-8 (a logger named with bytes that are not would otherwise make every request of its
+// records one no receiver takes).
 func newEncScope(tmpl sdklog.Record) *encScope {
-	s := &encScope{res: tmpl.Resource(), scope: tmpl.InstrumentationScope(), tmpl: tmpl}
-	if !utf8.ValidString(s.scope.Name) || !utf8.ValidString(s.scope.Version) || !utf8.ValidString(s.scope.SchemaURL) {
-		return nil
+	scope := tmpl.InstrumentationScope()
+	scope.Name, scope.Version, scope.SchemaURL = validUTF8(scope.Name), validUTF8(scope.Version), validUTF8(scope.SchemaURL)
+	var kvs []attribute.KeyValue
+	bad := false
+	for it := scope.Attributes.Iter(); it.Next(); {
+		kv, changed := repairKeyValue(it.Attribute())
+		kvs, bad = append(kvs, kv), bad || changed
 	}
-	for it := s.scope.Attributes.Iter(); it.Next(); {
-		if _, err := appendKeyValue(nil, fScopeAttributes, it.Attribute(), anyDepth); err != nil {
-			return nil
-		}
+	if bad {
+		scope.Attributes = attribute.NewSet(kvs...)
 	}
-	return s
+	return &encScope{res: tmpl.Resource(), scope: scope, tmpl: tmpl}
 }
 
 // encRecords are a batch's records as their encodings, each a ScopeLogs.log_records field.
@@ -176,9 +178,8 @@ type scopeKey struct {
 	scope instrumentation.Scope
 }
 
-// scopeOf returns the encScope of r's resource and scope, or nil if it cannot be sent as it
-// is (see newEncScope). The scopes are kept by key, boundedly, as the provider keeps its
-// fast loggers.
+// scopeOf returns the encScope of r's resource and scope. The scopes are kept by key,
+// boundedly, as the provider keeps its fast loggers.
 func (p *Processor) scopeOf(r *sdklog.Record) *encScope {
 	key := scopeKey{r.Resource(), r.InstrumentationScope()}
 	p.scopesMu.Lock()

@@ -269,3 +269,28 @@ func BenchmarkEncodedQueue(b *testing.B) {
 }
 
 var t0Bench = time.Date(2022, time.May, 1, 0, 0, 0, 0, time.UTC)
+
+// TestEncodedScopeRepaired: a logger whose name is not UTF-8 (a Handler's and an SDK logger's)
+// has its records delivered under the name repaired; queued as SDK records, every request
+// of them would be refused.
+func TestEncodedScopeRepaired(t *testing.T) {
+	var enc requestRecorder
+	p, h := encodedPipeline(t, &enc)
+	slog.New(h.WithLogger("bad\xff", "c")).Info("via the handler")
+	var r log.Record
+	r.SetBody(attribute.StringValue("via the SDK"))
+	p.Provider().Logger("bad\xfe", log.WithInstrumentationVersion("v\xff")).Emit(context.Background(), r)
+	if err := p.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats(); st.Exported != 2 || st.Undelivered() != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	var names []string
+	for _, sl := range enc.request(t).ResourceLogs[0].ScopeLogs {
+		names = append(names, sl.Scope.Name+" "+sl.Scope.Version)
+	}
+	if got := strings.Join(names, ", "); got != "bad\uFFFD , bad\uFFFD v\uFFFD" {
+		t.Fatalf("scopes %q", got)
+	}
+}

@@ -579,17 +579,13 @@ func (p *Processor) enqueue(r *sdklog.Record, size int) {
 		}
 	}
 	if p.encExp != nil {
-		s := p.scopeOf(r)
 		bp, err := encodeSDKRecord(r)
-		if err == nil && s == nil {
-			err = errInvalidUTF8 // in the instrumentation scope
-		}
 		if err != nil {
 			putEncodeBuf(bp)
 			p.refuse(err)
 			return
 		}
-		p.put(nil, s, *bp, len(*bp), truncated)
+		p.put(nil, p.scopeOf(r), *bp, len(*bp), truncated)
 		putEncodeBuf(bp)
 		return
 	}
@@ -659,15 +655,16 @@ func (p *Processor) put(r *sdklog.Record, s *encScope, rec []byte, size int, tru
 	p.mu.Unlock()
 }
 
-// refuse accounts for a record an encoding Processor could not encode even repaired (a
-// scope that is not UTF-8): emitted, and refused for good.
+// refuse accounts for a record an encoding Processor could not encode, repaired or not (no
+// record the SDK builds is such: a guard, counted as lost rather than dropped uncounted).
 func (p *Processor) refuse(err error) {
+	err = fmt.Errorf("otlpsink: a log record could not be encoded, so it is lost: %w", err)
 	p.mu.Lock()
 	p.st.Emitted++
 	p.st.FailedPermanent++
 	p.noteError(err)
 	p.mu.Unlock()
-	p.report(&ExportError{Records: 1, Attempt: 0, Status: "not encodable", Err: err})
+	p.report(err)
 }
 
 // curLen is how many records the open batch holds. Called with p.mu held.
