@@ -343,6 +343,15 @@ func (c *converter) mapValue(m []attribute.KeyValue) attribute.Value {
 	return attribute.MapValue(m...) // a copy
 }
 
+// putValue adds kv to kvs, counting its size (valueSize's) if the converter estimates one.
+func (c *converter) putValue(kvs []attribute.KeyValue, idx *keyIndex, kv attribute.KeyValue) []attribute.KeyValue {
+	vsize := 0
+	if c.groups == nil {
+		vsize = valueSize(kv.Value)
+	}
+	return c.put(kvs, idx, kv, vsize)
+}
+
 // put adds kv, whose value's estimated encoded size is vsize, to kvs.
 func (c *converter) put(kvs []attribute.KeyValue, idx *keyIndex, kv attribute.KeyValue, vsize int) []attribute.KeyValue {
 	c.size += kvSize(kv, vsize)
@@ -354,7 +363,7 @@ func (c *converter) addIfAbsent(kvs []attribute.KeyValue, idx *keyIndex, kv attr
 	if find(kvs, idx, kv.Key) >= 0 {
 		return kvs
 	}
-	return c.put(kvs, idx, kv, valueSize(kv.Value))
+	return c.putValue(kvs, idx, kv)
 }
 
 // add converts a and adds it to kvs. groups are the names of the groups a is in (for
@@ -413,11 +422,7 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 	default:
 		v = convertValue(a.Value)
 	}
-	vsize := 0
-	if c.groups == nil {
-		vsize = valueSize(v)
-	}
-	return c.put(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v}, vsize)
+	return c.putValue(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v})
 }
 
 // groupValue converts the members of the group called key into a map value, or the empty
@@ -478,7 +483,7 @@ func (c *converter) addSource(kvs []attribute.KeyValue, idx *keyIndex, pc uintpt
 		{Key: semconv.CodeFunctionNameKey, Value: str(f.Function)},
 		{Key: semconv.CodeLineNumberKey, Value: attribute.Int64Value(int64(f.Line))},
 	} {
-		kvs = c.put(kvs, idx, kv, valueSize(kv.Value))
+		kvs = c.putValue(kvs, idx, kv)
 	}
 	return kvs
 }
