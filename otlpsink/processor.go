@@ -478,30 +478,30 @@ type Processor struct {
 	stopped atomic.Bool // Shutdown began: OnEmit accepts nothing more
 	shut    atomic.Bool // Shutdown was called
 
-	mu       sync.Mutex
-	work     *sync.Cond        // workers wait here for ready batches
-	cur      []sdklog.Record   // the open batch
-	curEnc   *encRecords       // the open batch of an encoding Processor
-	freeEnc  []*encRecords     // an encoding Processor's empty batch buffers
-	encBytes int               // bytes of the encoded batch sealed last
-	curBytes int               // estimated encoded size of cur
-	ready    []*batch          // sealed batches, oldest first
-	inflight map[*batch]bool   // batches being exported
-	free     [][]sdklog.Record // empty batch buffers
-	reserve  int               // how many free buffers are kept (reserveBuffers)
-	seq      uint64            // sequence number of the next sealed batch
-	held     int               // records in cur, ready and inflight
-	waiting  int               // log calls in waitForRoom
-	progress chan struct{}     // closed and replaced when records leave the processor
-	kick     chan struct{}     // closed and replaced to cut retry backoffs short
-	failing  bool              // the latest export attempt failed
-	stalled  bool              // a log call timed out waiting for room and no export had finished for MaxBlock
-	lastDone time.Time         // when an export last succeeded
-	draining bool              // Shutdown sealed the last batch: workers exit once none is ready
-	closed   bool              // Shutdown finished: held records were counted as lost
-	st       Stats             // counters, guarded by mu
-	cause    string            // the latest export error that was not Shutdown cutting an export short
-	reported uint64            // DroppedQueueFull already reported through onError
+	mu             sync.Mutex
+	work           *sync.Cond        // workers wait here for ready batches
+	cur            []sdklog.Record   // the open batch
+	curEnc         *encRecords       // the open batch of an encoding Processor
+	freeEnc        []*encRecords     // an encoding Processor's empty batch buffers
+	encRecordBytes int               // bytes per record of the encoded batch sealed last
+	curBytes       int               // estimated encoded size of cur
+	ready          []*batch          // sealed batches, oldest first
+	inflight       map[*batch]bool   // batches being exported
+	free           [][]sdklog.Record // empty batch buffers
+	reserve        int               // how many free buffers are kept (reserveBuffers)
+	seq            uint64            // sequence number of the next sealed batch
+	held           int               // records in cur, ready and inflight
+	waiting        int               // log calls in waitForRoom
+	progress       chan struct{}     // closed and replaced when records leave the processor
+	kick           chan struct{}     // closed and replaced to cut retry backoffs short
+	failing        bool              // the latest export attempt failed
+	stalled        bool              // a log call timed out waiting for room and no export had finished for MaxBlock
+	lastDone       time.Time         // when an export last succeeded
+	draining       bool              // Shutdown sealed the last batch: workers exit once none is ready
+	closed         bool              // Shutdown finished: held records were counted as lost
+	st             Stats             // counters, guarded by mu
+	cause          string            // the latest export error that was not Shutdown cutting an export short
+	reported       uint64            // DroppedQueueFull already reported through onError
 
 	runCtx    context.Context // parent of export contexts; cancelled when Shutdown's ctx ends
 	cancelRun context.CancelFunc
@@ -741,9 +741,11 @@ func (p *Processor) newEncBuffer() *encRecords {
 		p.freeEnc = p.freeEnc[:n-1]
 		return b
 	}
-	// Sized for a batch like the last one sealed: a buffer grown by appending would have up
-	// to twice the room it needs, and a queue of them in an outage that much more memory.
-	return &encRecords{buf: make([]byte, 0, p.encBytes+p.encBytes/16), ends: make([]int32, 0, p.cfg.batchSize),
+	// Sized for a full batch of records like the last batch's: a buffer grown by appending
+	// copies itself at each doubling and ends with up to twice the room it needs (a queue of
+	// them in an outage holds that much more memory).
+	size := min(p.encRecordBytes*p.cfg.batchSize*17/16, p.cfg.batchBytes)
+	return &encRecords{buf: make([]byte, 0, size), ends: make([]int32, 0, p.cfg.batchSize),
 		scopes: make([]*encScope, 0, p.cfg.batchSize)}
 }
 
@@ -755,7 +757,7 @@ func (p *Processor) seal() {
 		return
 	}
 	if p.curEnc != nil {
-		p.encBytes = len(p.curEnc.buf)
+		p.encRecordBytes = len(p.curEnc.buf) / n
 	}
 	p.ready = append(p.ready, &batch{seq: p.seq, recs: p.cur, enc: p.curEnc, left: n})
 	p.seq++
