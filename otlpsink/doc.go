@@ -114,9 +114,11 @@
 //   - Memory: the processor holds at most OTEL_BLRP_MAX_QUEUE_SIZE records (default
 //     DefaultMaxQueueSize, 16384), queued and being exported together, plus the empty batch
 //     buffers kept for reuse (at most 4; the rest are released after a burst). A queue whose
-//     worst case exceeds 256 MiB gets a Diagnostic. A record slot is about 600 bytes (5 attributes inline), plus
-//     what the record's strings and overflow attributes use: measured, 1,000,000 records
-//     emitted to a dead collector grow the heap by about 10 MiB, however many are emitted.
+//     worst case exceeds 256 MiB gets a Diagnostic. A record encoded at the call is its
+//     bytes (about 300 for a message and a handful of attributes); an SDK record is a slot of
+//     about 600 bytes (5 attributes inline) plus what its strings and overflow attributes use.
+//     Measured, 1,000,000 records emitted to a dead collector grow the heap by about 5 MiB (13
+//     MiB as SDK records), however many are emitted.
 //   - Latency of a log call: when the queue is full and exports are succeeding, OnEmit waits
 //     for room, at most WithMaxBlock (DefaultMaxBlock, 1 s). A wait that times out with no
 //     export finishing during it marks the exporter as stalled; while it is stalled, or while

@@ -188,9 +188,11 @@ func (h *histogram) over(d time.Duration) uint64 {
 func TestMemoryBoundedDeadEndpoint(t *testing.T) {
 	const n, every = 1_000_000, 100_000
 	// The bound: the queue full of records, plus a fixed slack for the batch buffers, the HTTP
-	// client and the runtime. A queued record takes a slot of about 600 bytes plus its overflow
-	// attributes and strings (these measure about 820 bytes), and, while its batch is being
-	// tried, about as much again in the exporter's protobuf copy: 2 KiB a record is generous.
+	// client and the runtime. A queued record is its encoded protobuf (about 290 bytes measured
+	// with the request being retried; as an SDK record, with an exporter of the caller's, a slot
+	// of about 600 bytes plus its overflow attributes and strings, about 820 in all, and, while
+	// its batch is being tried, about as much again in the exporter's protobuf copy): 2 KiB a
+	// record is generous.
 	// 1,000,000 records leaking even 30 bytes each would break it.
 	const perRecord, slack = 2 << 10, 8 << 20
 	limit := uint64(otlpsink.DefaultMaxQueueSize*perRecord + slack)
