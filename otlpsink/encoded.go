@@ -19,9 +19,10 @@ import (
 //
 // When a Pipeline's exporter is one of ours (exporthttp.go, exportgrpc.go), its Processor
 // queues each record as the protobuf bytes of its LogRecord, encoded on the log call's
-// goroutine, instead of as an sdklog.Record: about 250 bytes held for a five-attribute
-// record instead of the 584-byte SDK record and its overflow array for the attributes past
-// five (the allocation each such record costs, and most of the memory an outage holds), and
+// goroutine, instead of as an sdklog.Record: about 400 bytes held for a five-attribute
+// record (BenchmarkMemory, the batch buffers' share included) instead of the 584-byte SDK
+// record and its overflow array for the attributes past five (the allocation each such
+// record costs, and most of the memory an outage holds), and
 // an export is the concatenation of those bytes under the resource and scope headers. The
 // encoding is the same appendRecord's fields (appendRecordHead, appendRecordTail), so the
 // request is byte for byte what encoding the SDK records would give (tested).

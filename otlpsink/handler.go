@@ -220,11 +220,8 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 		kvs = append(kvs, h.category)
 	}
 	kvs = append(kvs, h.attrs...)
-	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg, size: h.size}
-	if h.fast != nil && h.fast.enc != nil {
-		c.groups = getEncGroups()
-		defer putEncGroups(c.groups)
-	}
+	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg, size: h.size, encoding: h.fast != nil && h.fast.enc != nil}
+	defer c.release()
 	if h.group == nil {
 		r.Attrs(func(a slog.Attr) bool {
 			kvs = c.add(kvs, &idx, a, nil, true)
@@ -258,7 +255,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 		// The record's estimated encoded size (recordSize's sum), from what the converter
 		// counted: recordSize itself would copy every group's members again (AsMap).
 		size := -1 // unknown
-		if c.groups == nil {
+		if !c.encoding {
 			size = recordOverhead + len(severityText(r.Level)) + valueSize(body) + kvSize(level, valueSize(level.Value)) + c.size
 			if h.hasCategory {
 				size += kvSize(h.category, valueSize(h.category.Value))
@@ -330,23 +327,35 @@ type converter struct {
 	// the list being built; groupValue counts each group's members apart. An attribute whose
 	// key was already there is counted again: the estimate errs on the high side, as it must.
 	size int
-	// groups is non-nil for a record to be encoded at the call: its groups are kept there
-	// (see encGroups), and no size is estimated (the encoding measures the record).
-	groups *encGroups
+	// encoding is true for a record to be encoded at the call: its groups are kept in groups
+	// (see encGroups; taken from the pool at the first group), and no size is estimated (the
+	// encoding measures the record).
+	encoding bool
+	groups   *encGroups
 }
 
 // mapValue is the value of a group with members m (which it does not keep).
 func (c *converter) mapValue(m []attribute.KeyValue) attribute.Value {
-	if c.groups != nil {
-		return c.groups.add(m)
+	if !c.encoding {
+		return attribute.MapValue(m...) // a copy
 	}
-	return attribute.MapValue(m...) // a copy
+	if c.groups == nil {
+		c.groups = getEncGroups()
+	}
+	return c.groups.add(m)
+}
+
+// release gives the groups back to their pool.
+func (c *converter) release() {
+	if c.groups != nil {
+		putEncGroups(c.groups)
+	}
 }
 
 // putValue adds kv to kvs, counting its size (valueSize's) if the converter estimates one.
 func (c *converter) putValue(kvs []attribute.KeyValue, idx *keyIndex, kv attribute.KeyValue) []attribute.KeyValue {
 	vsize := 0
-	if c.groups == nil {
+	if !c.encoding {
 		vsize = valueSize(kv.Value)
 	}
 	return c.put(kvs, idx, kv, vsize)
