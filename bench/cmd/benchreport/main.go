@@ -78,6 +78,7 @@ var goals = func() []goal {
 		// exports included (the case above has a no-op exporter on both sides).
 		{"OTLP to a real collector vs otelslog+BatchProcessor+otlploghttp", "BenchmarkOTLPCollector", "otelslog", "otlpcollector", 0.45, false, false},
 		{"fan-out vs NewMultiHandler(tint, TextHandler, otelslog)", "BenchmarkFanout", "multi", "fanout", 0.45, false, false},
+		{"fan-out to a real collector vs NewMultiHandler(tint, TextHandler, otelslog+otlploghttp)", "BenchmarkFanoutCollector", "multi", "fanoutcollector", 0.45, false, false},
 		{"rejected call vs slog's disabled call", "BenchmarkRejected", "slog", "rejected", 1.05, true, false},
 		// Issue 13: the hand-offs that keep a blocked writer from holding up the calls must not
 		// slow the calls while the writers keep up: no slower, within the 5% that the rejected
