@@ -3,6 +3,7 @@ package otlpsink
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,6 +151,52 @@ func TestTruncateRecord(t *testing.T) {
 	}
 	if !utf8.ValidString(big.AsString()) || !strings.HasPrefix(r.Body().AsString(), "bbb") {
 		t.Error("cut values are not valid UTF-8 prefixes")
+	}
+}
+
+// TestTruncateRecordAtCountLimit: a record already at its attribute count limit keeps the
+// marker when cut down (the SDK drops the last other attribute instead, and counts it), keeps
+// the attributes it had dropped at emit in its count, and, cut down again, keeps the size it
+// had before the first cut.
+func TestTruncateRecordAtCountLimit(t *testing.T) {
+	const limit = 4
+	c := &captured{}
+	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(c), sdklog.WithAttributeCountLimit(limit),
+		sdklog.WithAllowKeyDuplication())
+	var rec log.Record
+	rec.SetBody(attribute.StringValue(strings.Repeat("b", 100000)))
+	for i := range limit + 2 {
+		rec.AddAttributes(attribute.String("a"+strconv.Itoa(i), strings.Repeat("v", 20000)))
+	}
+	lp.Logger("test").Emit(context.Background(), rec)
+	r := c.recs[0]
+	if r.AttributesLen() != limit || r.DroppedAttributes() != 2 {
+		t.Fatalf("emitted record has %d attributes, %d dropped; want %d, 2", r.AttributesLen(), r.DroppedAttributes(), limit)
+	}
+	marker := func(r *sdklog.Record) (v int64, found bool) {
+		r.WalkAttributes(func(kv attribute.KeyValue) bool {
+			if kv.Key == TruncatedKey {
+				v, found = kv.Value.AsInt64(), true
+			}
+			return !found
+		})
+		return v, found
+	}
+	before := recordSize(&r)
+	for i, budget := range []int{40000, 10000} {
+		if !truncateRecord(&r, budget) {
+			t.Fatalf("cut %d: not truncated", i+1)
+		}
+		if v, found := marker(&r); !found || v != int64(before) {
+			t.Errorf("cut %d: marker %d (found %v), want the size before the first cut, %d", i+1, v, found, before)
+		}
+		if r.AttributesLen() != limit || r.DroppedAttributes() != 3 {
+			t.Errorf("cut %d: %d attributes, %d dropped; want %d, 3 (the 2 dropped at emit and the one the marker pushed out)",
+				i+1, r.AttributesLen(), r.DroppedAttributes(), limit)
+		}
+		if size := recordSize(&r); size > budget {
+			t.Errorf("cut %d: size %d over the budget %d", i+1, size, budget)
+		}
 	}
 }
 

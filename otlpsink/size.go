@@ -83,17 +83,20 @@ func valueSize(v attribute.Value) int {
 // truncateRecord cuts r down so that its estimated size is at most budget bytes (and at
 // least minTruncated): every string and byte value longer than a common cap, body and
 // attributes at every depth, is cut to that cap (at a UTF-8 boundary), the largest cap that
-// fits. It adds TruncatedKey with the size before and reports whether r changed.
+// fits. It sets TruncatedKey to the size before the first cut and reports whether r changed.
 func truncateRecord(r *sdklog.Record, budget int) bool {
 	before := recordSize(r)
 	budget = max(budget, minTruncated)
 	if before <= budget {
 		return false
 	}
-	kvs := make([]attribute.KeyValue, 0, r.AttributesLen()+1)
+	original := int64(before)
+	kvs := make([]attribute.KeyValue, 1, r.AttributesLen()+1) // kvs[0]: the marker, below
 	r.WalkAttributes(func(kv attribute.KeyValue) bool {
 		if kv.Key != TruncatedKey {
 			kvs = append(kvs, kv)
+		} else if kv.Value.Type() == attribute.INT64 {
+			original = kv.Value.AsInt64() // cut before: keep the size the record first had
 		}
 		return true
 	})
@@ -122,12 +125,33 @@ func truncateRecord(r *sdklog.Record, budget int) bool {
 	}
 	limit = max(limit, 0)
 	r.SetBody(cutValue(r.Body(), limit))
-	for i := range kvs {
-		kvs[i].Value = cutValue(kvs[i].Value, limit)
+	for i := range kvs[1:] {
+		kvs[i+1].Value = cutValue(kvs[i+1].Value, limit)
 	}
-	kvs = append(kvs, attribute.Int(TruncatedKey, before))
+	// The marker goes first: on a record at its attribute count limit the SDK then drops the
+	// last other attribute (and counts it) rather than the marker.
+	kvs[0] = attribute.Int64(TruncatedKey, original)
+	dropped := r.DroppedAttributes()
 	r.SetAttributes(kvs...)
+	restoreDropped(r, dropped, kvs[0])
 	return true
+}
+
+// restoreDropped adds back to r's dropped-attribute count the n attributes it had dropped
+// before SetAttributes, which resets the count (the SDK has no setter for it). The SDK drops
+// attributes only at the count limit, and r is still at it, so attributes added now are
+// dropped and counted, not kept: marker copies, which on a provider that deduplicates keys
+// (not sdklog.WithAllowKeyDuplication, as NewPipeline's is) overwrite the marker with itself
+// instead, leaving the count as SetAttributes left it.
+func restoreDropped(r *sdklog.Record, n int, marker attribute.KeyValue) {
+	if n <= 0 {
+		return
+	}
+	extra := make([]attribute.KeyValue, n)
+	for i := range extra {
+		extra[i] = marker
+	}
+	r.AddAttributes(extra...)
 }
 
 // collectLens appends the lengths of v's string and byte leaves.
