@@ -82,7 +82,7 @@ bench: otelcol
 	  (cd bench && $(BENCH_BIN) -test.run '^$$' -test.bench 'Memory' -test.benchtime 1x \
 	    -test.count 1 -test.cpu 1 -test.timeout 30m) >> bench/results.txt; \
 	  end=$$(date +%s); \
-	  for c in Rejected Console File OTLP Fanout Handoff Concurrent E2E Memory; do \
+	  for c in Rejected Console File OTLP OTLPCollector Fanout FanoutCollector Handoff Concurrent E2E Memory; do \
 	    $(GO) run $(BENCHSTAT) -filter ".name:$$c" -col /impl bench/results.txt; \
 	  done; \
 	  $(GO) run $(BENCHSTAT) -filter ".name:Paired" bench/results.txt; \

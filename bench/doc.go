@@ -35,9 +35,11 @@
 //     attributes, a group of two ints, a wrapped error, a markup message at warn).
 //     BenchmarkFloor/impl=discard and impl=enabled are slog's own call on each record: what
 //     the call's arguments and slog.Logger allocate, the baseline no sink may add to.
-//     OTLP has both sides in front of a no-op exporter (records stay SDK records);
-//     OTLPCollector has each with its real exporter, sending to one real collector, the
-//     exports' CPU in the call's;
+//     OTLP and Fanout have both sides in front of a no-op exporter (records stay SDK
+//     records); OTLPCollector and FanoutCollector have each with its real exporter, sending
+//     to one real collector, the exports' CPU in the call's, each side's calls kept within
+//     1024 records of what its exporter sent (pacer: the SDK's BatchProcessor would drop
+//     the rest unexported, which spares it their cost);
 //   - Concurrent: the fan-out and slog.NewMultiHandler under 1 and 2 goroutines;
 //   - E2E: delivery to a real collector over OTLP/HTTP and gRPC, beside the collector's own
 //     ceiling (a raw sender posting pre-encoded requests of the same records);
@@ -45,7 +47,8 @@
 //
 // Two tests run with the package's others: TestAddedAllocs (allocs_test.go: no sink and not the
 // fan-out allocates beyond slog's own call, on every record shape, save its table of what is
-// still added; the OTLP sink and the fan-out to a real collector add nothing) and TestEncodedRequest (the ceiling sends the bridge's own records).
+// still added; the OTLP sink and the fan-out to a real collector add nothing) and
+// TestEncodedRequest (the ceiling sends the bridge's own records).
 //
 // # Names
 //
