@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -165,6 +166,17 @@ func newPacer(im impl) pacer {
 	return p
 }
 
+// settle waits until all the calls made since newPacer have been sent (the last partial
+// batch within the collector cases' short schedule delay, see toCollector): at the end of a
+// contender's run, so that none of its exports (their CPU time, their allocations) falls in
+// the next one's. The same hang guard as keepUp.
+func (p pacer) settle(b *testing.B, calls int) {
+	if p.im.sent == nil {
+		return
+	}
+	p.waitSent(b, calls, 0)
+}
+
 // keepUp waits until all but backlog of the calls made since newPacer have been sent. A
 // minute without progress fails the benchmark (a hang guard: a collector takes a batch in
 // milliseconds).
@@ -172,10 +184,15 @@ func (p pacer) keepUp(b *testing.B, calls int) {
 	if p.im.sent == nil {
 		return
 	}
-	target := p.start + int64(calls) - backlog
+	p.waitSent(b, calls, backlog)
+}
+
+// waitSent waits until all but held of the calls made since newPacer have been sent.
+func (p pacer) waitSent(b *testing.B, calls, held int) {
+	target := p.start + int64(calls-held)
 	last, since := p.im.sent(), time.Now()
 	for last < target {
-		time.Sleep(50 * time.Microsecond)
+		time.Sleep(200 * time.Microsecond)
 		if now := p.im.sent(); now != last {
 			last, since = now, time.Now()
 		} else if time.Since(since) > time.Minute {
@@ -206,6 +223,7 @@ func runAttrs(b *testing.B, msg string, impls []impl) {
 							pace.keepUp(b, n)
 						}
 					}
+					pace.settle(b, n) // its records' delivery is part of its cost
 					cpu.Report(b)
 				})
 			}
@@ -336,7 +354,10 @@ func otlpCollectorCase(b *testing.B) (peer, ours impl) {
 // service pays it: the peer's otlploghttp exporter (counting what it sent), and for
 // logbridge the environment its Pipeline reads with the option that counts what it sent.
 // The benchmark keeps each side's calls within backlog of what it sent (pacer), so that
-// neither drops records.
+// neither drops records, and waits at the end of a side's run until it has sent them all
+// (settle): both sides' batch processors (the SDK's and logbridge's read the same variable)
+// export a partial batch after collectorScheduleDelay instead of the default second, so that
+// the wait is short. While calls come, batches fill long before that.
 func toCollector(b *testing.B) (peerExp *countingExporter, ours otlpsink.PipelineOption, oursSent func() int64) {
 	c := collectortest.Start(b)
 	exp, err := otlploghttp.New(context.Background(), otlploghttp.WithEndpointURL(c.HTTPEndpoint()+"/v1/logs"))
@@ -345,12 +366,16 @@ func toCollector(b *testing.B) (peerExp *countingExporter, ours otlpsink.Pipelin
 	}
 	b.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", c.HTTPEndpoint())
 	b.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", otlpsink.ProtocolHTTPProtobuf)
+	b.Setenv("OTEL_BLRP_SCHEDULE_DELAY", strconv.Itoa(int(collectorScheduleDelay.Milliseconds())))
 	var sent atomic.Int64
 	ours = otlpsink.WithProcessorOptions(otlpsink.WithExportObserver(func(op otlpsink.ExportOperation) {
 		sent.Add(int64(op.Records))
 	}))
 	return &countingExporter{Exporter: exp}, ours, sent.Load
 }
+
+// collectorScheduleDelay is the collector cases' OTEL_BLRP_SCHEDULE_DELAY (see toCollector).
+const collectorScheduleDelay = 20 * time.Millisecond
 
 // countingExporter counts the records its Exporter has exported (as logbridge's export
 // observer does: once the export returns).
@@ -522,9 +547,9 @@ func BenchmarkPaired(b *testing.B) {
 		{"file", testMessage, 256, fileCase},
 		{"filejson", testMessage, 256, fileJSONCase},
 		{"otlp", testMessage, 256, otlpCase},
-		{"otlpcollector", testMessage, 256, otlpCollectorCase},
+		{"otlpcollector", testMessage, collectorChunk, otlpCollectorCase},
 		{"fanout", markupMessage, 128, fanoutCase},
-		{"fanoutcollector", markupMessage, 128, fanoutCollectorCase},
+		{"fanoutcollector", markupMessage, collectorChunk, fanoutCollectorCase},
 		{"handoff", markupMessage, 128, handoffCase},
 	} {
 		for _, shape := range calls {
@@ -537,6 +562,12 @@ func BenchmarkPaired(b *testing.B) {
 		}
 	}
 }
+
+// collectorChunk is the calls per turn of BenchmarkPaired's collector cases: 4 full batches
+// of the processors' 512, each turn ending with all its records sent (pacer.settle), which
+// leaves no partial batch for the schedule delay, and short enough (about 10 ms) for the
+// load to stay the same for both sides.
+const collectorChunk = 512
 
 // pairedRun is one case of BenchmarkPaired: sh's call on the two contenders of mk, taking
 // turns every chunk calls (msg unless sh is the request record).
@@ -556,8 +587,13 @@ func pairedRun(b *testing.B, mk func(*testing.B) (impl, impl), chunk int, sh sha
 	for b.Loop() {
 		sh.f(loggers[side], ctx, msg)
 		n[side]++
-		if i++; i == chunk {
+		if i++; i%256 == 0 {
 			pacers[side].keepUp(b, n[side])
+		}
+		if i == chunk {
+			// A side's chunk ends with all its records sent, so that its exports' CPU
+			// time is not counted in the other side's chunk.
+			pacers[side].settle(b, n[side])
 			now := benchutil.Time()
 			cpu[side] += now - last
 			last, side, i = now, 1-side, 0
