@@ -9,21 +9,34 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/logbridge/logbridge/internal/handoff"
 	"github.com/logbridge/logbridge/vocab"
 )
 
 // TestConcurrency logs from many goroutines through clones of one handler (WithAttrs,
 // WithGroup, WithLogger) to one writer, and checks that every record arrived whole: lines
-// never interleave. Run it with -race.
+// never interleave. Run it with -race. The writer is a plain one (the handler locks around
+// it) or a hand-off in front of it, as the bridge gives the console (the hand-off's own lock
+// serializes the records, and the handler takes none).
 func TestConcurrency(t *testing.T) {
-	for _, color := range []bool{false, true} {
-		t.Run(fmt.Sprint("color=", color), func(t *testing.T) {
-			var buf bytes.Buffer // written only under the handler's lock
+	for _, c := range []struct {
+		color, handoff bool
+	}{{false, false}, {true, false}, {true, true}} {
+		t.Run(fmt.Sprintf("color=%v/handoff=%v", c.color, c.handoff), func(t *testing.T) {
+			color := c.color
+			var buf bytes.Buffer // written only under the handler's lock, or by the hand-off
 			opts := &Options{Env: noColorEnv, Width: 60}
 			if color {
 				opts = &Options{Color: vocab.ColorAlways, Env: colorEnv, Width: 60}
 			}
-			root := NewHandler(&buf, opts)
+			var w io.Writer = &buf
+			var ho *handoff.Writer
+			if c.handoff {
+				ho = handoff.New(&buf, handoff.Options{})
+				defer ho.Close()
+				w = ho.Target()
+			}
+			root := NewHandler(w, opts)
 			const goroutines, perG = 16, 200
 			var wg sync.WaitGroup
 			for g := range goroutines {
@@ -45,6 +58,9 @@ func TestConcurrency(t *testing.T) {
 				}()
 			}
 			wg.Wait()
+			if ho != nil && !ho.Flush(t.Context()) {
+				t.Fatal("the hand-off did not write everything")
+			}
 			out := stripSGR(buf.String())
 			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 			records := 0

@@ -10,6 +10,7 @@ import (
 	"github.com/clipperhouse/displaywidth"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/logbridge/logbridge/internal/handoff"
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/internal/textenc"
 )
@@ -25,7 +26,7 @@ const minIndent = 2
 type Handler struct {
 	opts    Options
 	level   slog.Leveler
-	mu      *sync.Mutex // one per writer, shared by all clones
+	mu      *sync.Mutex // one per writer, shared by all clones; nil when w serializes its writes
 	w       io.Writer
 	profile markup.Profile
 	color   bool
@@ -61,7 +62,10 @@ var _ slog.Handler = (*Handler)(nil)
 // depth and the terminal's width are decided here, once, from w, opts.Color and opts.Env
 // (see [vocab.ColorMode]); the width of a terminal is then followed as it is resized.
 func NewHandler(w io.Writer, opts *Options) *Handler {
-	h := &Handler{mu: &sync.Mutex{}, w: w}
+	h := &Handler{w: w}
+	if !handoff.Serializes(w) {
+		h.mu = new(sync.Mutex)
+	}
 	if opts != nil {
 		h.opts = *opts
 	}
@@ -216,6 +220,10 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	b = append(b, '\n')
 	s.buf = b
 
+	if h.mu == nil {
+		_, err := h.w.Write(b)
+		return err
+	}
 	h.mu.Lock()
 	_, err := h.w.Write(b)
 	h.mu.Unlock()

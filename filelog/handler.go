@@ -10,6 +10,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/logbridge/logbridge/internal/handoff"
 	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/vocab"
 )
@@ -94,8 +95,8 @@ var _ slog.Handler = (*Handler)(nil)
 // rotating file by path, pass a [*File] from [Open].
 func NewHandler(w io.Writer, opts *Options) *Handler {
 	h := &Handler{w: w}
-	if _, ok := w.(*File); !ok {
-		h.mu = new(sync.Mutex) // a *File serializes its own writes
+	if _, ok := w.(*File); !ok && !handoff.Serializes(w) {
+		h.mu = new(sync.Mutex) // a *File and a hand-off serialize their own writes
 	}
 	if opts != nil {
 		h.json = opts.Format == vocab.FormatJSON

@@ -476,6 +476,17 @@ func (g *Writer) Target() io.Writer {
 	return g
 }
 
+// Serializes reports whether w is a Writer, as Target returns it: one whose Write takes each
+// call whole, in order, under its own lock, so that a handler writing to it needs no lock of
+// its own (a second lock per record, and a second one the logging goroutines contend for).
+func Serializes(w io.Writer) bool {
+	switch w.(type) {
+	case *Writer, fdGuard:
+		return true
+	}
+	return false
+}
+
 // Sync is Flush waiting at most the bound: for a record that must be out before the caller
 // goes on (one logged just before the program exits).
 func (g *Writer) Sync() bool {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -214,4 +215,33 @@ func TestStallAgainAfterResume(t *testing.T) {
 			w.Write(rec)
 		}
 	})
+}
+
+// TestSerializes: a Writer, as Target returns it for a plain writer and for a file, takes each
+// Write whole under its own lock; other writers, a file among them, do not say so.
+func TestSerializes(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	plain, file := New(io.Discard, Options{}), New(f, Options{})
+	defer plain.Close()
+	defer file.Close()
+	for _, c := range []struct {
+		name string
+		w    io.Writer
+		want bool
+	}{
+		{"Writer", plain, true},
+		{"Target of a plain writer", plain.Target(), true},
+		{"Target of a file", file.Target(), true},
+		{"file", f, false},
+		{"buffer", &bytes.Buffer{}, false},
+		{"discard", io.Discard, false},
+	} {
+		if got := Serializes(c.w); got != c.want {
+			t.Errorf("%s: Serializes = %v, want %v", c.name, got, c.want)
+		}
+	}
 }
