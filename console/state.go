@@ -137,11 +137,13 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		return b
 	}
 
-	if len(b) > s.bodyStart {
-		b = append(b, ' ')
-	}
 	color := s.h.color
-	if color {
+	switch sep := len(b) > s.bodyStart; {
+	case sep && color:
+		b = append(b, spaceKey...) // one append, not two: this runs for every attribute
+	case sep:
+		b = append(b, ' ')
+	case color:
 		b = append(b, sgrKey...)
 	}
 	prefix := s.keyPrefix
@@ -171,6 +173,9 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 	}
 	return s.appendKindValue(b, a.Value, kind, color)
 }
+
+// spaceKey starts a dim key after another attribute.
+const spaceKey = " " + sgrKey
 
 // eq ends a dim key: "=" and a reset. The tables give, by kind, the style of a value, and
 // the same after eq (one append instead of three).

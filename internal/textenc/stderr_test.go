@@ -32,7 +32,21 @@ func TestErrKindOf(t *testing.T) {
 	}
 }
 
+// TestLeafText runs on both of LeafText's ways to the text: read in place (what this Go's
+// errors.New allows, which the test requires, so that a change of the standard library shows
+// here) and through Error.
 func TestLeafText(t *testing.T) {
+	if !leafTextFirst {
+		t.Error("errors.New's type no longer has its text as its only field: LeafText calls Error")
+	}
+	defer func(v bool) { leafTextFirst = v }(leafTextFirst)
+	for _, inPlace := range []bool{true, false} {
+		leafTextFirst = inPlace
+		t.Run(fmt.Sprint("in_place=", inPlace), testLeafText)
+	}
+}
+
+func testLeafText(t *testing.T) {
 	nilLeaf := reflect.Zero(reflect.TypeOf(errors.New(""))).Interface() // a nil *errors.errorString
 	for _, tc := range []struct {
 		name string
