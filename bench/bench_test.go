@@ -535,6 +535,13 @@ func BenchmarkHandoff(b *testing.B) {
 // the goals are checked with. (Garbage-collection work is shared out by when it runs, not by
 // who caused it; as the peers allocate more, that favors them. Its B/op and allocs/op mix both
 // sides: see the separate benchmarks for those.)
+//
+// The collector cases are not paired: a side's exports run after its calls, and the garbage
+// collector's idle workers use the time a side waits for the collector. Turns that ended with
+// every record sent still charged one side with the other's CPU time in some processes and not
+// in others (OTLP to a collector, request record: 0.70-0.74 in every run of one make bench,
+// 0.28-0.35 in processes running fewer benchmarks first). Their separate runs each end with
+// all their records sent (pacer.settle) and are the figure checked.
 func BenchmarkPaired(b *testing.B) {
 	for _, c := range []struct {
 		name  string
@@ -547,9 +554,7 @@ func BenchmarkPaired(b *testing.B) {
 		{"file", testMessage, 256, fileCase},
 		{"filejson", testMessage, 256, fileJSONCase},
 		{"otlp", testMessage, 256, otlpCase},
-		{"otlpcollector", testMessage, collectorChunk, otlpCollectorCase},
 		{"fanout", markupMessage, 128, fanoutCase},
-		{"fanoutcollector", markupMessage, collectorChunk, fanoutCollectorCase},
 		{"handoff", markupMessage, 128, handoffCase},
 	} {
 		for _, shape := range calls {
@@ -562,12 +567,6 @@ func BenchmarkPaired(b *testing.B) {
 		}
 	}
 }
-
-// collectorChunk is the calls per turn of BenchmarkPaired's collector cases: 4 full batches
-// of the processors' 512, each turn ending with all its records sent (pacer.settle), which
-// leaves no partial batch for the schedule delay, and short enough (about 10 ms) for the
-// load to stay the same for both sides.
-const collectorChunk = 512
 
 // pairedRun is one case of BenchmarkPaired: sh's call on the two contenders of mk, taking
 // turns every chunk calls (msg unless sh is the request record).
@@ -583,17 +582,10 @@ func pairedRun(b *testing.B, mk func(*testing.B) (impl, impl), chunk int, sh sha
 	var n [2]int
 	side, i := 0, 0
 	last := benchutil.Time()
-	pacers := [2]pacer{newPacer(peer), newPacer(ours)}
 	for b.Loop() {
 		sh.f(loggers[side], ctx, msg)
 		n[side]++
-		if i++; i%256 == 0 {
-			pacers[side].keepUp(b, n[side])
-		}
-		if i == chunk {
-			// A side's chunk ends with all its records sent, so that its exports' CPU
-			// time is not counted in the other side's chunk.
-			pacers[side].settle(b, n[side])
+		if i++; i == chunk {
 			now := benchutil.Time()
 			cpu[side] += now - last
 			last, side, i = now, 1-side, 0

@@ -39,9 +39,9 @@
 //     records); OTLPCollector and FanoutCollector have each with its real exporter, sending
 //     to one real collector, the exports' CPU in the call's, each side's calls kept within
 //     1024 records of what its exporter sent (pacer: the SDK's BatchProcessor would drop
-//     the rest unexported, which spares it their cost), and each run (each turn of
-//     BenchmarkPaired's, 512 calls) ending once all its records are sent, so that no side's
-//     exports land in the other's run;
+//     the rest unexported, which spares it their cost), and each run ending once all its
+//     records are sent, so that no side's exports land in the other's run (not in
+//     BenchmarkPaired: see there why);
 //   - Concurrent: the fan-out and slog.NewMultiHandler under 1 and 2 goroutines;
 //   - E2E: delivery to a real collector over OTLP/HTTP and gRPC, beside the collector's own
 //     ceiling (a raw sender posting pre-encoded requests of the same records);
