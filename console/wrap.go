@@ -87,6 +87,14 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 	brkLink := false
 	styA, styB := 0, 0 // the style in force: src[styA:styB] (none when equal)
 	link := false
+	// The last grapheme cluster written, and its width: a cluster that only extends
+	// (U+FE0F, a combining mark) and comes after an escape sequence still joins it on the
+	// screen ("=" + SGR + U+FE0F is two columns, as "=" + U+FE0F is), so its width is what it
+	// adds to that cluster. The line's text before start ends with a space, when it does.
+	var last joinable
+	if start > 0 && b[start-1] == ' ' {
+		last.set(spaceBytes, 1)
+	}
 
 	// breakLine ends the line at out[:at] (its trailing spaces dropped) and starts the next
 	// with cont, closing and reopening the style src[a:b].
@@ -109,6 +117,7 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 		limit, fresh = width, len(s.tmp) == 0
 		out = append(out, '\n')
 		out = append(out, cont...)
+		last.afterIndent(cont)
 		lineStart = len(out)
 		out = append(out, src[a:b]...)
 		return append(out, s.tmp...)
@@ -158,10 +167,12 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 				i++
 			}
 			out = append(out, src[i-n:i]...)
+			last.afterIndent(src[i-n : i])
 			col, brk, lineMin, lineStart, limit, fresh = n, -1, contWidth, len(out), width, false
 			continue
 		case nbsp:
 			out = append(out, ' ')
+			last.set(spaceBytes, 1)
 			col++
 			i++
 			continue
@@ -184,6 +195,7 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 				brk, brkCol, brkA, brkB, brkLink = len(out), col, styA, styB, link
 			}
 			out = append(out, c)
+			last.set(spaceBytes, 1)
 			col++
 			i++
 			continue
@@ -192,7 +204,11 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 		if c >= utf8.RuneSelf || i+1 < len(src) && src[i+1] >= utf8.RuneSelf {
 			// A grapheme cluster, measured whole ("0" + U+FE0F is two columns wide).
 			size, w = graphemeAt(src[i:])
+			if w == 0 && c >= utf8.RuneSelf {
+				w = last.extendedBy(src[i : i+size])
+			}
 		}
+		last.set(src[i:i+size], w)
 		fresh = false
 		if col+w > limit && col > lineMin {
 			if brk >= 0 {
@@ -221,6 +237,42 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 		firstEnd, firstCol = len(out), col
 	}
 	return append(b[:start], out...), start + firstEnd, firstCol
+}
+
+var spaceBytes = []byte{' '}
+
+// joinable is the last grapheme cluster wrap wrote (up to its first 16 bytes) and its width.
+type joinable struct {
+	buf [16]byte
+	n   int
+	w   int
+}
+
+// set records cluster g of width w as the last one written.
+func (j *joinable) set(g []byte, w int) {
+	j.n, j.w = copy(j.buf[:], g), w
+}
+
+// afterIndent records what a line's indentation leaves as the last cluster: a space, when it
+// ends with one (nothing otherwise).
+func (j *joinable) afterIndent(indent []byte) {
+	if len(indent) > 0 && indent[len(indent)-1] == ' ' {
+		j.set(spaceBytes, 1)
+	} else {
+		j.n, j.w = 0, 0
+	}
+}
+
+// extendedBy returns the columns that extender g (a cluster of width 0 by itself) adds to
+// the last cluster it joins on the screen.
+func (j *joinable) extendedBy(g []byte) int {
+	if j.n == 0 || j.n+len(g) > 64 {
+		return 0
+	}
+	var joined [64]byte
+	k := copy(joined[:], j.buf[:j.n])
+	k += copy(joined[k:], g)
+	return max(displaywidth.Bytes(joined[:k])-j.w, 0)
 }
 
 // nbsp is a space wrap does not break at, written as ' '. Only the handler writes it (text
