@@ -93,7 +93,7 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 	// adds to that cluster. The line's text before start ends with a space, when it does.
 	var last joinable
 	if start > 0 && b[start-1] == ' ' {
-		last.set(spaceBytes, 1)
+		last.setSpace()
 	}
 
 	// breakLine ends the line at out[:at] (its trailing spaces dropped) and starts the next
@@ -172,7 +172,7 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 			continue
 		case nbsp:
 			out = append(out, ' ')
-			last.set(spaceBytes, 1)
+			last.setSpace()
 			col++
 			i++
 			continue
@@ -195,7 +195,7 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 				brk, brkCol, brkA, brkB, brkLink = len(out), col, styA, styB, link
 			}
 			out = append(out, c)
-			last.set(spaceBytes, 1)
+			last.setSpace()
 			col++
 			i++
 			continue
@@ -205,10 +205,10 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 			// A grapheme cluster, measured whole ("0" + U+FE0F is two columns wide).
 			size, w = graphemeAt(src[i:])
 			if w == 0 && c >= utf8.RuneSelf {
-				w = last.extendedBy(src[i : i+size])
+				w = last.extendedBy(src, src[i:i+size])
 			}
 		}
-		last.set(src[i:i+size], w)
+		last = joinable{i: i, n: size, w: w}
 		fresh = false
 		if col+w > limit && col > lineMin {
 			if brk >= 0 {
@@ -239,38 +239,37 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 	return append(b[:start], out...), start + firstEnd, firstCol
 }
 
-var spaceBytes = []byte{' '}
-
-// joinable is the last grapheme cluster wrap wrote (up to its first 16 bytes) and its width.
+// joinable is the last grapheme cluster wrap wrote: src[i:i+n], or a space (n 0, w 1, from an
+// indentation or a space written for nbsp), and its width. The zero value is none.
 type joinable struct {
-	buf [16]byte
-	n   int
-	w   int
+	i, n, w int
 }
 
-// set records cluster g of width w as the last one written.
-func (j *joinable) set(g []byte, w int) {
-	j.n, j.w = copy(j.buf[:], g), w
-}
+func (j *joinable) setSpace() { *j = joinable{w: 1} }
 
 // afterIndent records what a line's indentation leaves as the last cluster: a space, when it
-// ends with one (nothing otherwise).
+// ends with one (none otherwise).
 func (j *joinable) afterIndent(indent []byte) {
 	if len(indent) > 0 && indent[len(indent)-1] == ' ' {
-		j.set(spaceBytes, 1)
+		j.setSpace()
 	} else {
-		j.n, j.w = 0, 0
+		*j = joinable{}
 	}
 }
 
 // extendedBy returns the columns that extender g (a cluster of width 0 by itself) adds to
-// the last cluster it joins on the screen.
-func (j *joinable) extendedBy(g []byte) int {
-	if j.n == 0 || j.n+len(g) > 64 {
+// the last cluster, in src, which it joins on the screen.
+func (j *joinable) extendedBy(src, g []byte) int {
+	if j.w == 0 || j.n+len(g) > 64 {
 		return 0
 	}
 	var joined [64]byte
-	k := copy(joined[:], j.buf[:j.n])
+	k := 1
+	if j.n == 0 {
+		joined[0] = ' '
+	} else {
+		k = copy(joined[:], src[j.i:j.i+j.n])
+	}
 	k += copy(joined[k:], g)
 	return max(displaywidth.Bytes(joined[:k])-j.w, 0)
 }
