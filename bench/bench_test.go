@@ -170,25 +170,20 @@ func newPacer(im impl) pacer {
 // batch within the collector cases' short schedule delay, see toCollector): at the end of a
 // contender's run, so that none of its exports (their CPU time, their allocations) falls in
 // the next one's. The same hang guard as keepUp.
-func (p pacer) settle(b *testing.B, calls int) {
-	if p.im.sent == nil {
-		return
-	}
-	p.waitSent(b, calls, 0)
-}
+func (p pacer) settle(b *testing.B, calls int) { p.waitSent(b, calls, 0) }
 
 // keepUp waits until all but backlog of the calls made since newPacer have been sent. A
 // minute without progress fails the benchmark (a hang guard: a collector takes a batch in
 // milliseconds).
-func (p pacer) keepUp(b *testing.B, calls int) {
+func (p pacer) keepUp(b *testing.B, calls int) { p.waitSent(b, calls, backlog) }
+
+// waitSent waits until all but held of the calls made since newPacer have been sent (at once
+// for a contender that does not count them). It polls every 200 us: each wake-up is CPU time
+// of the side that waits, and the backlog takes milliseconds to drain.
+func (p pacer) waitSent(b *testing.B, calls, held int) {
 	if p.im.sent == nil {
 		return
 	}
-	p.waitSent(b, calls, backlog)
-}
-
-// waitSent waits until all but held of the calls made since newPacer have been sent.
-func (p pacer) waitSent(b *testing.B, calls, held int) {
 	target := p.start + int64(calls-held)
 	last, since := p.im.sent(), time.Now()
 	for last < target {
