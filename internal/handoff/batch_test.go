@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ type batcher struct {
 	out     bytes.Buffer
 	calls   int
 	records int
+	sizes   []int // bytes of each call's batch
 }
 
 func (b *batcher) Write([]byte) (int, error) { panic("Write called on a BatchWriter") }
@@ -32,6 +34,7 @@ func (b *batcher) WriteBatch(p []byte, ends []int) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.calls++
+	b.sizes = append(b.sizes, len(p))
 	failed, start := 0, 0
 	for _, end := range ends {
 		if b.failFrom > 0 && b.records >= b.failFrom {
@@ -89,6 +92,44 @@ func TestBatchWriter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWakesAtHalfTheQueue: records gather until they fill half the queue, and then the
+// goroutine is woken at once, before flushDelay: it is not woken for less (each wake-up costs a
+// futex call and another core's spinning). An attempt in which flushDelay passed before the
+// half was written or seen out (a loaded machine: the timer may have woken the goroutine)
+// proves nothing and is tried again.
+func TestWakesAtHalfTheQueue(t *testing.T) {
+	const maxQueued, recSize = 64 << 10, 1 << 10
+	rec := append(bytes.Repeat([]byte("x"), recSize-1), '\n')
+	for range 50 {
+		b := &batcher{}
+		w := New(b, Options{MaxQueued: maxQueued})
+		calls := func() int { b.mu.Lock(); defer b.mu.Unlock(); return b.calls }
+		start := time.Now()
+		for range maxQueued/recSize/2 - 1 {
+			w.Write(rec)
+		}
+		for time.Since(start) < flushDelay/2 {
+			if n := calls(); n > 0 && time.Since(start) < flushDelay {
+				t.Fatalf("woken with %d bytes queued, less than half the queue (%d)", maxQueued/2-recSize, maxQueued/2)
+			}
+			runtime.Gosched()
+		}
+		w.Write(rec) // half the queue now
+		for calls() == 0 && time.Since(start) < flushDelay {
+			runtime.Gosched()
+		}
+		woken := calls() > 0 && time.Since(start) < flushDelay
+		if !w.Flush(context.Background()) {
+			t.Fatal("Flush: not everything written")
+		}
+		w.Close()
+		if woken {
+			return
+		}
+	}
+	t.Fatal("in 50 attempts, half the queue was never written before flushDelay had passed: not woken at half")
 }
 
 // TestBatchWriterStall: a BatchWriter that blocks forever holds no caller longer than the
