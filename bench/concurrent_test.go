@@ -23,7 +23,8 @@ import (
 // concurrentChunk records on 1 goroutine, then concurrentChunk on 2 (half each), each phase
 // timed by the wall clock; it reports both phases' records/s and their ratio as "scaling", the
 // figure benchreport checks when the results have it (the separate cases run seconds apart, and
-// the load of a shared machine changes in between), and the CPU time per record of each phase.
+// the load of a shared machine changes in between), the CPU time per record of each phase, and
+// the machine's steal time over the run (on Linux).
 func BenchmarkConcurrent(b *testing.B) {
 	peer, ours := fanoutCase(b)
 	for _, im := range []impl{peer, ours} {
@@ -32,6 +33,7 @@ func BenchmarkConcurrent(b *testing.B) {
 			defer b.Run("goroutines=alternating", func(b *testing.B) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 				var t, cpu [2]time.Duration
+				steal0, total0, machine := benchutil.MachineTicks()
 				for b.Loop() {
 					for g := range 2 {
 						t0, c0 := time.Now(), benchutil.Time()
@@ -53,6 +55,12 @@ func BenchmarkConcurrent(b *testing.B) {
 					// 2 goroutines below ~2 means the machine, not the code, held it back.
 					b.ReportMetric(cpu[0].Seconds()/t[0].Seconds(), "cores-1")
 					b.ReportMetric(cpu[1].Seconds()/t[1].Seconds(), "cores-2")
+				}
+				// The share of the machine's CPU time its hypervisor gave to other guests
+				// meanwhile: the cores there were to get (a virtual machine's 2 CPUs give
+				// 2 x (1 - steal) at most), which the process's CPU time does not show.
+				if steal1, total1, ok := benchutil.MachineTicks(); machine && ok && total1 > total0 {
+					b.ReportMetric(100*float64(steal1-steal0)/float64(total1-total0), "steal-%")
 				}
 			})
 			for _, g := range []int{1, 2} {

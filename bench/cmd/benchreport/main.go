@@ -331,6 +331,10 @@ func evaluateScaling(res *results, g goal) row {
 			// is contention; fewer than 2 cores got is the machine's other tenants.
 			r.ratio += fmt.Sprintf("; CPU per record %s with 1, %s with 2; cores got with 2: %.2f", ns(c1.med), ns(c2.med), k2.med)
 		}
+		if st, ok := res.get(alt(g.ours), "steal-%"); ok {
+			// The hypervisor's share: of the machine's 2 CPUs, 2 x (1 - steal) were there to get.
+			r.ratio += fmt.Sprintf("; steal (the hypervisor's share of the machine's CPU time) %.0f%%", st.med)
+		}
 		ratio = a.med
 	}
 	r.goal = fmt.Sprintf(">= %.1fx", g.minRatio)
