@@ -518,8 +518,8 @@ func main() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Goals (issue 19)\n\n")
 	fmt.Fprintf(&b, "Times: median of each benchmark's runs (± the farthest run from it), from the separate benchmarks\n"+
-		"(Benchmark<case>/impl=...). Ratio: logbridge / peer in CPU time from BenchmarkPaired, where the two take turns in\n"+
-		"chunks of about a millisecond under the same load (median of the runs, their range); \"apart\" is the same ratio from\n"+
+		"(Benchmark<case>/impl=...). Ratio: logbridge / peer in CPU time from BenchmarkPaired, where the two take turns of\n"+
+		"50 ms under the same load (median of the runs, their range); \"apart\" is the same ratio from\n"+
 		"the separate benchmarks (median of per-run ratios). Allocations: the most of any run of the separate benchmarks,\n"+
 		"against the call's own (BenchmarkFloor on the same record: impl=discard, a disabled call, for a rejected record;\n"+
 		"impl=enabled, slog.Logger in front of a handler that does nothing, otherwise): a sink may add none. E2E: logbridge's\n"+
