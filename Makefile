@@ -57,17 +57,19 @@ fuzz:
 ## slog.NewMultiHandler of those, and delivery to a real collector, -cpu 1. The per-call cases run
 ## BENCH_COUNT times over, the whole set one after the other (-count 1, short -benchtime), so
 ## that ours and the peer of a case are measured within a second of each other and a change of
-## load on a shared machine hits both; in each of those runs the paired cases (BenchmarkPaired,
-## the figures the per-call goals are checked with: the two sides take turns of 50 ms) run for
-## BENCH_PAIRED_TIME, enough turns for a robust ratio; the E2E bursts (logbridge and the collector's own ceiling,
+## load on a shared machine hits both; in each of those runs the cases that take turns run for
+## BENCH_TURNS_TIME, enough turns for a robust ratio (BenchmarkPaired, the figures the per-call
+## goals are checked with, the two sides taking turns of 50 ms; BenchmarkConcurrent, 1 and 2
+## goroutines in phases of 16384 records); the E2E bursts (logbridge and the collector's own ceiling,
 ## http and grpc) run BENCH_E2E_COUNT times, the outage memory case once. Raw output:
 ## bench/results.txt (benchstat-comparable with bench/baseline.txt); ratios against the goals:
 ## docs/benchmarks.md.
 BENCH_COUNT ?= 10
 BENCH_TIME ?= 100ms
 BENCH_E2E_COUNT ?= 3
-BENCH ?= Floor|Rejected|Console|File|OTLP|Fanout|Handoff|Concurrent
-BENCH_PAIRED_TIME ?= 1s
+BENCH ?= Floor|Rejected|Console|File|OTLP|Fanout|Handoff
+BENCH_TURNS ?= Paired|Concurrent
+BENCH_TURNS_TIME ?= 1s
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 BENCH_BIN := $(CACHE)/bench.test
 bench: otelcol
@@ -77,7 +79,7 @@ bench: otelcol
 	    echo "bench: run $$i of $(BENCH_COUNT)"; \
 	    (cd bench && $(BENCH_BIN) -test.run '^$$' -test.bench '$(BENCH)' -test.benchmem -test.benchtime $(BENCH_TIME) \
 	      -test.count 1 -test.cpu 1 -test.timeout 30m) >> bench/results.txt; \
-	    (cd bench && $(BENCH_BIN) -test.run '^$$' -test.bench 'Paired' -test.benchmem -test.benchtime $(BENCH_PAIRED_TIME) \
+	    (cd bench && $(BENCH_BIN) -test.run '^$$' -test.bench '$(BENCH_TURNS)' -test.benchmem -test.benchtime $(BENCH_TURNS_TIME) \
 	      -test.count 1 -test.cpu 1 -test.timeout 30m) >> bench/results.txt; \
 	  done; \
 	  echo "bench: E2E, $(BENCH_E2E_COUNT) bursts per contender"; \
@@ -94,7 +96,7 @@ bench: otelcol
 	  echo "bench: against the committed baseline (bench/baseline.txt)"; \
 	  $(GO) run $(BENCHSTAT) -ignore cpu -filter "-.name:Paired" bench/baseline.txt bench/results.txt; \
 	  $(GO) run ./bench/cmd/benchreport -o docs/benchmarks.md -notes bench/notes.md -readme README.md -elapsed "$$((end-start)) s" \
-	    -cmd "go test -c ./bench/; $(BENCH_COUNT) x (bench.test -test.bench '$(BENCH)' -test.benchtime $(BENCH_TIME) -test.count 1 -test.cpu 1; bench.test -test.bench Paired -test.benchtime $(BENCH_PAIRED_TIME) -test.count 1 -test.cpu 1); bench.test -test.bench E2E -test.benchtime 1x -test.count $(BENCH_E2E_COUNT) -test.cpu 1; bench.test -test.bench Memory -test.benchtime 1x -test.count 1 -test.cpu 1" \
+	    -cmd "go test -c ./bench/; $(BENCH_COUNT) x (bench.test -test.bench '$(BENCH)' -test.benchtime $(BENCH_TIME) -test.count 1 -test.cpu 1; bench.test -test.bench '$(BENCH_TURNS)' -test.benchtime $(BENCH_TURNS_TIME) -test.count 1 -test.cpu 1); bench.test -test.bench E2E -test.benchtime 1x -test.count $(BENCH_E2E_COUNT) -test.cpu 1; bench.test -test.bench Memory -test.benchtime 1x -test.count 1 -test.cpu 1" \
 	    bench/results.txt
 	@echo "bench: raw results in bench/results.txt, report in docs/benchmarks.md"
 

@@ -571,7 +571,7 @@ func BenchmarkPaired(b *testing.B) {
 // 0.52-0.54x / 0.67x with 10 ms turns, and 0.46x / 0.60x with 50 ms and with 150 ms turns,
 // where it stops moving (the separate runs: 0.42-0.50x); the console, file JSON and OTLP cases
 // read the same at every length (bench/notes.md). Runs of BenchmarkPaired need a benchtime of
-// many turns: make bench gives them BENCH_PAIRED_TIME.
+// many turns: make bench gives them BENCH_TURNS_TIME.
 const pairedTurn = 50 * time.Millisecond
 
 // pairedRun is one case of BenchmarkPaired: sh's call on the two contenders of mk, taking

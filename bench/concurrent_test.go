@@ -78,8 +78,15 @@ func BenchmarkConcurrent(b *testing.B) {
 	}
 }
 
-// concurrentChunk is the records per phase of goroutines=alternating: about a millisecond.
-const concurrentChunk = 256
+// concurrentChunk is the records per phase of goroutines=alternating: about 100 ms with 1
+// goroutine, 60 ms with 2. Each 2-goroutine phase starts by waking an idle thread for the
+// second goroutine (on a virtual machine, an idle virtual CPU) and ends with one goroutine
+// waiting for the other; a service logging from 2 goroutines pays neither every few hundred
+// records. With phases of 256 records (under a millisecond) the process got 1.52 cores with 2
+// goroutines and the fan-out scaled 1.42-1.46x; with 16384, 1.72-1.75 cores and 1.61-1.65x
+// (same code, steal under 2%; bench/notes.md). make bench runs this case for
+// BENCH_TURNS_TIME.
+const concurrentChunk = 16384
 
 // logConcurrently logs n request records on l from g goroutines, n/g each, and waits for them.
 func logConcurrently(l *slog.Logger, g, n int) {
