@@ -11,14 +11,19 @@
 // runs
 //
 //	go test -c -o bench.test ./bench/ && cd bench
-//	for i in $(seq 10); do ../bench.test -test.run "^$" -test.bench "Floor|Rejected|Console|File|OTLP|Fanout|Concurrent|Paired" \
-//		-test.benchmem -test.benchtime 100ms -test.count 1 -test.cpu 1; done > results.txt
+//	for i in $(seq 10); do
+//		../bench.test -test.run "^$" -test.bench "Floor|Rejected|Console|File|OTLP|Fanout|Handoff" \
+//			-test.benchmem -test.benchtime 100ms -test.count 1 -test.cpu 1
+//		../bench.test -test.run "^$" -test.bench "Paired|Concurrent" \
+//			-test.benchmem -test.benchtime 1s -test.count 1 -test.cpu 1
+//	done > results.txt
 //	../bench.test -test.run "^$" -test.bench E2E -test.benchtime 1x -test.count 3 -test.cpu 1 >> results.txt
 //	../bench.test -test.run "^$" -test.bench Memory -test.benchtime 1x -test.count 1 -test.cpu 1 >> results.txt
 //	go run ./bench/cmd/benchreport bench/results.txt
 //
-// and benchstat over the results. The per-call cases run ten times over, the whole set one
-// after the other, rather than with -count 10: each case's contenders are then measured within
+// and benchstat over the results. The cases that take turns (the paired ones, 50 ms turns;
+// the 1- and 2-goroutine phases) run for a second, for enough turns. The per-call cases run
+// ten times over, the whole set one after the other, rather than with -count 10: each case's contenders are then measured within
 // a second of each other, and benchreport takes the median of the per-run ratios, which a
 // change of load on a shared machine disturbs far less than the times themselves. A plain
 // `go test -run '^$' -bench . -benchmem -count N -cpu 1 ./bench/` works too (the ratios are then
