@@ -17,7 +17,7 @@
 //		../bench.test -test.run "^$" -test.bench "Paired|Concurrent" \
 //			-test.benchmem -test.benchtime 1s -test.count 1 -test.cpu 1
 //	done > results.txt
-//	../bench.test -test.run "^$" -test.bench E2E -test.benchtime 1x -test.count 3 -test.cpu 1 >> results.txt
+//	../bench.test -test.run "^$" -test.bench E2E -test.benchtime 1x -test.count 3 >> results.txt
 //	../bench.test -test.run "^$" -test.bench Memory -test.benchtime 1x -test.count 1 -test.cpu 1 >> results.txt
 //	go run ./bench/cmd/benchreport bench/results.txt
 //

@@ -686,7 +686,8 @@ func updateReadme(path string, rows []row, res *results) error {
 	b.WriteString(readmeStart + "\n")
 	fmt.Fprintf(&b, "Measured %s on %s (%d CPUs, -cpu 1%s), everything in the same run. Per call: logbridge / peer in CPU time,\n"+
 		"allocations against the call's own (slog's call on the same record with a handler that does nothing); fan-out\n"+
-		"scaling: records/s with 2 goroutines / 1; end-to-end: records/s as a share of the collector's own ceiling;\n"+
+		"scaling: records/s with 2 goroutines / 1; end-to-end (GOMAXPROCS the CPUs, as a service runs): records/s as a\n"+
+		"share of the collector's own ceiling;\n"+
 		"memory: heap per record held in an outage / the SDK's BatchProcessor's. Details: docs/benchmarks.md.\n\n",
 		time.Now().UTC().Format("2006-01-02"), cmp.Or(res.header["cpu"], "an unknown CPU"), runtime.NumCPU(), readmeLoad())
 	b.WriteString("| case | ratio | goal | allocs/op | result |\n| --- | --- | --- | --- | --- |\n")
