@@ -71,7 +71,7 @@ type e2eContender struct {
 //   - otelslog (http only): otelslog + otlploghttp + the SDK's BatchProcessor, which drops
 //     when its queue (2048) is full;
 //   - logbridge: the whole bridge, console (io.Discard) and file (/dev/null) included;
-//   - logbridge-otlp (http only): the bridge with the OTLP sink alone, otelslog's job.
+//   - logbridge-otlp: the bridge with the OTLP sink alone, otelslog's job.
 //
 // Goals: logbridge's delivered/s >= 80% of the ceiling's on each protocol, nothing lost.
 //
@@ -130,9 +130,7 @@ func BenchmarkE2E(b *testing.B) {
 				}})
 			}
 			contenders = append(contenders, e2eContender{"logbridge", bridge(nil)})
-			if pr.name == "http" {
-				contenders = append(contenders, e2eContender{"logbridge-otlp", bridge(func(cfg *config.Config) { cfg.Console.Disabled, cfg.File.Path = true, "" })})
-			}
+			contenders = append(contenders, e2eContender{"logbridge-otlp", bridge(func(cfg *config.Config) { cfg.Console.Disabled, cfg.File.Path = true, "" })})
 			for _, ct := range contenders {
 				b.Run("impl="+ct.name, func(b *testing.B) { runE2E(b, ct) })
 			}
