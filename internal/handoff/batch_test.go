@@ -102,7 +102,8 @@ func TestBatchWriter(t *testing.T) {
 func TestWakesAtHalfTheQueue(t *testing.T) {
 	const maxQueued, recSize = 64 << 10, 1 << 10
 	rec := append(bytes.Repeat([]byte("x"), recSize-1), '\n')
-	for range 50 {
+	const attempts = 200 // each under 2 ms; one in time is enough
+	for range attempts {
 		b := &batcher{}
 		w := New(b, Options{MaxQueued: maxQueued})
 		calls := func() int { b.mu.Lock(); defer b.mu.Unlock(); return b.calls }
@@ -129,7 +130,7 @@ func TestWakesAtHalfTheQueue(t *testing.T) {
 			return
 		}
 	}
-	t.Fatal("in 50 attempts, half the queue was never written before flushDelay had passed: not woken at half")
+	t.Fatalf("in %d attempts, half the queue was never written before flushDelay had passed: not woken at half", attempts)
 }
 
 // TestBatchWriterStall: a BatchWriter that blocks forever holds no caller longer than the
