@@ -84,8 +84,8 @@ func BenchmarkConcurrent(b *testing.B) {
 // waiting for the other; a service logging from 2 goroutines pays neither every few hundred
 // records. With phases of 256 records (under a millisecond) the process got 1.52 cores with 2
 // goroutines and the fan-out scaled 1.42-1.46x; with 16384, 1.72-1.75 cores and 1.61-1.65x
-// (same code, steal under 2%; bench/notes.md). make bench runs this case for
-// BENCH_TURNS_TIME.
+// (one build, before the hand-offs woke at half their queue; steal under 2%; bench/notes.md).
+// make bench runs this case for BENCH_TURNS_TIME.
 const concurrentChunk = 16384
 
 // logConcurrently logs n request records on l from g goroutines, n/g each, and waits for them.
