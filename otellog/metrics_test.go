@@ -199,7 +199,7 @@ func TestMetricsMatchStats(t *testing.T) {
 		},
 		{
 			name: "dead endpoint", endpoint: "http://127.0.0.1:1", records: 5000, shutdown: time.Minute, errorType: true,
-			procOpts: []otlpsink.ProcessorOption{otlpsink.WithMaxQueueSize(256), otlpsink.WithRetryMaxElapsed(0), otlpsink.WithMaxBlock(0)},
+			procOpts: []otlpsink.ProcessorOption{otlpsink.WithMaxQueueSize(16), otlpsink.WithRetryMaxElapsed(0), otlpsink.WithMaxBlock(0)},
 			check: func(t *testing.T, st Stats, _ collected) {
 				if st.OTLP.DroppedQueueFull == 0 || st.OTLP.FailedExport == 0 || st.OTLP.Exported != 0 {
 					t.Errorf("want drops and failed exports, nothing exported: %+v", st.OTLP)
