@@ -522,12 +522,12 @@ func BenchmarkHandoff(b *testing.B) {
 	runAttrs(b, markupMessage, []impl{peer, ours})
 }
 
-// BenchmarkPaired measures the goal cases (5 attributes and the request record) once more, each contender and its
-// peer in one benchmark: they take turns of pairedTurn each, and the process's CPU time of each
-// turn goes to the side that ran it. Both sides thus run under the same load, which on a
-// shared machine changes from one second to the next. It
-// reports logbridge's and the peer's cpu-ns/op and their ratio (logbridge / peer), the figure
-// the goals are checked with. (Garbage-collection work is shared out by when it runs, not by
+// BenchmarkPaired measures the goal cases (5 attributes and the request record) once more,
+// each contender and its peer in one benchmark: they take turns of pairedTurn each, and the
+// process's CPU time of each turn goes to the side that ran it. Both sides thus run under the
+// same load, which on a shared machine changes from one second to the next. It reports
+// logbridge's and the peer's cpu-ns/op and their ratio (logbridge / peer), the figure the
+// goals are checked with. (Garbage-collection work is shared out by when it runs, not by
 // who caused it; as the peers allocate more, that favors them. Its B/op and allocs/op mix both
 // sides: see the separate benchmarks for those.)
 //
