@@ -267,11 +267,12 @@ func (g *encGroups) ref(v attribute.Value) ([]attribute.KeyValue, bool) {
 	return g.members[sp[0]:sp[1]], true
 }
 
-// appendAttr appends kv as appendKeyValue does, writing a group reference as its map.
+// appendAttr appends kv as appendKeyValue does, writing a group reference as its map. The
+// attributes are the converter's, their strings already valid UTF-8 (see trustUTF8).
 func (g *encGroups) appendAttr(b []byte, num protowire.Number, kv attribute.KeyValue, depth int) ([]byte, error) {
 	members, ok := g.ref(kv.Value)
 	if !ok {
-		return appendKeyValue(b, num, kv, depth)
+		return appendKeyValue(b, num, kv, depth, trustUTF8)
 	}
 	if depth <= 0 {
 		return b, errTooDeep

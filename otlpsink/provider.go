@@ -200,7 +200,8 @@ func (f *fastHandler) emitEncoded(ctx context.Context, r *slog.Record, body attr
 	}
 	bp := encodeBufs.Get().(*[]byte)
 	b, m := openMsg((*bp)[:0], fScopeLogsLogRecords, 2)
-	b, err := appendRecordHead(b, r.Time, severity(r.Level), severityText(r.Level), body, encodeDepth)
+	// Every string here is the converter's, made valid UTF-8 (see trustUTF8).
+	b, err := appendRecordHead(b, r.Time, severity(r.Level), severityText(r.Level), body, encodeDepth, trustUTF8)
 	for i := 0; i < len(kvs) && err == nil; i++ {
 		b, err = groups.appendAttr(b, fLogAttributes, kvs[i], encodeDepth)
 	}
