@@ -33,7 +33,7 @@ func BenchmarkConcurrent(b *testing.B) {
 			defer b.Run("goroutines=alternating", func(b *testing.B) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 				var t, cpu [2]time.Duration
-				steal0, total0, machine := benchutil.MachineTicks()
+				ticks0, machine := benchutil.MachineTicks()
 				for b.Loop() {
 					for g := range 2 {
 						t0, c0 := time.Now(), benchutil.Time()
@@ -59,8 +59,10 @@ func BenchmarkConcurrent(b *testing.B) {
 				// The share of the machine's CPU time its hypervisor gave to other guests
 				// meanwhile: the cores there were to get (a virtual machine's 2 CPUs give
 				// 2 x (1 - steal) at most), which the process's CPU time does not show.
-				if steal1, total1, ok := benchutil.MachineTicks(); machine && ok && total1 > total0 {
-					b.ReportMetric(100*float64(steal1-steal0)/float64(total1-total0), "steal-%")
+				if ticks1, ok := benchutil.MachineTicks(); machine && ok {
+					if _, steal, ok := ticks1.Share(ticks0); ok {
+						b.ReportMetric(steal, "steal-%")
+					}
 				}
 			})
 			for _, g := range []int{1, 2} {

@@ -23,6 +23,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/logbridge/logbridge/config"
+	"github.com/logbridge/logbridge/internal/benchutil"
 	"github.com/logbridge/logbridge/internal/collectortest"
 	"github.com/logbridge/logbridge/otlpsink"
 )
@@ -61,8 +62,10 @@ type e2eContender struct {
 // on 127.0.0.1, a fresh one per contender and run), over OTLP/HTTP and OTLP/gRPC: a burst of
 // e2eBurst records with 5 attributes from one goroutine, then Shutdown, timed together; then
 // the records the collector wrote are counted. Metrics: delivered/s (records delivered per
-// second of burst + shutdown), delivered/op and lost/op (per burst). Contenders, all with
-// default settings:
+// second of burst + shutdown), delivered/op and lost/op (per burst), and on Linux where the
+// CPU time went: collector-cpu-ns/record and cpu-ns/record (the collector's and this
+// process's CPU time per record delivered) and idle-% (the machine's CPU time left unused),
+// over the bursts. Contenders, all with default settings:
 //
 //   - ceiling: no logging at all, the collector's own ceiling: a raw sender posting one
 //     pre-encoded request of ceilingBatch of logbridge's own records (captured from its
@@ -142,18 +145,29 @@ func BenchmarkE2E(b *testing.B) {
 func runE2E(b *testing.B, ct e2eContender) {
 	c := collectortest.Start(b)
 	var delivered, emitted int
-	var elapsed time.Duration
+	var elapsed, cpu, collectorCPU time.Duration
+	var ticksFrom, ticksTo benchutil.Ticks // the machine's counters before and after each burst, summed
+	split := true                          // every counter was read
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		before := len(c.Logs())
 		burst := ct.prepare(b, c)
 		b.StartTimer()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		t0 := time.Now()
+		m0, ok0 := benchutil.MachineTicks()
+		col0, ok1 := benchutil.ProcessTime(c.PID())
+		t0, cpu0 := time.Now(), benchutil.Time()
 		if err := burst(ctx); err != nil {
 			b.Logf("%s: %v", ct.name, err)
 		}
 		elapsed += time.Since(t0)
+		cpu += benchutil.Time() - cpu0
+		col1, ok2 := benchutil.ProcessTime(c.PID())
+		m1, ok3 := benchutil.MachineTicks()
+		collectorCPU += col1 - col0
+		ticksFrom.Idle, ticksFrom.Total = ticksFrom.Idle+m0.Idle, ticksFrom.Total+m0.Total
+		ticksTo.Idle, ticksTo.Total = ticksTo.Idle+m1.Idle, ticksTo.Total+m1.Total
+		split = split && ok0 && ok1 && ok2 && ok3
 		cancel()
 		b.StopTimer()
 		// The collector writes a request to its file before acknowledging it, so all that
@@ -161,6 +175,16 @@ func runE2E(b *testing.B, ct e2eContender) {
 		delivered += len(c.Logs()) - before
 		emitted += e2eBurst
 		b.StartTimer()
+	}
+	if split && delivered > 0 && cpu > 0 {
+		// Where the CPU time went during the bursts: the collector's and this process's per
+		// record delivered, and the share of the machine's CPU time nobody used (idle time
+		// left says the CPUs were not what bound the run).
+		b.ReportMetric(float64(collectorCPU.Nanoseconds())/float64(delivered), "collector-cpu-ns/record")
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(delivered), "cpu-ns/record")
+		if idle, _, ok := ticksTo.Share(ticksFrom); ok {
+			b.ReportMetric(idle, "idle-%")
+		}
 	}
 	b.ReportMetric(float64(delivered)/elapsed.Seconds(), "delivered/s")
 	b.ReportMetric(float64(delivered)/float64(b.N), "delivered/op")

@@ -1,4 +1,5 @@
-// Package benchutil holds what logbridge's benchmarks share: the cpu-ns/op metric.
+// Package benchutil holds what logbridge's benchmarks share: the cpu-ns/op metric, and the
+// machine's and other processes' CPU time counters (MachineTicks, ProcessTime; Linux only).
 //
 // # cpu-ns/op
 //
@@ -38,3 +39,20 @@ func (c CPU) Report(b *testing.B) {
 // ReportSince is StartCPU and Report for callers that keep the start time themselves (Time's
 // value before the loop).
 func ReportSince(b *testing.B, start time.Duration) { CPU{start: start}.Report(b) }
+
+// Ticks are the machine's CPU time counters (MachineTicks), in clock ticks, all CPUs together:
+// the time no process wanted a CPU (idle, I/O wait included), the time the hypervisor gave to
+// other guests (steal), and the total.
+type Ticks struct {
+	Idle, Steal, Total uint64
+}
+
+// Share returns the shares of idle and steal time in the ticks from t0 to t, in percent; ok
+// is false if no time passed.
+func (t Ticks) Share(t0 Ticks) (idle, steal float64, ok bool) {
+	total := float64(t.Total - t0.Total)
+	if t.Total <= t0.Total {
+		return 0, 0, false
+	}
+	return 100 * float64(t.Idle-t0.Idle) / total, 100 * float64(t.Steal-t0.Steal) / total, true
+}

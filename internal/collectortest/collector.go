@@ -173,6 +173,16 @@ func (c *Collector) GRPCEndpoint() string {
 	return "127.0.0.1:" + strconv.Itoa(c.grpcPort)
 }
 
+// PID returns the process ID of the running collector, 0 if it is not running.
+func (c *Collector) PID() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.proc == nil || c.proc.cmd.Process == nil {
+		return 0
+	}
+	return c.proc.cmd.Process.Pid
+}
+
 // Dir returns the directory holding the collector's configuration and the
 // files it exports to.
 func (c *Collector) Dir() string { return c.dir }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/logbridge/logbridge/internal/benchutil"
 	"github.com/logbridge/logbridge/internal/collectortest"
 )
 
@@ -306,8 +308,18 @@ func TestKillRestart(t *testing.T) {
 	if err := export(t, exp, "before kill"); err != nil {
 		t.Fatal(err)
 	}
+	pid := c.PID()
+	if pid == 0 {
+		t.Fatal("PID() = 0 for a running collector")
+	}
+	if _, ok := benchutil.ProcessTime(pid); !ok && runtime.GOOS == "linux" {
+		t.Fatalf("PID() = %d: no such process", pid)
+	}
 	c.Kill()
 	c.Kill() // idempotent
+	if got := c.PID(); got != 0 {
+		t.Errorf("PID() of a killed collector = %d, want 0", got)
+	}
 	if conn, err := net.DialTimeout("tcp", strings.TrimPrefix(httpEndpoint, "http://"), time.Second); err == nil {
 		conn.Close()
 		t.Fatal("the killed collector's port still accepts connections")
@@ -317,6 +329,9 @@ func TestKillRestart(t *testing.T) {
 	}
 	if err := c.Restart(); err != nil {
 		t.Fatal(err)
+	}
+	if got := c.PID(); got == 0 || got == pid {
+		t.Errorf("PID() after Restart = %d (before: %d), want the new process's", got, pid)
 	}
 	if c.HTTPEndpoint() != httpEndpoint || c.GRPCEndpoint() != grpcEndpoint {
 		t.Fatalf("endpoints moved: %s %s -> %s %s", httpEndpoint, grpcEndpoint, c.HTTPEndpoint(), c.GRPCEndpoint())

@@ -361,6 +361,17 @@ func evaluateE2E(res *results, g goal) row {
 	r.ours = fmt.Sprintf("%s/s%s (%s of %s delivered)", human(o.med), o.spread(), human(od.med), human(od.med+lost.med))
 	r.peer = fmt.Sprintf("ceiling %s/s%s (%s of %s delivered)", human(p.med), p.spread(), human(pd.med), human(pd.med+peerLost.med))
 	r.ratio = fmt.Sprintf("%.0f%%%s (delivered/s)", 100*ratio, paren(rng))
+	// Where the CPU time went in each contender's bursts: whether logbridge's run was bound by
+	// the CPUs it shares with the collector (no idle time left) and by whose CPU time.
+	for _, side := range []struct{ label, name string }{{"logbridge", g.ours}, {"ceiling", g.peer}} {
+		col, ok1 := res.get(side.name, "collector-cpu-ns/record")
+		own, ok2 := res.get(side.name, "cpu-ns/record")
+		idle, ok3 := res.get(side.name, "idle-%")
+		if ok1 && ok2 && ok3 {
+			r.ratio += fmt.Sprintf("; %s run: CPU per record %s in the collector, %s in the sender, machine %.0f%% idle",
+				side.label, ns(col.med), ns(own.med), idle.med)
+		}
+	}
 	r.goal = fmt.Sprintf(">= %.0f%% of the ceiling, 100%% delivered", 100*g.minRatio)
 	r.pass = ratio >= g.minRatio && lost.max == 0 && peerLost.max == 0
 	r.verdict = verdict(r.pass)
@@ -524,7 +535,9 @@ func main() {
 		"against the call's own (BenchmarkFloor on the same record: impl=discard, a disabled call, for a rejected record;\n"+
 		"impl=enabled, slog.Logger in front of a handler that does nothing, otherwise): a sink may add none. E2E: logbridge's\n"+
 		"delivered/s as a share of the ceiling's (a raw sender posting pre-encoded requests of the same records to the same\n"+
-		"collector build, in the same run). Memory: live heap per record held during an outage.\n\n")
+		"collector build, in the same run), with each run's CPU time per record delivered in the collector and in the\n"+
+		"sending process (logbridge's, or the raw sender's) and the machine's idle share (CPU time nobody used).\n"+
+		"Memory: live heap per record held during an outage.\n\n")
 	fmt.Fprintf(&b, "| case | logbridge | peer | ratio | goal | allocs/op | result |\n| --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", r.name, r.ours, r.peer, r.ratio, r.goal, r.allocs, r.verdict)

@@ -54,6 +54,10 @@ func TestEvaluate(t *testing.T) {
 		{"e2e: 70% of the ceiling", httpE2E,
 			"BenchmarkE2E/proto=http/impl=ceiling 1 1 ns/op 204800 delivered/op 100000 delivered/s 0 lost/op\n" +
 				"BenchmarkE2E/proto=http/impl=logbridge 1 1 ns/op 204800 delivered/op 70000 delivered/s 0 lost/op\n", "FAIL", ""},
+		{"e2e: where the CPU time went", httpE2E,
+			"BenchmarkE2E/proto=http/impl=ceiling 1 1 ns/op 7000 collector-cpu-ns/record 700 cpu-ns/record 204800 delivered/op 100000 delivered/s 12.5 idle-% 0 lost/op\n" +
+				"BenchmarkE2E/proto=http/impl=logbridge 1 1 ns/op 7600 collector-cpu-ns/record 3100 cpu-ns/record 204800 delivered/op 70000 delivered/s 10 idle-% 0 lost/op\n", "FAIL",
+			"; logbridge run: CPU per record 7.60 µs in the collector, 3.10 µs in the sender, machine 10% idle; ceiling run: CPU per record 7.00 µs in the collector, 700.0 ns in the sender, machine 12% idle"},
 		{"e2e: no ceiling", httpE2E,
 			"BenchmarkE2E/proto=http/impl=logbridge 1 1 ns/op 204800 delivered/op 70000 delivered/s 0 lost/op\n", "not run", ""},
 		{"scaling: 1.7x", scale,
