@@ -59,7 +59,7 @@ fuzz:
 ## that ours and the peer of a case are measured within a second of each other and a change of
 ## load on a shared machine hits both; in each of those runs the cases that take turns run for
 ## BENCH_TURNS_TIME, enough turns for a robust ratio (BenchmarkPaired, the figures the per-call
-## goals are checked with, the two sides taking turns of 50 ms; BenchmarkConcurrent, 1 and 2
+## goals are checked with, the two sides taking turns of bench.pairedTurn; BenchmarkConcurrent, 1 and 2
 ## goroutines in phases of 16384 records); the E2E bursts (logbridge and the collector's own ceiling,
 ## http and grpc) run BENCH_E2E_COUNT times with GOMAXPROCS the machine's CPUs, as a service runs
 ## (at -cpu 1 the logging goroutine held off the exporters' network goroutines: logbridge over

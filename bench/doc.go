@@ -21,7 +21,7 @@
 //	../bench.test -test.run "^$" -test.bench Memory -test.benchtime 1x -test.count 1 -test.cpu 1 >> results.txt
 //	go run ./bench/cmd/benchreport bench/results.txt
 //
-// and benchstat over the results. The cases that take turns (the paired ones, 50 ms turns;
+// and benchstat over the results. The cases that take turns (the paired ones, turns of pairedTurn;
 // the 1- and 2-goroutine phases) run for a second, for enough turns. The per-call cases run
 // ten times over, the whole set one after the other, rather than with -count 10: each case's contenders are then measured within
 // a second of each other, and benchreport takes the median of the per-run ratios, which a

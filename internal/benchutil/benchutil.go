@@ -50,9 +50,9 @@ type Ticks struct {
 // Share returns the shares of idle and steal time in the ticks from t0 to t, in percent; ok
 // is false if no time passed.
 func (t Ticks) Share(t0 Ticks) (idle, steal float64, ok bool) {
-	total := float64(t.Total - t0.Total)
 	if t.Total <= t0.Total {
 		return 0, 0, false
 	}
+	total := float64(t.Total - t0.Total)
 	return 100 * float64(t.Idle-t0.Idle) / total, 100 * float64(t.Steal-t0.Steal) / total, true
 }

@@ -378,6 +378,17 @@ func evaluateE2E(res *results, g goal) row {
 	return r
 }
 
+// pairedTurn is " of <n> ms", the length of BenchmarkPaired's turns as the results report it
+// (turn-ms), or "" if they do not.
+func pairedTurn(res *results) string {
+	for _, name := range res.order {
+		if t, ok := res.get(name, "turn-ms"); ok && strings.HasPrefix(name, "BenchmarkPaired/") {
+			return fmt.Sprintf(" of %.0f ms", t.med)
+		}
+	}
+	return ""
+}
+
 // percentRange is the range of the per-run ratios ours/peer in unit as percentages, "a%-b%",
 // or "" when the runs do not pair up.
 func percentRange(res *results, ours, peer, unit string) string {
@@ -529,15 +540,15 @@ func main() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Goals (issue 19)\n\n")
 	fmt.Fprintf(&b, "Times: median of each benchmark's runs (± the farthest run from it), from the separate benchmarks\n"+
-		"(Benchmark<case>/impl=...). Ratio: logbridge / peer in CPU time from BenchmarkPaired, where the two take turns of\n"+
-		"50 ms under the same load (median of the runs, their range); \"apart\" is the same ratio from\n"+
+		"(Benchmark<case>/impl=...). Ratio: logbridge / peer in CPU time from BenchmarkPaired, where the two take turns%s\n"+
+		"under the same load (median of the runs, their range); \"apart\" is the same ratio from\n"+
 		"the separate benchmarks (median of per-run ratios). Allocations: the most of any run of the separate benchmarks,\n"+
 		"against the call's own (BenchmarkFloor on the same record: impl=discard, a disabled call, for a rejected record;\n"+
 		"impl=enabled, slog.Logger in front of a handler that does nothing, otherwise): a sink may add none. E2E: logbridge's\n"+
 		"delivered/s as a share of the ceiling's (a raw sender posting pre-encoded requests of the same records to the same\n"+
 		"collector build, in the same run), with each run's CPU time per record delivered in the collector and in the\n"+
 		"sending process (logbridge's, or the raw sender's) and the machine's idle share (CPU time nobody used).\n"+
-		"Memory: live heap per record held during an outage.\n\n")
+		"Memory: live heap per record held during an outage.\n\n", pairedTurn(res))
 	fmt.Fprintf(&b, "| case | logbridge | peer | ratio | goal | allocs/op | result |\n| --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", r.name, r.ours, r.peer, r.ratio, r.goal, r.allocs, r.verdict)

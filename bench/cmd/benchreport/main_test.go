@@ -97,3 +97,22 @@ func TestEvaluate(t *testing.T) {
 		})
 	}
 }
+
+// TestPairedTurn: the report says how long BenchmarkPaired's turns were from what the results
+// report, so that the text cannot drift from the benchmark's constant.
+func TestPairedTurn(t *testing.T) {
+	for _, tc := range []struct{ name, input, want string }{
+		{"reported", "BenchmarkPaired/case=console/attrs=5 10 1 ns/op 500 logbridge-cpu-ns/op 1000 peer-cpu-ns/op 0.5 ratio 50 turn-ms\n", " of 50 ms"},
+		{"not reported", "BenchmarkPaired/case=console/attrs=5 10 1 ns/op 0.5 ratio\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := parse(strings.NewReader(tc.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := pairedTurn(res); got != tc.want {
+				t.Errorf("pairedTurn = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
