@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/logbridge/logbridge/internal/markup"
 )
 
 // msgCache keeps rendered messages (markup rendered, highlighted, escaped) by their text,
@@ -50,7 +52,7 @@ func (s *state) appendMessage(b []byte, msg string) []byte {
 		msg = msg[:len(msg)-1]
 	}
 	c := s.h.cache
-	if c == nil || len(msg) > maxCachedMsg || (!s.highlight() && strings.IndexByte(msg, '[') < 0 && strings.IndexByte(msg, ':') < 0) {
+	if c == nil || len(msg) > maxCachedMsg || (!s.highlight() && markup.IsPlain(msg)) {
 		return s.renderMessage(b, msg)
 	}
 	addr := addrSlot(msg)

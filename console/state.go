@@ -3,7 +3,6 @@ package console
 import (
 	"log/slog"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/logbridge/logbridge/internal/markup"
@@ -288,8 +287,7 @@ func (s *state) highlight() bool { return s.h.color && !s.h.opts.NoHighlight }
 func (s *state) renderMessage(b []byte, msg string) []byte {
 	color := s.h.color
 	highlight := s.highlight()
-	if strings.IndexByte(msg, '[') < 0 && strings.IndexByte(msg, ':') < 0 {
-		// No tag, hence no markup (a backslash escapes only a '['), and no emoji code.
+	if markup.IsPlain(msg) {
 		if highlight {
 			return s.appendHighlighted(b, msg)
 		}

@@ -113,6 +113,7 @@ func TestHandlerText(t *testing.T) {
 		{"markup escaped bracket", nil, [2]string{}, func(l *slog.Logger) { l.Info(`\[bold] is literal`) }, "INFO [bold] is literal"},
 		{"markup with control", nil, [2]string{}, func(l *slog.Logger) { l.Info("[red]a\nb[/red]") }, `INFO "a\nb"`},
 		{"markup in values kept", nil, [2]string{}, func(l *slog.Logger) { l.Info("m", "v", "[bold]x[/]") }, "INFO m v=[bold]x[/]"},
+		{"markup emoji code alone", nil, [2]string{}, func(l *slog.Logger) { l.Info(":rocket: launched at 12:30") }, "INFO \U0001f680 launched at 12:30"},
 		{"markup emoji codes as Rich replaces them", nil, [2]string{}, func(l *slog.Logger) { l.Info("launch :rocket: [b]:tada:[/b] :nope: 12:30", "v", ":rocket:") }, "INFO launch \U0001f680 \U0001f389 :nope: 12:30 v=:rocket:"},
 
 		// Values.
@@ -274,6 +275,7 @@ func TestHandlerJSON(t *testing.T) {
 		{"plain", nil, [2]string{}, func(l *slog.Logger) { l.Info("hello") }, `"level":"INFO","msg":"hello"`},
 		{"logger", nil, [2]string{"app", "core"}, func(l *slog.Logger) { l.Warn("m") }, `"level":"WARNING","logger":"app","log.category":"core","msg":"m"`},
 		{"markup", nil, [2]string{}, func(l *slog.Logger) { l.Info("[bold red]x[/] done", "v", "[b]y[/b]") }, `"level":"INFO","msg":"x done","v":"[b]y[/b]"`},
+		{"markup emoji code alone", nil, [2]string{}, func(l *slog.Logger) { l.Info(":rocket: up", "v", ":rocket:") }, `"level":"INFO","msg":"🚀 up","v":":rocket:"`},
 		{"escaping", nil, [2]string{}, func(l *slog.Logger) {
 			l.Info("a\nb\r\t\x1b\x7f\u0085\u2028\u2029\xff\"\\<>&", "k\n", "v\x00")
 		}, `"level":"INFO","msg":"a\nb\r\t\u001b\u007f\u0085\u2028\u2029\ufffd\"\\<>&","k\n":"v\u0000"`},
@@ -494,6 +496,7 @@ func FuzzTextLine(f *testing.F) {
 	f.Add("hello world", "k", "v")
 	f.Add("a\nb", "x y", "\x1b[31m")
 	f.Add("db:5432 down", "", "")
+	f.Add(":a: no tag", "", "0")
 	f.Add("[bold]x[/] y=1", "k=v", `"q"`)
 	f.Add(" \u2028\xff", "a.b", "\x7f\u0085")
 	f.Fuzz(func(t *testing.T, msg, key, val string) {

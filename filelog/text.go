@@ -37,10 +37,10 @@ func msgNeedsQuoting(m string) bool {
 	return j < len(w) && j > 0 && w[j-1] == ':'
 }
 
-// strip returns msg without its markup: msg itself when it has no '[' (no tag, no escape),
-// else the text appended to the scratch buffer.
+// strip returns msg without its markup and with its emoji codes replaced: msg itself when
+// it is plain, else the text appended to the scratch buffer.
 func (s *state) strip(msg string) string {
-	if strings.IndexByte(msg, '[') < 0 {
+	if markup.IsPlain(msg) {
 		return msg
 	}
 	keep(&s.tmp, appendStripped(s.tmp[:0], msg))

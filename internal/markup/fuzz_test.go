@@ -61,6 +61,9 @@ func FuzzStrip(f *testing.F) {
 		if a := string(AppendStrip(nil, s)); a != got {
 			t.Fatalf("AppendStrip(%q) = %q, Strip %q", s, a, got)
 		}
+		if IsPlain(s) && ref.plain != s {
+			t.Fatalf("IsPlain(%q), but its plain text is %q", s, ref.plain)
+		}
 		// Seen twice: the next calls come from the cache.
 		if again := Strip(s); again != got {
 			t.Fatalf("Strip(%q) from the cache = %q, first %q", s, again, got)

@@ -20,10 +20,10 @@ func Parse(dst []Segment, s string) []Segment {
 	if s == "" {
 		return dst
 	}
+	if IsPlain(s) {
+		return append(dst, Segment{Text: s})
+	}
 	if strings.IndexByte(s, '[') < 0 {
-		if strings.IndexByte(s, ':') < 0 {
-			return append(dst, Segment{Text: s})
-		}
 		open, lastEnd := false, -1
 		return appendPieceSegments(dst, s, 0, len(s), Style{}, &open, &lastEnd)
 	}

@@ -6,6 +6,14 @@ import (
 	"unsafe"
 )
 
+// IsPlain reports whether s is surely its own plain text: it holds no '[' (hence no tag and
+// no escape, as a backslash escapes only a '[') and no ':' (hence no emoji code). Then Strip(s)
+// is s and Parse gives one unstyled segment. It is the cheap test for the fast paths of every
+// renderer; a false answer does not mean that s holds markup.
+func IsPlain(s string) bool {
+	return strings.IndexByte(s, '[') < 0 && strings.IndexByte(s, ':') < 0
+}
+
 // Strip returns the plain text of s: the text Rich's Text.from_markup(s).plain gives when
 // every tag in s is a valid style (see the package documentation for the rules, and for what
 // happens to other tags), Rich's emoji codes replaced as Rich replaces them (":rocket:" is
@@ -77,10 +85,10 @@ func emojiIn(t string, open *bool) bool {
 // AppendStrip appends Strip(s) to dst and returns the extended buffer. It does not allocate
 // when dst has room for len(s) more bytes (except to store a message in the cache, once).
 func AppendStrip(dst []byte, s string) []byte {
+	if IsPlain(s) {
+		return append(dst, s...)
+	}
 	if strings.IndexByte(s, '[') < 0 {
-		if strings.IndexByte(s, ':') < 0 {
-			return append(dst, s...)
-		}
 		open := false
 		return appendEmojified(dst, s, &open)
 	}
