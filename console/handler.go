@@ -113,8 +113,8 @@ func (h *Handler) WithLogger(name, category string) slog.Handler {
 	h2 := h.clone()
 	h2.category = string(textenc.AppendSafe(nil, category))
 	h2.name = string(textenc.AppendSafe(nil, name))
-	h2.categoryWidth = displaywidth.String(h2.category)
-	h2.nameWidth = displaywidth.String(h2.name)
+	h2.categoryWidth = placedWidth(h2.category)
+	h2.nameWidth = placedWidth(h2.name)
 	h2.loggerWidth = h2.categoryWidth + h2.nameWidth
 	if h2.category != "" && h2.name != "" {
 		h2.loggerWidth++

@@ -2,6 +2,7 @@ package console
 
 import (
 	"time"
+	"unicode/utf8"
 
 	"github.com/clipperhouse/displaywidth"
 )
@@ -91,11 +92,29 @@ func (h *Handler) rightWidth(src string) int {
 // rightWidthSource is rightWidth for a record with a source location.
 func (h *Handler) rightWidthSource(src string) int {
 	w := h.logColWidth
-	if sw := displaywidth.String(src); sw > 0 {
+	if sw := placedWidth(src); sw > 0 {
 		if w > 0 {
 			w++
 		}
 		w += sw
+	}
+	return w
+}
+
+// placedWidth is the number of columns text t takes where the console places it: after a
+// character of the line (a space, a separator, "…"). A cluster that starts t with no base of
+// its own (a combining mark, a variation selector) joins that character on the screen, and
+// U+FE0F there asks for an emoji's two columns: the columns it adds are counted as wrap
+// counts them for the message (see joinable.extendedBy), the character joined taken to be a
+// space.
+func placedWidth(t string) int {
+	w := displaywidth.String(t)
+	if t == "" || t[0] < utf8.RuneSelf {
+		return w // an ASCII character is a base
+	}
+	g := displaywidth.StringGraphemes(t)
+	if g.Next() && g.Width() == 0 {
+		w += max(displaywidth.String(" "+g.Value())-1, 0) // rare: no cap, unlike extendedBy's
 	}
 	return w
 }
@@ -117,7 +136,7 @@ func logColWidth(categoryWidth, nameWidth int) int {
 // sep is what separates its parts: ' ', or nbsp where the text is to be wrapped whole.
 func (s *state) appendRight(b []byte, src string, width int, sep byte) []byte {
 	h := s.h
-	srcW := displaywidth.String(src)
+	srcW := placedWidth(src)
 	logW := h.logColWidth
 	total := logW + srcW
 	if logW > 0 && srcW > 0 {

@@ -31,6 +31,10 @@ var widthCases = []widthCase{
 		withLogger("quickstart.http", "server")(l).Error("[red]upstream unavailable[/red]",
 			"error", fmt.Errorf("fetch quota: %w", fmt.Errorf("call billing: %w", root)))
 	}},
+	{"names starting with a joiner", false, func(l *slog.Logger) {
+		// U+FE0F has no base of its own: it joins the space before it and widens it.
+		withLogger("\ufe0fengine", "\u0301core")(l).Info("ready", "n", 1)
+	}},
 	{"joined errors", false, func(l *slog.Logger) {
 		withLogger("quickstart.http", "server")(l).Error("upstream unavailable",
 			"error", errors.Join(errors.New("dial tcp 10.0.0.9:443: connection refused"), errors.New("retry budget exhausted")))

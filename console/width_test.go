@@ -72,6 +72,9 @@ var widthTable = []struct {
 	{"quickstart record", 80, `14:05:06.789 INFO     engine ready on device cuda:0       core quickstart.engine
                       batch_size=32 dtype=bf16
 `},
+	// The combining accent joins the space before it (no column more), U+FE0F makes it two.
+	{"names starting with a joiner", 80, "14:05:06.789 INFO     ready n=1" + strings.Repeat(" ", 37) + "\u0301core \ufe0fengine\n"},
+	{"names starting with a joiner", 40, "14:05:06.789 INFO" + strings.Repeat(" ", 11) + "\u0301core \ufe0fengine\n  ready n=1\n"},
 	{"with source", 40, `14:05:06.789 INFO     app/server.go:228
   engine ready on device cuda:0
   batch_size=32 dtype=bf16
