@@ -1,6 +1,7 @@
 package console
 
 import (
+	"bytes"
 	"unicode/utf8"
 
 	"github.com/clipperhouse/displaywidth"
@@ -90,11 +91,10 @@ func (s *state) wrapFirst(b []byte, start, col, firstWidth, width int, cont []by
 	// The last grapheme cluster written, and its width: a cluster that only extends
 	// (U+FE0F, a combining mark) and comes after an escape sequence still joins it on the
 	// screen ("=" + SGR + U+FE0F is two columns, as "=" + U+FE0F is), so its width is what it
-	// adds to that cluster. The line's text before start ends with a space, when it does.
+	// adds to that cluster. The line's text before start ends with a space, when it does
+	// (styled or not: an error cause's dim "└─ ").
 	var last joinable
-	if start > 0 && b[start-1] == ' ' {
-		last.setSpace()
-	}
+	last.afterIndent(b[:start])
 
 	// breakLine ends the line at out[:at] (its trailing spaces dropped) and starts the next
 	// with cont, closing and reopening the style src[a:b].
@@ -247,14 +247,34 @@ type joinable struct {
 
 func (j *joinable) setSpace() { *j = joinable{w: 1} }
 
-// afterIndent records what a line's indentation leaves as the last cluster: a space, when it
-// ends with one (none otherwise).
+// afterIndent records what a line's indentation (or the text before the wrapped text) leaves
+// as the last cluster: a space, when it ends with one before the handler's own SGR sequences
+// (none otherwise).
 func (j *joinable) afterIndent(indent []byte) {
+	indent = trimSGR(indent)
 	if len(indent) > 0 && indent[len(indent)-1] == ' ' {
 		j.setSpace()
 	} else {
 		*j = joinable{}
 	}
+}
+
+// trimSGR returns b without the SGR sequences (ESC '[' parameters 'm') it ends with. Only the
+// handler writes an ESC: a record's own are escaped.
+func trimSGR(b []byte) []byte {
+	for len(b) > 0 && b[len(b)-1] == 'm' {
+		k := bytes.LastIndexByte(b, 0x1b)
+		if k < 0 || k+1 >= len(b) || b[k+1] != '[' {
+			return b
+		}
+		for _, c := range b[k+2 : len(b)-1] {
+			if (c < '0' || c > '9') && c != ';' && c != ':' {
+				return b
+			}
+		}
+		b = b[:k]
+	}
+	return b
 }
 
 // extendedBy returns the columns that extender g (a cluster of width 0 by itself) adds to

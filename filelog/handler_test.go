@@ -491,7 +491,7 @@ func TestConcurrentClones(t *testing.T) {
 }
 
 // FuzzTextLine checks that any message, key and value give exactly one line that parses back
-// to them (the message after markup stripping).
+// to them (the message after markup stripping), also as a logger name and category.
 func FuzzTextLine(f *testing.F) {
 	f.Add("hello world", "k", "v")
 	f.Add("a\nb", "x y", "\x1b[31m")
@@ -518,6 +518,14 @@ func FuzzTextLine(f *testing.F) {
 		if p.Msg != wantMsg || p.Logger != "app" || p.Category != "core" || len(p.Attrs) != 1 ||
 			p.Attrs[0] != (kv{key, val}) {
 			t.Fatalf("line %q parsed as %+v; want msg %q attr %q=%q", out, p, wantMsg, key, val)
+		}
+
+		// The logger name and category are data too: the key and value as them.
+		buf.Reset()
+		slog.New(fixed{NewHandler(&buf, nil).WithLogger(key, val)}).Info(msg)
+		out = buf.String()
+		if p, err = parseTextLine(strings.TrimSuffix(out, "\n")); err != nil || p.Logger != key || p.Category != val || p.Msg != wantMsg {
+			t.Fatalf("line %q parsed as %+v (%v); want logger %q category %q msg %q", out, p, err, key, val, wantMsg)
 		}
 
 		buf.Reset()
