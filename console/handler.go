@@ -356,8 +356,7 @@ func (s *state) appendBuiltinsReplaced(b []byte, r *slog.Record) ([]byte, int) {
 	}
 	start := len(b)
 	b = s.appendValueText(b, a.Value)
-	b = clipColumns(b, start, levelWidth)
-	w := displaywidth.Bytes(b[start:])
+	b, w := clipPlaced(b, start, levelWidth)
 	b = wrapStyle(b, start, levelSGR(r.Level), h.color)
 	return appendSpaces(b, levelWidth-w+1), col + levelWidth + 1
 }

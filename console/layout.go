@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/clipperhouse/displaywidth"
+
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // The layout, in the spirit of Rich's RichHandler (rich/_log_render.py, a table grid with one
@@ -117,6 +119,14 @@ func placedWidth(t string) int {
 		w += max(displaywidth.String(" "+g.Value())-1, 0) // rare: no cap, unlike extendedBy's
 	}
 	return w
+}
+
+// clipPlaced is clipColumns for text placed after a character of the line (see placedWidth):
+// it clips b[start:] to width columns as placed and returns b and the columns it then takes.
+func clipPlaced(b []byte, start, width int) ([]byte, int) {
+	extra := placedWidth(textenc.String(b[start:])) - displaywidth.Bytes(b[start:])
+	b = clipColumns(b, start, width-extra)
+	return b, displaywidth.Bytes(b[start:]) + extra
 }
 
 // logColWidth returns the width of "category name" for layout: the widths of the parts that

@@ -405,6 +405,19 @@ func TestReplaceAttr(t *testing.T) {
 				"  columns k=1\n",
 		},
 		{
+			// U+FE0F joins the space before it and makes it two columns: the level text is
+			// clipped one column shorter, so that the line keeps to the width.
+			name: "level text starting with U+FE0F",
+			opts: Options{Width: 40, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.LevelKey && groups == nil {
+					return slog.String(a.Key, "\ufe0fLONGLEVEL")
+				}
+				return a
+			}},
+			f:    func(l *slog.Logger) { withLogger("engine", "core")(l).Info("ready") },
+			want: "14:05:06.789 \ufe0fLONGLE…        core engine\n  ready\n", // 40 columns: 13 + 1 + 7 + 8 + 11
+		},
+		{
 			name: "time kept and reformatted",
 			opts: Options{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 				if a.Key == slog.TimeKey {
