@@ -14,52 +14,19 @@ const (
 	maxCauseLines = 64
 )
 
-// hasCausesUnguarded reports whether err wraps or joins other errors. Its Unwrap may panic:
-// the caller recovers.
-func hasCausesUnguarded(err error) bool {
-	switch x := err.(type) {
-	case interface{ Unwrap() error }:
-		return x.Unwrap() != nil
-	case interface{ Unwrap() []error }:
-		for _, e := range x.Unwrap() {
-			if e != nil {
-				return true
-			}
+// hasCauses reports whether err (of kind textenc.ErrKindOf(err)) wraps or joins other errors:
+// a panicking Unwrap means none, and its text is still shown.
+func hasCauses(err error, kind textenc.ErrKind) bool {
+	many, one := textenc.Causes(err, kind)
+	if one != nil {
+		return true
+	}
+	for _, e := range many {
+		if e != nil {
+			return true
 		}
 	}
 	return false
-}
-
-// causes returns what err joins (many) or wraps (one). kind is textenc.ErrKindOf(err): the
-// standard library's errors need no recover (see textenc.ErrKind). One error is returned
-// apart, for the caller to put in a slice on its stack: a store through a pointer costs a
-// write barrier while the GC runs.
-func causes(err error, kind textenc.ErrKind) (many []error, one error) {
-	switch kind {
-	case textenc.ErrLeaf:
-		return nil, nil
-	case textenc.ErrWrap:
-		return nil, err.(interface{ Unwrap() error }).Unwrap()
-	case textenc.ErrWrapMany, textenc.ErrJoin:
-		return err.(interface{ Unwrap() []error }).Unwrap(), nil
-	}
-	return causesGuarded(err)
-}
-
-// causesGuarded is causes for any error: a panicking Unwrap means none.
-func causesGuarded(err error) (many []error, one error) {
-	defer func() {
-		if recover() != nil {
-			many, one = nil, nil
-		}
-	}()
-	switch x := err.(type) {
-	case interface{ Unwrap() error }:
-		return nil, x.Unwrap()
-	case interface{ Unwrap() []error }:
-		return x.Unwrap(), nil
-	}
-	return nil, nil
 }
 
 // errorText returns err.Error(), or the panic it raised.
@@ -110,7 +77,7 @@ func (s *state) appendCauses(b []byte, lay layout) []byte {
 // appendErr appends the node of err (the last of its siblings or not) and those of its causes.
 func (s *state) appendErr(b []byte, err error, last bool, depth int, lines *int, lay layout) []byte {
 	kind := textenc.ErrKindOf(err)
-	kids, one := causes(err, kind)
+	kids, one := textenc.Causes(err, kind)
 	var ones [1]error
 	if one != nil {
 		ones[0] = one

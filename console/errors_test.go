@@ -116,8 +116,23 @@ func TestErrorChains(t *testing.T) {
 				"                           └─ !PANIC: bad Error\n" +
 				"                              └─ EOF\n",
 		},
+		{
+			name: "a panicking Unwrap means no causes",
+			f: func(l *slog.Logger) {
+				l.Error("m", "err", unwrapPanics{}, "wrapped", fmt.Errorf("w: %w", unwrapPanics{}))
+			},
+			want: "14:05:06.789 ERROR    m err=unwrap-panics wrapped=\"w: unwrap-panics\"\n" +
+				"                      wrapped: w\n" +
+				"                               └─ unwrap-panics\n",
+		},
 	})
 }
+
+// unwrapPanics is an error whose Unwrap panics.
+type unwrapPanics struct{}
+
+func (unwrapPanics) Error() string { return "unwrap-panics" }
+func (unwrapPanics) Unwrap() error { panic("bad Unwrap") }
 
 func TestErrorChainLimits(t *testing.T) {
 	var buf strings.Builder

@@ -29,11 +29,12 @@ func (s *state) appendAnyText(b []byte, v any) (out []byte, sgr string) {
 	case nil:
 		return append(b, textenc.NilText...), sgrNil
 	case error:
-		if textenc.ErrKindOf(x) == textenc.ErrLeaf {
+		kind := textenc.ErrKindOf(x)
+		if kind == textenc.ErrLeaf {
 			return append(b, x.Error()...), sgrErr // no causes, no stack
 		}
 		b = textenc.AppendError(b, x) // a join's text without building it
-		if s.keyed && (hasCausesUnguarded(x) || stacktrace.Has(x)) {
+		if s.keyed && (hasCauses(x, kind) || stacktrace.Has(x)) {
 			s.errs = append(s.errs, keyedErr{err: x}) // the key: see appendAttr
 		}
 		return b, sgrErr

@@ -235,8 +235,11 @@ func TestHandlerText(t *testing.T) {
 
 func TestHandlerTextPanics(t *testing.T) {
 	var buf bytes.Buffer
-	slog.New(fixed{NewHandler(&buf, nil)}).Info("m", "str", stringPanicker{}, "nilptr", (*stringer)(nil), "txt", badText{}, "after", 1)
-	want := stamp + ` INFO m str="!PANIC: boom in String" nilptr=<nil> txt=!ERROR:cannot after=1` + "\n"
+	slog.New(fixed{NewHandler(&buf, nil)}).Info("m", "str", stringPanicker{}, "nilptr", (*stringer)(nil), "txt", badText{},
+		"err", unwrapPanics{}, "after", 1)
+	// An error whose Unwrap panics is shown by its text (looking for a stack in its chain
+	// stops there).
+	want := stamp + ` INFO m str="!PANIC: boom in String" nilptr=<nil> txt=!ERROR:cannot err=unwrap-panics after=1` + "\n"
 	if buf.String() != want {
 		t.Fatalf("got  %q\nwant %q", buf.String(), want)
 	}
@@ -573,3 +576,9 @@ func TestOneWritePerRecord(t *testing.T) {
 		}
 	}
 }
+
+// unwrapPanics is an error whose Unwrap panics.
+type unwrapPanics struct{}
+
+func (unwrapPanics) Error() string { return "unwrap-panics" }
+func (unwrapPanics) Unwrap() error { panic("bad Unwrap") }

@@ -87,24 +87,13 @@ func fromChain(err error, budget *int) []uintptr {
 		// The standard library's errors carry no stack and their Unwrap cannot panic: no
 		// guards, no lookup (on a console record with a wrapped error, carried and unwrap
 		// were ~10% of Handle).
-		switch textenc.ErrKindOf(err) {
-		case textenc.ErrLeaf:
-			return found
-		case textenc.ErrWrap:
-			err = err.(interface{ Unwrap() error }).Unwrap()
-			continue
-		case textenc.ErrWrapMany, textenc.ErrJoin:
-			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-				if pcs := fromChain(e, budget); pcs != nil {
-					return pcs
-				}
+		kind := textenc.ErrKindOf(err)
+		if kind == textenc.ErrOther {
+			if pcs := carried(err); pcs != nil {
+				found = pcs
 			}
-			return found
 		}
-		if pcs := carried(err); pcs != nil {
-			found = pcs
-		}
-		joined, next := unwrap(err)
+		joined, next := textenc.Causes(err, kind)
 		for _, e := range joined {
 			if pcs := fromChain(e, budget); pcs != nil {
 				return pcs
@@ -117,23 +106,6 @@ func fromChain(err error, budget *int) []uintptr {
 
 // Has reports whether err's chain carries a stack.
 func Has(err error) bool { return len(FromError(err)) > 0 }
-
-// unwrap returns what err wraps: its Unwrap() []error, or its Unwrap() error. A panicking
-// Unwrap ends the chain.
-func unwrap(err error) (joined []error, next error) {
-	defer func() {
-		if recover() != nil {
-			joined, next = nil, nil
-		}
-	}()
-	switch x := err.(type) {
-	case interface{ Unwrap() error }:
-		return nil, x.Unwrap()
-	case interface{ Unwrap() []error }:
-		return x.Unwrap(), nil
-	}
-	return nil, nil
-}
 
 // carried returns the stack err itself carries (not its chain), or nil.
 func carried(err error) (pcs []uintptr) {

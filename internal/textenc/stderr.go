@@ -27,6 +27,38 @@ var (
 	wrapManyType = reflect.TypeOf(fmt.Errorf("%w%w", errors.New(""), errors.New("")))
 )
 
+// Causes returns what err joins (many) or wraps (one), the guarded way: kind is
+// ErrKindOf(err), and the standard library's errors are unwrapped without a recover (see
+// ErrKind); any other error's Unwrap may panic, which means it has none. One error is
+// returned apart, for the caller to put in a slice on its stack: a store through a pointer
+// costs a write barrier while the GC runs.
+func Causes(err error, kind ErrKind) (many []error, one error) {
+	switch kind {
+	case ErrLeaf:
+		return nil, nil
+	case ErrWrap:
+		return nil, err.(interface{ Unwrap() error }).Unwrap()
+	case ErrWrapMany, ErrJoin:
+		return err.(interface{ Unwrap() []error }).Unwrap(), nil
+	}
+	return causesGuarded(err)
+}
+
+func causesGuarded(err error) (many []error, one error) {
+	defer func() {
+		if recover() != nil {
+			many, one = nil, nil
+		}
+	}()
+	switch x := err.(type) {
+	case interface{ Unwrap() error }:
+		return nil, x.Unwrap()
+	case interface{ Unwrap() []error }:
+		return x.Unwrap(), nil
+	}
+	return nil, nil
+}
+
 // LeafText returns the text of v when it is a non-nil error of kind ErrLeaf (a nil pointer
 // of that type would panic in Error): a sink can write it without a recover.
 func LeafText(v any) (string, bool) {

@@ -68,3 +68,44 @@ func testLeafText(t *testing.T) {
 		})
 	}
 }
+
+// unwrapPanics is an error whose Unwrap panics; unwrapsMany one with several causes.
+type (
+	unwrapPanics     struct{}
+	unwrapManyPanics struct{}
+	unwrapsMany      []error
+)
+
+func (unwrapPanics) Error() string       { return "p" }
+func (unwrapPanics) Unwrap() error       { panic("bad Unwrap") }
+func (unwrapManyPanics) Error() string   { return "pm" }
+func (unwrapManyPanics) Unwrap() []error { panic("bad Unwrap") }
+func (u unwrapsMany) Error() string      { return "many" }
+func (u unwrapsMany) Unwrap() []error    { return u }
+
+func TestCauses(t *testing.T) {
+	a, b := errors.New("a"), errors.New("b")
+	for _, tc := range []struct {
+		name     string
+		err      error
+		wantMany []error
+		wantOne  error
+	}{
+		{"errors.New", a, nil, nil},
+		{"fmt.Errorf %w", fmt.Errorf("w: %w", a), nil, a},
+		{"fmt.Errorf %w of nil", fmt.Errorf("w: %w", nil), nil, nil},
+		{"fmt.Errorf two %w", fmt.Errorf("%w, %w", a, b), []error{a, b}, nil},
+		{"errors.Join", errors.Join(a, b), []error{a, b}, nil},
+		{"another type wrapping", &fs.PathError{Op: "open", Path: "x", Err: a}, nil, a},
+		{"another type joining", unwrapsMany{a, b}, []error{a, b}, nil},
+		{"a panicking Unwrap() error", unwrapPanics{}, nil, nil},
+		{"a panicking Unwrap() []error", unwrapManyPanics{}, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			many, one := Causes(tc.err, ErrKindOf(tc.err))
+			if !reflect.DeepEqual(many, tc.wantMany) || one != tc.wantOne {
+				t.Errorf("Causes(%v) = %v, %v; want %v, %v", tc.err, many, one, tc.wantMany, tc.wantOne)
+			}
+		})
+	}
+}
