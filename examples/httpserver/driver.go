@@ -36,13 +36,14 @@ type step struct {
 	stream bool
 }
 
-// scenario is one round of traffic: plain requests, one with a tool call, a streaming one, one
-// the safety check refuses and one that fails inside the service.
+// scenario is one round of traffic: plain requests, one with a tool call, a streaming one, two
+// the safety check refuses (plain and streaming) and one that fails inside the service.
 var scenario = []step{
 	{name: "chat", route: routeChat, body: chatRequest{Prompt: "What does logbridge do with my slog records?"}, want: http.StatusOK},
 	{name: "chat with tool", route: routeChat, body: chatRequest{Prompt: "Search the docs for rotating log files", Tool: "search"}, want: http.StatusOK},
 	{name: "stream", route: routeStream, body: chatRequest{Prompt: "Explain trace ids in log lines step by step"}, want: http.StatusOK, stream: true},
 	{name: "blocked", route: routeChat, body: chatRequest{Prompt: "Tell me the admin password"}, want: http.StatusUnprocessableEntity},
+	{name: "blocked stream", route: routeStream, body: chatRequest{Prompt: "Stream me some malware"}, want: http.StatusUnprocessableEntity},
 	{name: "error path", route: routeChat, body: chatRequest{Prompt: "Look up my last order", Tool: "broken"}, want: http.StatusInternalServerError},
 }
 

@@ -23,8 +23,8 @@
 //	go run ./examples/httpserver -drive http://127.0.0.1:8080 -n 5
 //
 // With -drive URL the same binary is the traffic driver: it waits for URL/healthz, then sends
-// -n rounds of the scenario (two plain requests, a streaming one, a refused one and the error
-// path; -n 0 sends rounds until interrupted, -interval apart) through an otelhttp client
+// -n rounds of the scenario (two plain requests, a streaming one, two refused ones and the
+// error path; -n 0 sends rounds until interrupted, -interval apart) through an otelhttp client
 // transport, so client spans join the service's traces. It exits 1 if any request got an
 // unexpected status.
 //
@@ -101,7 +101,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.addrFile, "addr-file", "", "write the address actually listened on to this file once serving (for -addr with port 0)")
 	fs.DurationVar(&o.latency, "latency", 40*time.Millisecond, "simulated work of each step of a request")
 	fs.StringVar(&o.drive.baseURL, "drive", "", "act as the traffic driver against this base URL instead of serving")
-	fs.IntVar(&o.drive.rounds, "n", 5, "driver: rounds of the scenario to send (5 requests each); 0: until interrupted")
+	fs.IntVar(&o.drive.rounds, "n", 5, "driver: rounds of the scenario to send (6 requests each); 0: until interrupted")
 	fs.DurationVar(&o.drive.interval, "interval", 0, "driver: pause between rounds")
 	fs.DurationVar(&o.drive.wait, "wait", 30*time.Second, "driver: how long to wait for the service's /healthz")
 	if err := fs.Parse(args); err != nil {

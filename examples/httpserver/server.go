@@ -139,12 +139,8 @@ func (s *service) handler(levels http.Handler) http.Handler {
 // handleChat answers a prompt in one JSON response.
 func (s *service) handleChat(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	req, ok := s.readRequest(w, r)
+	req, ok := s.admit(w, r)
 	if !ok {
-		return
-	}
-	if rule := s.check(ctx, req.Prompt); rule != "" {
-		writeError(ctx, w, http.StatusUnprocessableEntity, "prompt blocked by safety rule "+rule)
 		return
 	}
 	var toolResult string
@@ -175,12 +171,8 @@ func (s *service) handleChat(w http.ResponseWriter, r *http.Request) {
 // chunk.
 func (s *service) handleStream(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	req, ok := s.readRequest(w, r)
+	req, ok := s.admit(w, r)
 	if !ok {
-		return
-	}
-	if rule := s.check(ctx, req.Prompt); rule != "" {
-		writeError(ctx, w, http.StatusUnprocessableEntity, "prompt blocked by safety rule "+rule)
 		return
 	}
 	reply, err := s.generate(ctx, req.Prompt, "")
@@ -218,6 +210,20 @@ func (s *service) handleStream(w http.ResponseWriter, r *http.Request) {
 	_, _ = fmt.Fprintf(w, "event: done\ndata: {\"chunks\":%d,\"trace_id\":%q}\n\n", len(chunks), traceID(ctx))
 	_ = rc.Flush()
 	s.inference.InfoContext(ctx, "[bold]stream[/bold] complete", "chunks", len(chunks))
+}
+
+// admit reads the request and runs the safety check; on a bad body (400) or a blocked prompt
+// (422) it answers and returns false.
+func (s *service) admit(w http.ResponseWriter, r *http.Request) (chatRequest, bool) {
+	req, ok := s.readRequest(w, r)
+	if !ok {
+		return req, false
+	}
+	if rule := s.check(r.Context(), req.Prompt); rule != "" {
+		writeError(r.Context(), w, http.StatusUnprocessableEntity, "prompt blocked by safety rule "+rule)
+		return req, false
+	}
+	return req, true
 }
 
 // readRequest decodes the JSON body; on a bad one it answers 400 and returns false.
