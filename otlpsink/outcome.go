@@ -17,6 +17,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
+
+	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // verdict is what an export error means for its batch, per the OTLP specification's
@@ -32,6 +34,60 @@ type verdict struct {
 // httpStatusRe finds the status in otlploghttp's error for a non-retryable answer:
 // "failed to send logs to URL: 401 Unauthorized (body: ...)".
 var httpStatusRe = regexp.MustCompile(`failed to send logs to \S+: (\d{3})\b`)
+
+// maxErrorChain bounds the errors readableError walks through in an export error's chain.
+const maxErrorChain = 64
+
+// readableError returns err, an exporter's error, if what the processor does with it (its
+// text, the chain errors.As walks for classify and partialSuccess) ends and does not panic;
+// else an error holding the text it could read. An exporter of the caller's may return any
+// error: one whose Error, Unwrap or As panics would otherwise crash the export goroutine, and
+// one whose chain is a cycle would make errors.As loop forever. Only failed exports pay for it.
+func readableError(err error) error {
+	if err == nil || chainReadable(err) {
+		return err
+	}
+	return &unreadableError{text: errorString(err)}
+}
+
+// chainReadable reports whether err's chain has at most maxErrorChain errors (so that
+// errors.As ends) and err's text, classify and partialSuccess read it without a panic.
+func chainReadable(err error) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	n := 0
+	var walk func(error) bool
+	walk = func(e error) bool {
+		for e != nil {
+			if n++; n > maxErrorChain {
+				return false
+			}
+			many, one := textenc.Causes(e, textenc.ErrKindOf(e)) // a panicking Unwrap: errors.As below
+			for _, c := range many {
+				if !walk(c) {
+					return false
+				}
+			}
+			e = one
+		}
+		return true
+	}
+	if !walk(err) {
+		return false
+	}
+	_ = err.Error()
+	_, _ = partialSuccess(err)
+	_ = classify(err)
+	return true
+}
+
+// unreadableError stands for an export error that readableError could not read whole.
+type unreadableError struct{ text string }
+
+func (e *unreadableError) Error() string { return "exporter returned an unreadable error: " + e.text }
 
 // classify says what err, from an Export that did not succeed, means. The Pipeline's own
 // HTTP exporter (httpExporter) gives an *httpStatusError for any answer other than 2xx, its

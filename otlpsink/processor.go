@@ -974,7 +974,8 @@ func (p *Processor) decoded(pt *part) bool {
 	return true
 }
 
-// callExport calls the exporter, turning a panic into an error.
+// callExport calls the exporter, turning a panic into an error, and an error of another
+// exporter's that the processor could not read safely into one it can (readableError).
 func (p *Processor) callExport(ctx context.Context, pt part) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -984,7 +985,7 @@ func (p *Processor) callExport(ctx context.Context, pt part) (err error) {
 	if pt.enc.recs != nil {
 		return p.encExp.exportEncoded(ctx, pt.enc)
 	}
-	return p.exp.Export(ctx, pt.recs)
+	return readableError(p.exp.Export(ctx, pt.recs))
 }
 
 // noteError records err as the latest export error. Called with p.mu held. An error caused
