@@ -12,6 +12,7 @@ import (
 
 	"github.com/logbridge/logbridge/internal/handoff"
 	"github.com/logbridge/logbridge/internal/markup"
+	"github.com/logbridge/logbridge/internal/resolve"
 	"github.com/logbridge/logbridge/internal/textenc"
 )
 
@@ -327,7 +328,7 @@ func (s *state) appendBuiltinsReplaced(b []byte, r *slog.Record) ([]byte, int) {
 	h, rep := s.h, s.h.opts.ReplaceAttr
 	col := 0
 	if !r.Time.IsZero() {
-		a := rep(nil, slog.Time(slog.TimeKey, r.Time.Round(0)))
+		a := resolve.Replace(rep, nil, slog.Time(slog.TimeKey, r.Time.Round(0)))
 		a.Value = a.Value.Resolve()
 		if a.Key != "" {
 			start := len(b)
@@ -346,7 +347,7 @@ func (s *state) appendBuiltinsReplaced(b []byte, r *slog.Record) ([]byte, int) {
 			col += max(w, h.timeWidth) + 1
 		}
 	}
-	a := rep(nil, slog.Any(slog.LevelKey, r.Level))
+	a := resolve.Replace(rep, nil, slog.Any(slog.LevelKey, r.Level))
 	a.Value = a.Value.Resolve()
 	if a.Key == "" {
 		return b, col // no level column: the line still starts with text
@@ -374,7 +375,7 @@ func (s *state) appendValueText(b []byte, v slog.Value) []byte {
 
 // appendMessageReplaced appends the message through Options.ReplaceAttr.
 func (s *state) appendMessageReplaced(b []byte, msg string) []byte {
-	a := s.h.opts.ReplaceAttr(nil, slog.String(slog.MessageKey, msg))
+	a := resolve.Replace(s.h.opts.ReplaceAttr, nil, slog.String(slog.MessageKey, msg))
 	a.Value = a.Value.Resolve()
 	if a.Key == "" {
 		return b
@@ -422,7 +423,7 @@ func (s *state) sourceTextOf(r *slog.Record) string {
 		s.srcText = textenc.AppendSafe(s.srcText[:0], pos.Short)
 		return textenc.String(s.srcText)
 	}
-	a := rep(nil, slog.Any(slog.SourceKey, &slog.Source{Function: pos.Function, File: pos.File, Line: pos.Line}))
+	a := resolve.Replace(rep, nil, slog.Any(slog.SourceKey, &slog.Source{Function: pos.Function, File: pos.File, Line: pos.Line}))
 	a.Value = a.Value.Resolve()
 	if a.Key == "" {
 		return ""

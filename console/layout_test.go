@@ -369,6 +369,17 @@ func lineOf(t *testing.T, s string) string {
 func TestReplaceAttr(t *testing.T) {
 	runLayout(t, []layoutCase{
 		{
+			name: "a panicking ReplaceAttr is shown as the value, the record written",
+			opts: Options{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if a.Key == "bad" || a.Key == slog.MessageKey {
+					panic("rep " + a.Key)
+				}
+				return a
+			}},
+			f:    func(l *slog.Logger) { l.Info("m", "bad", 1, "good", 2) },
+			want: "14:05:06.789 INFO     !PANIC: rep msg bad=\"!PANIC: rep bad\" good=2\n",
+		},
+		{
 			name: "drop time, rename level, change message and attrs",
 			opts: Options{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 				switch {

@@ -25,6 +25,7 @@ type Options struct {
 	// slog.HandlerOptions.ReplaceAttr: it is called for the built-in time, level, source and
 	// message attributes (with nil groups) and for every non-group attribute, and an Attr with
 	// an empty key is dropped. A message replaced by a non-string value is shown as a value.
+	// A panic in it is shown as the attribute's value ("!PANIC: ..."), as the file sink does.
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 
 	// Color says when escape sequences are written. The zero value is vocab.ColorAuto.

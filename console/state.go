@@ -100,7 +100,7 @@ func (s *state) appendAttr(b []byte, a slog.Attr, quote bool) []byte {
 		kind = a.Value.Kind()
 	}
 	if rep := s.h.opts.ReplaceAttr; rep != nil && kind != slog.KindGroup {
-		a = rep(s.groups, a)
+		a = resolve.Replace(rep, s.groups, a)
 		a.Value = resolve.Value(a.Value)
 		kind = a.Value.Kind()
 	}

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/logbridge/logbridge/internal/resolve"
-	"github.com/logbridge/logbridge/internal/textenc"
 )
 
 // state is the scratch space of one Handle (or WithAttrs) call. States are pooled.
@@ -200,13 +199,8 @@ func (s *state) appendKind(b []byte, a slog.Attr, k slog.Kind) ([]byte, bool) {
 }
 
 // replace calls ReplaceAttr, showing a panic in it as the attribute's value.
-func (s *state) replace(groups []string, a slog.Attr) (out slog.Attr) {
-	defer func() {
-		if r := recover(); r != nil {
-			out = slog.String(a.Key, textenc.PanicText(r))
-		}
-	}()
-	return s.h.rep(groups, a)
+func (s *state) replace(groups []string, a slog.Attr) slog.Attr {
+	return resolve.Replace(s.h.rep, groups, a)
 }
 
 // builtinAttr appends a replaced built-in attribute as a key and value; if it turned into a

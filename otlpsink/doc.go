@@ -69,9 +69,9 @@
 // resource, scope and limits; one per level, already holding log.level and log.category) and
 // hands it straight to the Processor, instead of having the SDK copy each record into a new
 // heap record attribute by attribute. The result is the same record, field for field (a test
-// checks it). Handle never panics: a panicking ReplaceAttr is
-// recovered and returned as an error, panics in logged values are contained as described
-// above.
+// checks it). Handle never panics: a panic in ReplaceAttr becomes the attribute's value
+// ("!PANIC: ...") and the record is still emitted, panics in logged values are contained as
+// described above.
 //
 // Allocations per record: a record with up to 5 attributes in total (including log.level,
 // log.category and exception.*) allocates nothing on the fast path; beyond 5, the SDK

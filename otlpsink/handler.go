@@ -39,6 +39,7 @@ type Options struct {
 	// records, with the resolved value and the names of the enclosing groups; an attribute it
 	// returns with an empty key is dropped. It is not called for the fields an OTLP record
 	// carries natively (time, level, message, source) nor for log.category and log.level.
+	// A panic in it is the attribute's value ("!PANIC: ..."); the record is still emitted.
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 }
 
@@ -200,7 +201,7 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 const inlineAttrs = 16
 
 // Handle converts r and emits it. It does not modify or retain r. It returns nil unless a
-// ReplaceAttr function or a logged value panicked in a way it could not contain.
+// logged value panicked in a way it could not contain.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -385,7 +386,7 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 		k = a.Value.Kind()
 	}
 	if c.replace != nil && k != slog.KindGroup {
-		a = c.replace(groups, a)
+		a = resolve.Replace(c.replace, groups, a)
 		a.Value = resolve.Value(a.Value)
 		k = a.Value.Kind()
 	}

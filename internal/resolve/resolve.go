@@ -16,6 +16,7 @@ package resolve
 import (
 	"log/slog"
 
+	"github.com/logbridge/logbridge/internal/textenc"
 	"github.com/logbridge/logbridge/internal/valuefmt"
 )
 
@@ -140,4 +141,16 @@ func (res *resolver) value(v slog.Value, depth int) slog.Value {
 		out = append(out, slog.Attr{Key: a.Key, Value: res.value(a.Value, depth+1)})
 	}
 	return slog.GroupValue(out...)
+}
+
+// Replace returns rep(groups, a), rep being a sink's ReplaceAttr option, with a panic in rep
+// shown as the attribute's value (textenc.PanicText), as a panicking LogValuer's is: the
+// record is still written, on every sink alike.
+func Replace(rep func(groups []string, a slog.Attr) slog.Attr, groups []string, a slog.Attr) (out slog.Attr) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = slog.String(a.Key, textenc.PanicText(r))
+		}
+	}()
+	return rep(groups, a)
 }
