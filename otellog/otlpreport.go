@@ -119,11 +119,17 @@ func (b *Bridge) firstExportError() string {
 // neverDelivered reports whether exports were tried and none ever succeeded.
 func neverDelivered(st otlpsink.Stats) bool { return st.Exported == 0 && st.ExportErrors > 0 }
 
+// errNeverDelivered is why Shutdown stopped before its deadline when no export ever succeeded:
+// the cause its error names, instead of a bare "context canceled" the caller did not cause.
+var errNeverDelivered = errors.New("no export ever succeeded, so Shutdown stopped retrying " +
+	neverDeliveredWait.String() + " after one failed")
+
 // otlpShutdownContext is ctx, cut short neverDeliveredWait after it is clear that no export
 // will succeed: an attempt failed and none ever succeeded (no collector there). Waiting for
 // the whole deadline, retrying, would only delay the program's exit.
 func (b *Bridge) otlpShutdownContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancelCause := context.WithCancelCause(ctx)
+	cancel := func() { cancelCause(nil) }
 	go func() {
 		t := time.NewTicker(10 * time.Millisecond)
 		defer t.Stop()
@@ -131,7 +137,7 @@ func (b *Bridge) otlpShutdownContext(ctx context.Context) (context.Context, cont
 			if st := b.otlp.Stats(); st.Exported > 0 {
 				return // a collector is there: the whole deadline applies
 			} else if neverDelivered(st) {
-				time.AfterFunc(neverDeliveredWait, cancel)
+				time.AfterFunc(neverDeliveredWait, func() { cancelCause(errNeverDelivered) })
 				return
 			}
 			select {

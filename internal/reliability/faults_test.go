@@ -148,6 +148,10 @@ func TestCollectorAbsentAtStart(t *testing.T) {
 			if m := notDeliveredRE.FindStringSubmatch(res.ShutdownErr); m == nil || m[1] != strconv.FormatUint(st.FailedShutdown, 10) {
 				t.Errorf("Shutdown's error %q; want it to name the %d records lost at shutdown", res.ShutdownErr, st.FailedShutdown)
 			}
+			// And why it stopped before its deadline, not a "context canceled" nobody asked for.
+			if !strings.Contains(res.ShutdownErr, "no export ever succeeded") || strings.Contains(res.ShutdownErr, "context canceled") {
+				t.Errorf("Shutdown's error %q; want it to say no export ever succeeded", res.ShutdownErr)
+			}
 			if st.Emitted != n || st.Exported != 0 || st.Undelivered() != n || st.Pending != 0 {
 				t.Errorf("stats %+v, want all %d records undelivered", st, n)
 			}
