@@ -102,8 +102,14 @@ func WithOTLPOptions(opts ...otlpsink.PipelineOption) Option {
 func WithInstallDefault(install bool) Option { return func(o *options) { o.install = install } }
 
 // WithReportInterval sets how often at most each kind of problem (a failing sink, dropped
-// records) is reported. Default DefaultReportInterval.
-func WithReportInterval(d time.Duration) Option { return func(o *options) { o.reportInterval = d } }
+// records) is reported. Default DefaultReportInterval; zero or less means the default.
+func WithReportInterval(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.reportInterval = d
+		}
+	}
+}
 
 // WithStdLogLevel sets the level of records from the standard log package (default
 // slog.LevelWarn, so that the default root level, warn, shows them; they are uncategorized, so

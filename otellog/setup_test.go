@@ -406,3 +406,21 @@ func TestOTelDiagnosticsRedactedNotInstalled(t *testing.T) {
 		t.Errorf("the application's error handler got %q; want only what came after Setup", handled)
 	}
 }
+
+// TestReportIntervalNotPositive: a report interval of zero or less means the default; it used
+// to reach time.NewTicker in the OTLP monitor's goroutine, whose panic ended the process.
+func TestReportIntervalNotPositive(t *testing.T) {
+	for _, d := range []time.Duration{0, -time.Second} {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1") // the monitor runs with OTLP on
+			b, console := setup(t, WithReportInterval(d), WithInstallDefault(false))
+			b.MustLogger("svc", "core").Warn("still here")
+			if err := b.Shutdown(context.Background()); err == nil {
+				t.Error("Shutdown: no error for the record the dead endpoint never took")
+			}
+			if !strings.Contains(console.String(), "still here") {
+				t.Errorf("console:\n%s", console.String())
+			}
+		})
+	}
+}
