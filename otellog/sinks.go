@@ -35,6 +35,10 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		if w == nil {
 			w = os.Stderr
 		}
+		if own, closeOwn := ownDescriptor(w); closeOwn != nil {
+			w = own
+			b.closers = append(b.closers, closeOwn) // after the hand-off stopped (flushSinks)
+		}
 		s := &sink{name: SinkConsole, diagnostics: true}
 		s.guard = b.guardWriter(s, consoleBatches(w), o.maxBlock)
 		if cfg.Console.Format == vocab.FormatJSON {

@@ -62,6 +62,13 @@ const childTimeout = 3 * time.Minute
 // It returns the child's result and everything it wrote to stdout and stderr.
 func runChild(t *testing.T, name string, env map[string]string) (res childResult, stdout, stderr string) {
 	t.Helper()
+	return runChildTo(t, name, env, nil)
+}
+
+// runChildTo is runChild with the child's stderr given: a file (a pipe, say) is the child's
+// descriptor 2 itself; nil collects it, as runChild does.
+func runChildTo(t *testing.T, name string, env map[string]string, stderrFile *os.File) (res childResult, stdout, stderr string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
@@ -71,6 +78,9 @@ func runChild(t *testing.T, name string, env map[string]string) (res childResult
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	if stderrFile != nil {
+		cmd.Stderr = stderrFile
+	}
 	cmd.WaitDelay = 10 * time.Second
 	err := cmd.Run()
 	stdout, stderr = out.String(), errb.String()
