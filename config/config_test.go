@@ -297,6 +297,8 @@ func TestApplyEnv(t *testing.T) {
 		}},
 		{name: "width not positive", env: map[string]string{"DEMO_LOG_WIDTH": "0"},
 			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"0"`, "positive"}}},
+		{name: "width past any terminal", env: map[string]string{"DEMO_LOG_WIDTH": "99999999999"},
+			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"99999999999"`, "more than 4096 columns", "the default applies"}}},
 		{name: "width not a number", env: map[string]string{"DEMO_LOG_WIDTH": "80cols"},
 			wantDiags: [][]string{{"DEMO_LOG_WIDTH", `"80cols"`, "not a whole number", "the default applies"}}},
 		{name: "bad spec pieces, rest applies", env: map[string]string{"DEMO_LOGGING": "core=loud,=debug,core,server=error"},

@@ -71,8 +71,11 @@ var settings = []setting{
 		c.File.Format = f
 		return ""
 	}},
-	{EnvWidth, "console.width", "console width in columns (wraps long messages); default: the terminal's width, no wrapping when not a terminal", func(c *Config, v string) string {
+	{EnvWidth, "console.width", "console width in columns, at most 4096 (wraps long messages); default: the terminal's width, no wrapping when not a terminal", func(c *Config, v string) string {
 		n, p := parseCount(v, true)
+		if p == "" && n > vocab.MaxWidth {
+			p = "more than " + strconv.Itoa(vocab.MaxWidth) + " columns"
+		}
 		if p == "" {
 			c.Console.Width = n
 		}

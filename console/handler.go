@@ -14,6 +14,7 @@ import (
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/internal/resolve"
 	"github.com/logbridge/logbridge/internal/textenc"
+	"github.com/logbridge/logbridge/vocab"
 )
 
 // minIndent is the smallest indentation of continuation lines, so that they can never be
@@ -89,7 +90,7 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 	h.cache = newMsgCache()
 	switch {
 	case h.opts.Width > 0:
-		h.width = h.opts.Width
+		h.width = min(h.opts.Width, vocab.MaxWidth) // an absurd width must not pad lines to it
 	case h.opts.Width == 0:
 		if fd, ok := terminalFd(w); ok {
 			h.tw = newTermWidth(fd)

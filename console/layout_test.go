@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logbridge/logbridge/vocab"
+	"github.com/clipperhouse/displaywidth"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/logbridge/logbridge/vocab"
 )
 
 type layoutCase struct {
@@ -451,4 +453,21 @@ func TestReplaceAttr(t *testing.T) {
 			want: "14:05:06.789 INFO     42\n",
 		},
 	})
+}
+
+// TestWidthBounded: a width past any terminal counts as vocab.MaxWidth, so that no line is
+// padded out to it (an env value of 99999999999 columns made the right-hand column's padding
+// take all the memory there was).
+func TestWidthBounded(t *testing.T) {
+	var buf strings.Builder
+	h := NewHandler(&buf, &Options{Env: noColorEnv, Width: 1 << 40, AddSource: true})
+	slog.New(h.WithLogger("svc", "core")).Info("m", "k", strings.Repeat("v ", 5000))
+	for _, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+		if w := displaywidth.String(line); w > vocab.MaxWidth {
+			t.Fatalf("a line %d columns wide, past vocab.MaxWidth", w)
+		}
+	}
+	if !strings.Contains(buf.String(), "layout_test.go:") {
+		t.Errorf("no source column:\n%.300s", buf.String())
+	}
 }

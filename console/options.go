@@ -34,7 +34,8 @@ type Options struct {
 	// Width is the column at which long lines wrap. 0 means the terminal's width when the
 	// writer is a terminal and no wrapping otherwise (pipes and `docker logs` keep one line
 	// per record); a positive value wraps at that width even when the writer is not a
-	// terminal (the app passes <PREFIX>_LOG_WIDTH here); a negative value never wraps.
+	// terminal (the app passes <PREFIX>_LOG_WIDTH here); a negative value never wraps. Widths
+	// above vocab.MaxWidth count as vocab.MaxWidth.
 	Width int
 
 	// NoHighlight turns off the Rich-style highlighting of numbers, quoted strings, URLs,
