@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/logbridge/logbridge/internal/smallfile"
 	"github.com/logbridge/logbridge/vocab"
 )
 
@@ -103,7 +104,9 @@ type LoadOptions struct {
 	Defaults *Config
 	// LookupEnv reads an env var; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
-	// ReadFile reads the YAML file; nil means os.ReadFile.
+	// ReadFile reads the YAML file; nil means reading it from disk, refusing anything but a
+	// regular file of at most 4 MiB (a path to a device or a named pipe is a diagnostic, not
+	// an endless read or a blocked start).
 	ReadFile func(string) ([]byte, error)
 }
 
@@ -122,7 +125,7 @@ func Load(opts LoadOptions) (Config, []vocab.Diagnostic) {
 	}
 	readFile := opts.ReadFile
 	if readFile == nil {
-		readFile = os.ReadFile
+		readFile = smallfile.Read
 	}
 	var diags []vocab.Diagnostic
 

@@ -389,6 +389,10 @@ func TestLoadFileProblems(t *testing.T) {
 	if err := os.WriteFile(broken, []byte("levels: {core: debug\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	huge := filepath.Join(dir, "huge.yaml") // valid YAML: all comment
+	if err := os.WriteFile(huge, []byte(strings.Repeat("# padding\n", 500_000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		opts      LoadOptions
@@ -396,7 +400,9 @@ func TestLoadFileProblems(t *testing.T) {
 	}{
 		{"missing file from code", LoadOptions{File: filepath.Join(dir, "nope.yaml")}, [][]string{{"code", "nope.yaml", "does not exist"}}},
 		{"missing file from env", LoadOptions{Prefix: "APP", LookupEnv: env(map[string]string{"APP_LOG_CONFIG": "/nope/x.yaml"})}, [][]string{{"APP_LOG_CONFIG", "/nope/x.yaml", "does not exist"}}},
-		{"a directory", LoadOptions{File: dir}, [][]string{{"cannot read config file"}}},
+		{"a directory", LoadOptions{File: dir}, [][]string{{"cannot read config file", "not a regular file (a directory)"}}},
+		{"a device", LoadOptions{File: os.DevNull}, [][]string{{"cannot read config file", os.DevNull, "not a regular file (a device)"}}},
+		{"past the size bound", LoadOptions{File: huge}, [][]string{{"cannot read config file", "huge.yaml", "larger than 4 MiB"}}},
 		{"broken YAML, env still applies", LoadOptions{File: broken, Prefix: "APP", LookupEnv: env(map[string]string{"APP_LOGGING": "core=error"})}, [][]string{{"broken.yaml", "not valid YAML"}}},
 		{"read error", LoadOptions{File: "x.yaml", ReadFile: func(string) ([]byte, error) { return nil, errors.New("boom") }}, [][]string{{"x.yaml", "boom"}}},
 	}

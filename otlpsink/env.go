@@ -19,6 +19,7 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"google.golang.org/grpc/credentials"
 
+	"github.com/logbridge/logbridge/internal/smallfile"
 	"github.com/logbridge/logbridge/vocab"
 	"google.golang.org/grpc/credentials/insecure"
 )
@@ -257,9 +258,10 @@ func tlsEnv() (*tls.Config, error) {
 	return cfg, nil
 }
 
-// readEnvFile reads the file a certificate variable names.
+// readEnvFile reads the file a certificate variable names: a regular file of at most
+// smallfile.MaxSize bytes.
 func readEnvFile(ev envValue) ([]byte, error) {
-	data, err := os.ReadFile(ev.value)
+	data, err := smallfile.Read(ev.value)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
