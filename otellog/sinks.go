@@ -35,10 +35,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		if w == nil {
 			w = os.Stderr
 		}
-		if own, closeOwn := ownDescriptor(w); closeOwn != nil {
-			w = own
-			b.closers = append(b.closers, closeOwn) // after the hand-off stopped (flushSinks)
-		}
+		w = b.ownStream(w)
 		s := &sink{name: SinkConsole, diagnostics: true}
 		s.guard = b.guardWriter(s, consoleBatches(w), o.maxBlock)
 		if cfg.Console.Format == vocab.FormatJSON {
@@ -90,7 +87,7 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		lp := o.provider
 		if lp == nil {
 			opts := append([]otlpsink.PipelineOption{
-				otlpsink.WithConsoleExporterWriter(consoleWriterOr(o.console)),
+				otlpsink.WithConsoleExporterWriter(b.ownStream(consoleWriterOr(o.console))),
 				otlpsink.WithProcessorOptions(otlpsink.WithErrorHandler(b.exportFailed)),
 				b.metrics.exportObserver(),
 			}, o.otlpOpts...)
@@ -188,6 +185,17 @@ func maxBlockOr(d time.Duration) time.Duration {
 		return handoff.DefaultBound
 	}
 	return d
+}
+
+// ownStream returns w, or, when w is the process's standard output or error, a descriptor of the
+// bridge's own for it (see ownDescriptor), closed by closeSinks: after the OTLP pipeline's
+// shutdown (its console exporter's last export) and after the hand-offs stopped (flushSinks).
+func (b *Bridge) ownStream(w io.Writer) io.Writer {
+	own, closeOwn := ownDescriptor(w)
+	if closeOwn != nil {
+		b.closers = append(b.closers, closeOwn)
+	}
+	return own
 }
 
 func consoleWriterOr(w io.Writer) io.Writer {
