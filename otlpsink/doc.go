@@ -149,9 +149,12 @@
 // (a status not to retry), FailedRejected (refused by the receiver
 // in an OTLP partial-success response) or FailedShutdown (still held when Shutdown's context
 // ended). OutcomeUnknown counts records whose request was sent but unanswered when Shutdown's
-// context ended: maybe delivered. An error handler (WithErrorHandler) hears of each failed export attempt and, once
-// per schedule delay, of drops; the processor never logs by itself, so nothing it reports
-// feeds back into OTLP.
+// context ended: maybe delivered. An error handler (WithErrorHandler) hears of each failed
+// export attempt, of each delivered one with a warning (ExportError.Warning: a partial success
+// rejecting nothing with a message, or, from the Pipeline's HTTP exporter, a 2xx answer whose
+// body is not an OTLP response, as a web page where the endpoint points is) and, once per
+// schedule delay, of drops; the processor never logs by itself, so nothing it reports feeds
+// back into OTLP.
 //
 // Shutdown(ctx) stops accepting records, exports what is held, retrying failures every
 // 100 ms (within the retry budget) until ctx ends, and returns by ctx's deadline even if the

@@ -183,8 +183,17 @@ func (x *httpExporter) post(ctx context.Context, recs recordSource) error {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponseBody)) // lets the connection be reused
 	protobuf := strings.HasPrefix(resp.Header.Get("Content-Type"), "application/x-protobuf")
 	if resp.StatusCode/100 == 2 {
-		if !protobuf || len(answer) == 0 {
+		if len(answer) == 0 {
 			return nil
+		}
+		if !protobuf {
+			// An OTLP receiver answers an export with an ExportLogsServiceResponse in
+			// application/x-protobuf (the specification's MUST). Another body is a server that
+			// is no OTLP receiver (a web UI, a proxy's page) where the endpoint points: the
+			// records are taken, maybe to nowhere, so the answer is a warning, not silence.
+			return &partialSuccessError{via: "otlp http", notOTLP: true, message: x.cfg.url + " answered " + resp.Status +
+				" with a body of Content-Type " + strconv.Quote(printable([]byte(resp.Header.Get("Content-Type")))) +
+				", not an OTLP response (application/x-protobuf): is the endpoint an OTLP receiver's?"}
 		}
 		ps, err := parsePartialSuccess(answer, "otlp http")
 		if err != nil {
@@ -268,15 +277,20 @@ func (e *httpStatusError) Error() string {
 }
 
 // partialSuccessError is the own exporters' error for a successful answer carrying a partial
-// success: rejected records, or a warning message with none rejected. via names the exporter
+// success: rejected records, or a warning message with none rejected (also for an answer
+// that is not OTLP's, see notOTLP). via names the exporter
 // ("otlp http", "otlp grpc").
 type partialSuccessError struct {
 	via      string
 	rejected int64
 	message  string
+	notOTLP  bool // a successful answer that is not an OTLP response: message says what it was
 }
 
 func (e *partialSuccessError) Error() string {
+	if e.notOTLP {
+		return e.via + ": " + e.message
+	}
 	return fmt.Sprintf("%s: partial success: %d log records rejected: %s", e.via, e.rejected, e.message)
 }
 

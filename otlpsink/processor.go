@@ -339,8 +339,8 @@ type ExportError struct {
 	// Split is true when the receiver refused the batch as too large: it is sent again in
 	// two halves (a single record is cut down instead), nothing is lost.
 	Split bool
-	// Warning is true for a partial success that rejected nothing but carries a message:
-	// every record was delivered.
+	// Warning is true for a partial success that rejected nothing but carries a message, or
+	// a 2xx answer over HTTP whose body is not an OTLP response: every record was delivered.
 	Warning bool
 	// Protocol is true when the answer broke the protocol (an impossible partial-success
 	// count); Rejected then holds the records counted as rejected.

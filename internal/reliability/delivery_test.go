@@ -309,6 +309,49 @@ func TestPartialSuccessVariants(t *testing.T) {
 	}
 }
 
+// TestNonOTLPAnswerWarned: an endpoint that answers 200 with a body that is not an OTLP
+// response (an HTML page: a web UI or a proxy's page at the endpoint, not a collector) is a
+// warning naming what came back, since the records may be going nowhere; the records count
+// as delivered, as the server took them. An empty 200 is a success like any other.
+func TestNonOTLPAnswerWarned(t *testing.T) {
+	col := collectortest.Start(t)
+	const n = 20
+	for _, c := range []struct {
+		name, typ, body string
+		warned          bool
+	}{
+		{"HTML page", "text/html; charset=utf-8", "<!doctype html><title>Grafana</title>", true},
+		{"JSON", "application/json", "{}", true},
+		{"empty, no type", "", "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			px := startOTLPProxy(t, col, func(call, _, _ int) fault {
+				if call == 0 {
+					return fault{forward: -1, answer: &httpAnswer{c.typ, c.body}}
+				}
+				return pass
+			})
+			r := startDelivery(t, otlpsink.ProtocolHTTPProtobuf, px.HTTPEndpoint(), otlpsink.WithScheduleDelay(time.Hour))
+			r.logN(0, n)
+			_ = r.shutdown(t, time.Minute)
+			if st := r.p.Stats(); st.Exported != n || st.Undelivered() != 0 {
+				t.Errorf("stats %+v, want all %d exported", st, n)
+			}
+			reps := r.Reports()
+			if !c.warned {
+				if len(reps) != 0 {
+					t.Errorf("reports %v for an empty 200, want none", reps)
+				}
+				return
+			}
+			if len(reps) != 1 || !reps[0].Warning || !strings.Contains(reps[0].Error(), c.typ) || !strings.Contains(reps[0].Error(), "not an OTLP response") {
+				t.Fatalf("reports %v, want one warning naming Content-Type %q", reps, c.typ)
+			}
+			t.Log(reps[0])
+		})
+	}
+}
+
 // TestAnswerHeldPastDeadline: an export the proxy took but never answered before Shutdown's
 // deadline is counted as OutcomeUnknown (not lost, not exported); the records delivered before
 // it are counted exported; the sum balances.

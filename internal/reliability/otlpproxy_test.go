@@ -41,7 +41,14 @@ type fault struct {
 	forward int
 
 	hold bool // take the request, never forward it, never answer (until the proxy closes)
+
+	// HTTP, with forwarding: answer 200 with this instead of the ExportLogsServiceResponse, as
+	// a server that is not an OTLP receiver does (nil: OTLP's answer).
+	answer *httpAnswer
 }
+
+// httpAnswer is a 200 answer's Content-Type ("": none) and body.
+type httpAnswer struct{ typ, body string }
 
 // pass forwards a request unchanged.
 var pass = fault{forward: -1}
@@ -207,6 +214,13 @@ func (p *otlpProxy) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write(rb)
 			return
 		}
+	}
+	if f.answer != nil {
+		if f.answer.typ != "" {
+			w.Header().Set("Content-Type", f.answer.typ)
+		}
+		_, _ = io.WriteString(w, f.answer.body)
+		return
 	}
 	out, _ := proto.Marshal(&collogpb.ExportLogsServiceResponse{PartialSuccess: f.partial})
 	w.Header().Set("Content-Type", "application/x-protobuf")
