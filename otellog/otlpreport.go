@@ -43,10 +43,16 @@ type otlpWatch struct {
 // has secrets redacted). While no export ever succeeded it is only noted: the monitor says
 // once that no collector is reachable, and Shutdown says how many records stayed local, so
 // that a first run without a collector is not a wall of warnings. Afterwards failures are
-// reported at most once per report interval.
+// reported at most once per report interval, as are the warnings of exports that delivered.
 func (b *Bridge) exportFailed(err error) {
 	rep := b.reporter.Load()
 	if rep == nil || b.otlp == nil {
+		return
+	}
+	if ee := (*otlpsink.ExportError)(nil); errors.As(err, &ee) && ee.Warning {
+		// Delivered: no outage begins (nor a recovery notice after it), but the receiver
+		// has something to say (or is not an OTLP receiver at all).
+		rep.report("otlp-warning", -1, slog.LevelWarn, "OTLP export delivered with a warning", slog.String("error", err.Error()))
 		return
 	}
 	st := b.otlp.Stats()

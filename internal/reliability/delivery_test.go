@@ -16,6 +16,8 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/logbridge/logbridge/internal/collectortest"
+	"github.com/logbridge/logbridge/internal/testkit"
+	"github.com/logbridge/logbridge/otellog"
 	"github.com/logbridge/logbridge/otlpsink"
 )
 
@@ -349,6 +351,51 @@ func TestNonOTLPAnswerWarned(t *testing.T) {
 			}
 			t.Log(reps[0])
 		})
+	}
+}
+
+// TestNonOTLPAnswerReported: through the bridge, such answers are one warning per report
+// interval on the console, not an outage (no "recovered" notice after it, no failure).
+func TestNonOTLPAnswerReported(t *testing.T) {
+	col := collectortest.Start(t)
+	px := startOTLPProxy(t, col, func(int, int, int) fault {
+		return fault{forward: -1, answer: &httpAnswer{"text/html", "<html>ok</html>"}}
+	})
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", px.HTTPEndpoint())
+	var console testkit.SyncBuffer
+	const interval = 200 * time.Millisecond
+	lb, err := otellog.Setup(context.Background(), otellog.WithCategories("core"), otellog.WithInstallDefault(false),
+		otellog.WithConsoleWriter(&console), otellog.WithReportInterval(interval),
+		otellog.WithOTLPOptions(otlpsink.WithProcessorOptions(otlpsink.WithScheduleDelay(10*time.Millisecond))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := lb.MustLogger("svc", "core")
+	start := time.Now()
+	const n = 40
+	for i := range n {
+		l.Info("served request", "seq", i)
+		time.Sleep(25 * time.Millisecond) // an export or so per record
+	}
+	elapsed := time.Since(start)
+	if err := lb.Shutdown(context.Background()); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if st := lb.Stats().OTLP; st.Exported != n {
+		t.Errorf("OTLP stats %+v, want all %d exported", st, n)
+	}
+	out := console.String()
+	warnings := strings.Count(out, "OTLP export delivered with a warning")
+	if most := int(elapsed/interval) + 2; warnings == 0 || warnings > most {
+		t.Errorf("%d warnings over %v (report interval %v), want 1 to %d:\n%s", warnings, elapsed, interval, most, out)
+	}
+	if !strings.Contains(out, `Content-Type \"text/html\"`) {
+		t.Errorf("the warning does not name what came back:\n%s", out)
+	}
+	for _, s := range []string{"recovered", "OTLP export failed", "losing records"} {
+		if strings.Contains(out, s) {
+			t.Errorf("the console says %q for a delivery with warnings:\n%s", s, out)
+		}
 	}
 }
 
