@@ -2,6 +2,7 @@ package otlpsink
 
 import (
 	"context"
+	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
@@ -325,5 +326,35 @@ func TestForceFlushReturnsAfterEachExport(t *testing.T) {
 	case <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("ForceFlush hangs (hang guard)")
+	}
+}
+
+// TestRedirectMessage: where a redirect points is named without what may be a credential in
+// it (user info, query, fragment), resolved against the request's URL.
+func TestRedirectMessage(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPost, "http://collector:4318/v1/logs", nil)
+	for _, tc := range []struct {
+		location, want string
+		hidden         []string
+	}{
+		{"https://collector:4318/v1/logs", "redirects to https://collector:4318/v1/logs (not followed", nil},
+		{"https://bob:hunter2@gw.example/otlp/v1/logs?token=s3cr3t#frag", "redirects to https://gw.example/otlp/v1/logs (", []string{"bob", "hunter2", "s3cr3t", "frag"}},
+		{"/otlp/v1/logs", "redirects to http://collector:4318/otlp/v1/logs (", nil},
+		{"https://gw.example/\x1b[31mred", "", nil}, // not a URL: the answer's own text is the message
+		{"", "", nil},
+	} {
+		resp := &http.Response{StatusCode: http.StatusFound, Header: http.Header{}, Request: req}
+		if tc.location != "" {
+			resp.Header.Set("Location", tc.location)
+		}
+		got := redirectMessage(resp)
+		if !strings.HasPrefix(got, tc.want) || tc.want == "" && got != "" {
+			t.Errorf("Location %q: %q, want it to start with %q", tc.location, got, tc.want)
+		}
+		for _, h := range tc.hidden {
+			if strings.Contains(got, h) {
+				t.Errorf("Location %q: %q shows %q", tc.location, got, h)
+			}
+		}
 	}
 }

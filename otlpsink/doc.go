@@ -135,8 +135,10 @@
 //     and ResourceExhausted with RetryInfo; no answer at all), is retried with exponential
 //     backoff (100 ms to 5 s, jittered), or after the server's Retry-After / RetryInfo delay if
 //     longer, for up to WithRetryMaxElapsed (1 minute). Any other answer fails the batch at
-//     once (FailedPermanent), reported once with its status. A batch refused as too large is
-//     split in two and each half sent; a single record so refused is halved until it fits.
+//     once (FailedPermanent), reported once with its status; so does a redirect (3xx), which
+//     the Pipeline's HTTP exporter does not follow (the report says where it points). A batch
+//     refused as too large is split in two and each half sent; a single record so refused is
+//     halved until it fits.
 //     The OTLP exporters' own retries are turned off by the Pipeline so that the processor,
 //     which knows the queue and the shutdown deadline, is the only one retrying. A batch keeps its queue room while it is retried, so records
 //     that fit the queue during an outage are delivered when the collector returns.

@@ -102,7 +102,25 @@ func newHTTPExporter(cfg httpConfig) *httpExporter {
 	if cfg.gzip {
 		h.Set("Content-Encoding", "gzip")
 	}
-	return &httpExporter{cfg: cfg, header: h, transport: t, client: &http.Client{Transport: t}}
+	return &httpExporter{cfg: cfg, header: h, transport: t, client: &http.Client{Transport: t, CheckRedirect: noRedirects}}
+}
+
+// noRedirects keeps the client from following redirects: it would re-send a 301, 302 or 303
+// as a GET without the records, which a server may well answer 200 (records counted as
+// delivered that were never sent), and a redirect to another host would drop the headers
+// that authenticate. A redirect is an answer like any other status: permanent, reported
+// with where it points (redirectMessage), for the endpoint to be set there.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// redirectMessage says where a 3xx answer points: its Location resolved against the request's
+// URL, without user info, query or fragment (they may hold credentials); "" without one.
+func redirectMessage(resp *http.Response) string {
+	loc, err := resp.Location()
+	if err != nil {
+		return ""
+	}
+	target := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: loc.Path}
+	return "redirects to " + printable([]byte(target.String())) + " (not followed: set the endpoint to where it points)"
 }
 
 // Export encodes recs and posts them. After Shutdown it returns sdklog.ErrExporterShutdown
@@ -208,6 +226,11 @@ func (x *httpExporter) post(ctx context.Context, recs recordSource) error {
 	// sent (the 404 hint and the Processor's reports rely on the text).
 	status := strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
 	se := &httpStatusError{url: x.cfg.url, code: resp.StatusCode, status: strings.TrimSpace(status), message: answerMessage(answer, protobuf)}
+	if resp.StatusCode/100 == 3 {
+		if m := redirectMessage(resp); m != "" {
+			se.message = m
+		}
+	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		se.retryable = true

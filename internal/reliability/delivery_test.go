@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -210,6 +211,40 @@ func TestPermanentRefusalOneAttempt(t *testing.T) {
 			msg := reps[0].Error()
 			if !strings.HasPrefix(reps[0].Status, c.status) || !strings.Contains(msg, c.f.message) || reps[0].Retrying {
 				t.Errorf("report %q (status %q), want the status %s and the message %q", msg, reps[0].Status, c.status, c.f.message)
+			}
+		})
+	}
+}
+
+// TestRedirectNotFollowed: an endpoint that redirects (http to https, a moved path) is told
+// apart from a delivery: the exporter follows no redirect (Go's client would re-send a 301,
+// 302 or 303 as a GET without the records, which a server may answer 200), so the records are
+// counted as FailedPermanent, in one attempt, and the report says where the endpoint points.
+func TestRedirectNotFollowed(t *testing.T) {
+	col := collectortest.Start(t)
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			px := startOTLPProxy(t, col, func(call, _, _ int) fault {
+				if call == 0 {
+					return fault{httpStatus: code, redirect: true}
+				}
+				return pass // what a GET after the redirect would get: a 200
+			})
+			r := startDelivery(t, otlpsink.ProtocolHTTPProtobuf, px.HTTPEndpoint())
+			r.logN(0, 20)
+			_ = r.shutdown(t, time.Minute)
+			if calls := px.Calls(); len(calls) != 1 {
+				t.Errorf("%d requests, want 1 (no redirect followed)", len(calls))
+			}
+			if st := r.p.Stats(); st.FailedPermanent != 20 || st.Exported != 0 {
+				t.Errorf("stats %+v, want the 20 records FailedPermanent", st)
+			}
+			reps := r.Reports()
+			if len(reps) != 1 {
+				t.Fatalf("reports %v, want 1", reps)
+			}
+			if msg := reps[0].Error(); !strings.HasPrefix(reps[0].Status, "HTTP "+strconv.Itoa(code)) || !strings.Contains(msg, "redirects to "+px.HTTPEndpoint()+"/v1/logs") {
+				t.Errorf("report %q (status %q), want the status and where the endpoint redirects to", msg, reps[0].Status)
 			}
 		})
 	}

@@ -32,6 +32,7 @@ type fault struct {
 	message    string     // the refusal's body / status message
 
 	retryAfter time.Duration // with a refusal: Retry-After (HTTP) or RetryInfo (gRPC)
+	redirect   bool          // with an HTTP refusal (a 3xx): Location is the proxy's own URL
 	retryInfo  bool          // gRPC: add RetryInfo even when retryAfter is 0
 
 	// With forwarding: the partial success to answer with, and how many of the request's
@@ -193,6 +194,9 @@ func (p *otlpProxy) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case f.httpStatus != 0:
 		if f.retryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.retryAfter/time.Second)))
+		}
+		if f.redirect {
+			w.Header().Set("Location", p.HTTPEndpoint()+"/v1/logs")
 		}
 		http.Error(w, f.message, f.httpStatus)
 		return
