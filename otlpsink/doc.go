@@ -190,7 +190,9 @@
 //     from it, so that it parses none of these variables itself (it would do so without
 //     trimming, warn, and fall back to its own https default). An unusable value is an error
 //     naming the variable and the problem; a malformed header is named by its position and
-//     key, never its value. A 404 answer to a LOGS_ endpoint without /v1/logs gets a hint.
+//     key, never its value. A 404 answer to a LOGS_ endpoint without /v1/logs gets a hint, and
+//     so does an export failing in the words of an endpoint that speaks another protocol: a
+//     collector's gRPC port for http/protobuf, its HTTP port for grpc, plain text for https.
 //   - The endpoint defaults to the specification's http://localhost:4318 (grpc:
 //     http://localhost:4317), plain http, when no endpoint variable is set (https when
 //     INSECURE is false or a certificate variable is set); the Go exporters alone would use

@@ -355,22 +355,53 @@ func (e exporterEnv) notFoundHint() string {
 	return envLogsEndpoint + " is used as the whole URL and has no " + logsPath + " path: did you mean " + u.String() + "?"
 }
 
-// hintExporter adds hint to the errors of exports answered 404 Not Found.
-type hintExporter struct {
-	sdklog.Exporter
-	hint string
+// protocolHints tell an endpoint that speaks another protocol than the exporter's from a
+// collector that is down: both fail without an answer (retried, reported alike), but the
+// transport's words differ, and the hint says what is probably wrong. The words are Go's
+// (net/http, x/net/http2 in grpc-go, crypto/tls), which both logbridge's exporters and the
+// SDK's use.
+var protocolHints = []struct{ says, hint string }{
+	// An HTTP/1.1 client reading an HTTP/2 server's first frame (SETTINGS), which the server
+	// sends unasked: as the answer to the request, or before it (net/http's read loop then
+	// fails with no error of its own).
+	{`malformed HTTP response "\x00\x00`, hintHTTP2},
+	{"readLoopPeekFailLocked", hintHTTP2},
+	{"frame header looked like an HTTP/1.1 header", "the endpoint answers in HTTP/1.1, as a collector's OTLP/HTTP port (4318) does: " +
+		"use its gRPC port (4317), or set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"},
+	{"server gave HTTP response to HTTPS client", "the endpoint does not speak TLS: for a plain-text collector use an http:// endpoint"},
+	{"first record does not look like a TLS handshake", "the endpoint does not speak TLS: for a plain-text collector use an http:// endpoint"},
 }
 
-// Export exports through the wrapped exporter, adding the hint to a 404 answer's error
-// (which still wraps the original).
+// hintHTTP2 is the hint for an OTLP/HTTP exporter meeting an HTTP/2-only (gRPC) server.
+const hintHTTP2 = "the endpoint speaks HTTP/2 only, as a collector's gRPC port (4317) does: " +
+	"use its OTLP/HTTP port (4318), or set OTEL_EXPORTER_OTLP_PROTOCOL=grpc"
+
+// hintExporter adds a hint to the errors of its exports that probably come from a wrong
+// endpoint: a 404 answer (notFound, when the endpoint variable suggests why) or a protocol
+// mismatch (protocolHints). The error still wraps the original, which classify reads.
+type hintExporter struct {
+	sdklog.Exporter
+	notFound string
+}
+
+// Export exports through the wrapped exporter, adding a hint to its error.
 func (h *hintExporter) Export(ctx context.Context, recs []sdklog.Record) error {
 	return h.hinted(h.Exporter.Export(ctx, recs))
 }
 
-// hinted is err with the hint if it is a 404 answer's.
+// hinted is err with the hint that fits it, if one does.
 func (h *hintExporter) hinted(err error) error {
-	if err != nil && strings.Contains(err.Error(), " 404 Not Found") {
-		return fmt.Errorf("%w; %s", err, h.hint)
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if h.notFound != "" && strings.Contains(msg, " 404 Not Found") {
+		return fmt.Errorf("%w; %s", err, h.notFound)
+	}
+	for _, ph := range protocolHints {
+		if strings.Contains(msg, ph.says) {
+			return fmt.Errorf("%w; %s", err, ph.hint)
+		}
 	}
 	return err
 }
@@ -386,9 +417,10 @@ func (h hintEncodingExporter) exportEncoded(ctx context.Context, pt encPart) err
 	return h.hinted(h.enc.exportEncoded(ctx, pt))
 }
 
-// withHint returns exp adding hint to its 404 errors.
-func withHint(exp sdklog.Exporter, hint string) sdklog.Exporter {
-	h := &hintExporter{Exporter: exp, hint: hint}
+// withHints returns exp adding hints to its errors (see hintExporter); notFound is the hint for
+// a 404, or "".
+func withHints(exp sdklog.Exporter, notFound string) sdklog.Exporter {
+	h := &hintExporter{Exporter: exp, notFound: notFound}
 	if e, ok := exp.(encodingExporter); ok {
 		return hintEncodingExporter{h, e}
 	}

@@ -370,3 +370,69 @@ func TestLogsEndpointWithoutPathHint(t *testing.T) {
 		t.Errorf("reports %q; want a 404 with the hint %q", reports, want)
 	}
 }
+
+// TestWrongPortHint: an endpoint on the collector's port of the other protocol (or https to a
+// plain-text port) fails as a collector that is down would, with the transport's words for
+// it; the report adds what is probably wrong, for each exporter, logbridge's and the SDK's.
+// The words depend on a race (an HTTP/2 server may reset the connection before its first
+// frame is read, and a reset says nothing), so each case tries a bounded number of exports
+// until one is answered in those words.
+func TestWrongPortHint(t *testing.T) {
+	col := collectortest.Start(t)
+	for _, tc := range []struct {
+		name, protocol, endpoint string
+		opt                      otlpsink.PipelineOption
+		hint                     string
+	}{
+		{"http to the grpc port", otlpsink.ProtocolHTTPProtobuf, "http://" + col.GRPCEndpoint(), nil, "as a collector's gRPC port (4317) does"},
+		{"otlploghttp to the grpc port", otlpsink.ProtocolHTTPProtobuf, "http://" + col.GRPCEndpoint(), otlpsink.WithHTTPOptions(), "as a collector's gRPC port (4317) does"},
+		{"grpc to the http port", otlpsink.ProtocolGRPC, col.HTTPEndpoint(), nil, "as a collector's OTLP/HTTP port (4318) does"},
+		{"otlploggrpc to the http port", otlpsink.ProtocolGRPC, col.HTTPEndpoint(), otlpsink.WithGRPCOptions(), "as a collector's OTLP/HTTP port (4318) does"},
+		{"https to a plain http port", otlpsink.ProtocolHTTPProtobuf, strings.Replace(col.HTTPEndpoint(), "http:", "https:", 1), nil, "does not speak TLS"},
+		{"grpc with TLS to a plain port", otlpsink.ProtocolGRPC, "https://" + col.GRPCEndpoint(), nil, "does not speak TLS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": tc.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": tc.protocol})
+			const tries = 30
+			var reports []string
+			for try := 1; try <= tries; try++ {
+				report := exportOnce(t, tc.opt)
+				reports = append(reports, report)
+				if strings.Contains(report, tc.hint) {
+					t.Logf("hinted at export %d: %s", try, report)
+					return
+				}
+			}
+			t.Errorf("no report of %d exports has the hint %q: %q", tries, tc.hint, reports)
+		})
+	}
+}
+
+// exportOnce logs one record through a new Pipeline (opt added unless nil) that tries one
+// export, and returns what its error handler heard.
+func exportOnce(t *testing.T, opt otlpsink.PipelineOption) string {
+	t.Helper()
+	var mu sync.Mutex
+	var reports []string
+	opts := []otlpsink.PipelineOption{otlpsink.WithProcessorOptions(
+		otlpsink.WithRetryMaxElapsed(0),
+		otlpsink.WithErrorHandler(func(err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			reports = append(reports, err.Error())
+		}))}
+	if opt != nil {
+		opts = append(opts, opt)
+	}
+	p, err := otlpsink.NewPipeline(context.Background(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slog.New(otlpsink.NewHandler(p.Provider(), nil)).Info("x")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = p.Shutdown(ctx)
+	mu.Lock()
+	defer mu.Unlock()
+	return strings.Join(reports, "; ")
+}

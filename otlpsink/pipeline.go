@@ -348,6 +348,7 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 		if err != nil {
 			return namedExporter{}, fmt.Errorf("otlpsink: otlp grpc exporter: %s", p.red.redact(err.Error()))
 		}
+		exp = withHints(exp, "")
 		return namedExporter{exp, "otlp grpc to " + p.red.redactURL(endpoint), otlpExportConcurrency, 0}, nil
 	default:
 		// logbridge's own exporter (exporthttp.go) unless the caller passed otlploghttp
@@ -363,9 +364,7 @@ func (p *Pipeline) otlpExporter(ctx context.Context, c *pipelineConfig) (namedEx
 			}
 			exp = hexp
 		}
-		if hint := env.notFoundHint(); hint != "" {
-			exp = withHint(exp, hint)
-		}
+		exp = withHints(exp, env.notFoundHint())
 		u := *env.endpoint
 		u.Path = env.urlPath
 		return namedExporter{exp, "otlp http/protobuf to " + p.red.redactURL(u.String()), otlpExportConcurrency, HTTPMaxExportBatchBytes}, nil
