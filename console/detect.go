@@ -123,7 +123,7 @@ func newTermWidth(fd int) *termWidth {
 func (t *termWidth) refresh(now int64) {
 	t.checked.Store(now)
 	if w, _, err := term.GetSize(t.fd); err == nil && w > 0 {
-		t.width.Store(int32(w))
+		t.width.Store(int32(min(w, vocab.MaxWidth))) // as Options.Width
 	}
 }
 

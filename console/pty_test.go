@@ -131,6 +131,19 @@ func TestTerminalWidth(t *testing.T) {
 	}
 }
 
+// TestTerminalWidthBounded: a terminal set wider than any screen (stty cols 65535) counts as
+// vocab.MaxWidth columns, as Options.Width does.
+func TestTerminalWidthBounded(t *testing.T) {
+	_, pts := openPTY(t, 65535)
+	h := NewHandler(pts, &Options{Env: []string{"TERM=dumb"}})
+	if h.tw == nil {
+		t.Fatal("terminal width not tracked")
+	}
+	if w := h.tw.get(0); w != vocab.MaxWidth {
+		t.Errorf("width %d for a 65535-column terminal, want vocab.MaxWidth (%d)", w, vocab.MaxWidth)
+	}
+}
+
 // TestTerminalTruecolor writes to a real terminal under COLORTERM=truecolor (and no color
 // option at all): a hex color in markup comes out as a 24-bit color, as Rich writes it there.
 func TestTerminalTruecolor(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 
 // MaxWidth is the widest console, in columns, a width setting may ask for: past any real
 // terminal, and a bound on what a line is padded to (the right-hand column is aligned to the
-// width). The console takes a wider Options.Width as MaxWidth; the configuration refuses one,
-// with a warning naming the variable.
+// width). The console takes a wider Options.Width, or terminal, as MaxWidth; the
+// configuration refuses one, with a warning naming the variable.
 const MaxWidth = 4096
 
 // ColorMode says when the console writes color and style escape sequences.
