@@ -193,6 +193,8 @@
 //     key, never its value. A 404 answer to a LOGS_ endpoint without /v1/logs gets a hint, and
 //     so does an export failing in the words of an endpoint that speaks another protocol: a
 //     collector's gRPC port for http/protobuf, its HTTP port for grpc, plain text for https.
+//     An endpoint's user info and query, which no exporter sends, get a diagnostic (naming
+//     the endpoint without them): credentials belong in the HEADERS variables.
 //   - The endpoint defaults to the specification's http://localhost:4318 (grpc:
 //     http://localhost:4317), plain http, when no endpoint variable is set (https when
 //     INSECURE is false or a certificate variable is set); the Go exporters alone would use

@@ -64,6 +64,25 @@ func lookupEnv(names ...string) (envValue, bool) {
 	return envValue{}, false
 }
 
+// unsentEndpointParts warns of the parts of an endpoint URL that no exporter sends: user info
+// (credentials a user may expect to be sent as basic authentication, which would fail as
+// 401 instead) and a query (a token there, the same). Neither is quoted: the diagnostic names
+// the endpoint by its scheme, host and path.
+func unsentEndpointParts(name string, u *url.URL) []vocab.Diagnostic {
+	piece := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	var diags []vocab.Diagnostic
+	if u.User != nil {
+		diags = append(diags, vocab.Diagnostic{Source: name, Piece: piece,
+			Problem: "its user info is not sent: OTLP exporters take no credentials from the endpoint; " +
+				"send them as a header, e.g. OTEL_EXPORTER_OTLP_HEADERS=Authorization=Basic%20<base64 of user:password>"})
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		diags = append(diags, vocab.Diagnostic{Source: name, Piece: piece,
+			Problem: "its query is not sent: OTLP exporters use the scheme, host and path only; a token belongs in OTEL_EXPORTER_OTLP_HEADERS"})
+	}
+	return diags
+}
+
 // readExporterEnv reads and checks the exporter variables for proto. An unusable value is an
 // error naming the variable and the problem; values that may be secret (headers, user info)
 // are never quoted.
@@ -79,6 +98,7 @@ func (p *Pipeline) readExporterEnv(proto string) (exporterEnv, error) {
 	if ev, ok := lookupEnv(envLogsEndpoint, envEndpoint); ok {
 		e.endpoint, _ = url.Parse(ev.value) // checkEndpoints parsed it
 		e.endpointVar = ev.name
+		p.diags = append(p.diags, unsentEndpointParts(ev.name, e.endpoint)...)
 	} else {
 		def := DefaultHTTPEndpoint
 		if proto == ProtocolGRPC {

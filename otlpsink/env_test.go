@@ -39,7 +39,7 @@ type envCase struct {
 	env      map[string]string // over the base env pointing at the collector
 	wantErr  []string          // substrings of NewPipeline's error
 	wantDiag []string          // substrings of one diagnostic
-	noErr    []string          // texts that must not appear in the error (secrets)
+	noErr    []string          // texts that must not appear in the error or a diagnostic (secrets)
 	deliver  bool              // the record reaches the collector
 	desc     string            // a substring of Description, if set
 	// sdkErr: OpenTelemetry's error handler also gets a report of the value, with this
@@ -89,6 +89,14 @@ func TestEnvVariables(t *testing.T) {
 			wantErr: []string{"OTEL_EXPORTER_OTLP_ENDPOINT", "not a URL"}},
 		{name: "ENDPOINT bad scheme", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://127.0.0.1:4318"},
 			wantErr: []string{"OTEL_EXPORTER_OTLP_ENDPOINT", "scheme"}},
+		{name: "ENDPOINT with user info", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": strings.Replace(url, "http://", "http://bob:hunter2@", 1)},
+			deliver: true, wantDiag: []string{"OTEL_EXPORTER_OTLP_ENDPOINT", url, "user info is not sent", "OTEL_EXPORTER_OTLP_HEADERS=Authorization"}, noErr: []string{"hunter2", "bob"}},
+		{name: "ENDPOINT grpc with user info", env: map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+			"OTEL_EXPORTER_OTLP_ENDPOINT": strings.Replace(grpcURL, "http://", "http://bob:hunter2@", 1)},
+			deliver: true, wantDiag: []string{"OTEL_EXPORTER_OTLP_ENDPOINT", "user info is not sent"}, noErr: []string{"hunter2", "bob"}},
+		{name: "LOGS_ENDPOINT with a query", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "",
+			"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": url + "/v1/logs?token=s3cr3t"},
+			deliver: true, wantDiag: []string{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", url + "/v1/logs", "query is not sent"}, noErr: []string{"s3cr3t"}},
 		{name: "ENDPOINT trailing newline", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": url + "\n"},
 			deliver: true, desc: url + "/v1/logs"},
 		{name: "ENDPOINT spaces", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": " " + url + " "},
@@ -250,6 +258,13 @@ func TestEnvVariables(t *testing.T) {
 			}
 			if len(tc.wantDiag) > 0 && (len(diags) != 1 || !containsAll(diags[0], tc.wantDiag)) {
 				t.Errorf("diagnostics %q; want one saying %q", diags, tc.wantDiag)
+			}
+			for _, d := range diags {
+				for _, s := range tc.noErr {
+					if strings.Contains(d, s) {
+						t.Errorf("diagnostic %q shows %q", d, s)
+					}
+				}
 			}
 			if !strings.Contains(p.Description(), tc.desc) {
 				t.Errorf("description %q, want %q", p.Description(), tc.desc)
