@@ -122,7 +122,7 @@ func (p *Pipeline) readExporterEnv(proto string) (exporterEnv, error) {
 	default:
 		e.urlPath = path.Join("/", e.endpoint.Path, logsPath)
 	}
-	if e.headers, err = headersEnv(); err != nil {
+	if e.headers, err = headersEnv(proto); err != nil {
 		return e, err
 	}
 	if ev, ok := lookupEnv(envLogsTimeout, envTimeout); ok {
@@ -169,8 +169,12 @@ func boolEnv(names ...string) (*bool, error) {
 // headersEnv parses OTEL_EXPORTER_OTLP_LOGS_HEADERS, else OTEL_EXPORTER_OTLP_HEADERS: a comma
 // list of key=value entries, values percent-encoded (the W3C baggage format the
 // specification names). A malformed entry is an error naming the variable, the entry's
-// position and key; header values never appear in it.
-func headersEnv() (map[string]string, error) {
+// position and key; header values never appear in it. A value the transport of proto could
+// not send is such an error too, at Setup, rather than a failure of every export: a control
+// character (net/http refuses the request; a tab is allowed), and over gRPC anything but
+// printable ASCII unless the key ends in -bin (grpc-go refuses the call; -bin values are
+// sent base64-encoded).
+func headersEnv(proto string) (map[string]string, error) {
 	ev, ok := lookupEnv(envLogsHeaders, envHeaders)
 	if !ok {
 		return nil, nil
@@ -205,10 +209,19 @@ func headersEnv() (map[string]string, error) {
 		if err != nil {
 			return nil, fail("(key %q) has a value that is not valid percent-encoding (value redacted)", key)
 		}
+		val = strings.TrimSpace(val)
 		if strings.ContainsAny(val, "\r\n\x00") {
 			return nil, fail("(key %q) has a value with a line break or NUL (value redacted)", key)
 		}
-		out[key] = strings.TrimSpace(val)
+		if strings.IndexFunc(val, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0 {
+			return nil, fail("(key %q) has a value with a control character, which HTTP cannot send (value redacted)", key)
+		}
+		if proto == ProtocolGRPC && !strings.HasSuffix(strings.ToLower(key), "-bin") &&
+			strings.IndexFunc(val, func(r rune) bool { return r < ' ' || r > '~' }) >= 0 {
+			return nil, fail("(key %q) has a value gRPC cannot send: metadata values are printable ASCII, "+
+				"unless the key ends in -bin (value redacted)", key)
+		}
+		out[key] = val
 	}
 	return out, nil
 }
