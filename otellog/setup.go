@@ -293,6 +293,11 @@ func (b *Bridge) Stats() Stats {
 // Shutdown flushes the OTLP sink within ctx's deadline, reports what could not be delivered on
 // the console and file, closes the file and undoes what Setup installed. It is safe to call more
 // than once; later calls return the first result.
+//
+// A record logged afterwards through one of the bridge's loggers (a deferred cleanup reporting
+// its failure) still shows: the console writes it straight to its stream, synchronously, as the
+// standard library's default logger does; without a console, the file's line goes to stderr.
+// The file gets nothing more (it counts such records as dropped), nor does OTLP (DroppedShutdown).
 func (b *Bridge) Shutdown(ctx context.Context) error {
 	b.shutdown.Do(func() {
 		close(b.stop)

@@ -329,6 +329,41 @@ func TestShutdownIdempotent(t *testing.T) {
 	}
 }
 
+// TestLoggedAfterShutdown: a record logged after Shutdown through a logger made before it (a
+// deferred cleanup that reports its failure) still shows: on the console's stream, written
+// directly; the closed file gets nothing and counts it as dropped.
+func TestLoggedAfterShutdown(t *testing.T) {
+	t.Setenv("TEST_LOG_OTLP", "false")
+	path := filepath.Join(t.TempDir(), "app.log")
+	t.Setenv("TEST_LOG_FILE", path)
+	b, console := setup(t)
+	l := b.MustLogger("app.db", "core")
+	l.Info("before shutdown")
+	if err := b.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	l.Error("closing the database failed", "err", "connection reset")
+	l.Warn("after shutdown, again")
+	out := console.String()
+	for _, want := range []string{"closing the database failed", `err="connection reset"`, "after shutdown, again"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the console lacks %q from after Shutdown:\n%s", want, out)
+		}
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(file), "before shutdown") || strings.Contains(string(file), "after shutdown") {
+		t.Errorf("the file after Shutdown closed it:\n%s", file)
+	}
+	for _, s := range b.Stats().Sinks {
+		if s.Name == SinkFile && s.Dropped != 2 {
+			t.Errorf("the file sink counts %d dropped, want the 2 records logged after it closed", s.Dropped)
+		}
+	}
+}
+
 func TestConfigWarningsName(t *testing.T) {
 	t.Setenv("TEST_LOG_OTLP", "false")
 	dir := t.TempDir()

@@ -35,9 +35,10 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		if w == nil {
 			w = os.Stderr
 		}
+		stream := w // after Shutdown, records go to it directly (the own descriptor is closed)
 		w = b.ownStream(w)
 		s := &sink{name: SinkConsole, diagnostics: true}
-		s.guard = b.guardWriter(s, consoleBatches(w), o.maxBlock)
+		s.guard = b.guardWriter(s, consoleBatches(w), o.maxBlock, stream)
 		if cfg.Console.Format == vocab.FormatJSON {
 			// JSON lines for containers: the file sink's handler and grammar.
 			s.handler = filelog.NewHandler(s.target(w), &filelog.Options{
@@ -73,7 +74,13 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 		b.closers = append(b.closers, func(context.Context) error { return f.Close() })
 		b.reopenOnSIGHUP(f, cfg.File.Path)
 		s := &sink{name: SinkFile, diagnostics: true}
-		s.guard = b.guardWriter(s, f, o.maxBlock)
+		// After Shutdown the file is closed: a record logged then shows on the console, or,
+		// without one, on stderr, rather than nowhere.
+		var late io.Writer = os.Stderr
+		if !cfg.Console.Disabled {
+			late = nil // dropped, counted: the console has it
+		}
+		s.guard = b.guardWriter(s, f, o.maxBlock, late)
 		s.handler = filelog.NewHandler(s.target(f), &filelog.Options{
 			Level:     cfg.File.Level,
 			AddSource: cfg.AddSource,
@@ -117,12 +124,15 @@ func (b *Bridge) buildSinks(ctx context.Context, cfg config.Config, o *options) 
 // records counted as dropped and reported through the sinks that still work, until its writer
 // moves again.
 // With maxBlock < 0 there is no hand-off (nil): the sink writes on the logging goroutine.
-func (b *Bridge) guardWriter(s *sink, w io.Writer, maxBlock time.Duration) *handoff.Writer {
+// Records written after Shutdown stopped the hand-off go to late, synchronously, or are
+// dropped (counted) when late is nil.
+func (b *Bridge) guardWriter(s *sink, w io.Writer, maxBlock time.Duration, late io.Writer) *handoff.Writer {
 	if maxBlock < 0 {
 		return nil
 	}
 	return handoff.New(w, handoff.Options{
-		Bound: maxBlock,
+		AfterClose: late,
+		Bound:      maxBlock,
 		OnStall: func(queued int) {
 			b.sinkReport(s, slog.LevelError, "the "+s.name+" sink's writer is blocked; its records are dropped until it moves again",
 				slog.Duration("blocked_for_at_least", maxBlockOr(maxBlock)), slog.Int("records_waiting", queued))

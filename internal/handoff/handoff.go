@@ -46,6 +46,11 @@ type Options struct {
 	OnResume func(dropped uint64)
 	// OnError is called with each error (or panic) of the underlying Write.
 	OnError func(error)
+	// AfterClose, if set, is where records written after Close go: synchronously, one Write
+	// each, in order, with no bound (as the standard library's default logger writes), so that
+	// a record logged after shutdown still shows. Nil: such records are dropped, counted in
+	// Dropped.
+	AfterClose io.Writer
 }
 
 // Writer is an io.Writer that hands each Write to its own goroutine; see the package
@@ -67,7 +72,7 @@ type Writer struct {
 	busy      bool            // the goroutine has been woken for work it has not finished
 	delayed   bool            // delay is armed to wake it
 	stalled   bool            // declared stalled; records are dropped
-	closed    bool            // Close ran; records are discarded
+	closed    bool            // Close ran; records go to Options.AfterClose, or are dropped
 	waiters   []chan struct{} // callers waiting for a batch done or a state change (see wait)
 	queuedSeq uint64          // records ever queued
 	doneSeq   uint64          // records ever written (or given up)
@@ -109,13 +114,13 @@ func New(w io.Writer, opts Options) *Writer {
 
 // Write queues a copy of p as one record and returns len(p) and nil: a failure of the
 // underlying writer goes to Options.OnError. When the queue is full it waits for room, or until
-// the writer is declared stalled; a stalled Writer drops p (counted in Dropped), a closed one
-// discards it.
+// the writer is declared stalled; a stalled Writer drops p (counted in Dropped). A closed one
+// writes p to Options.AfterClose, or drops it (counted) without one.
 func (g *Writer) Write(p []byte) (int, error) {
 	g.mu.Lock()
 	for {
 		if g.closed {
-			g.mu.Unlock()
+			g.writeAfterClose(p) // unlocks g.mu
 			return len(p), nil
 		}
 		if g.stalled {
@@ -325,13 +330,33 @@ func (g *Writer) inflightLocked() int {
 
 // write passes p on (one record, or a chunk of them), turning a panic of the writer into an
 // error.
-func (g *Writer) write(p []byte) (n int, err error) {
+func (g *Writer) write(p []byte) (n int, err error) { return safeWrite(g.w, p) }
+
+// safeWrite is w.Write(p) with a panic of w turned into an error.
+func safeWrite(w io.Writer, p []byte) (n int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = panicError(r)
 		}
 	}()
-	return g.w.Write(p)
+	return w.Write(p)
+}
+
+// writeAfterClose passes p, written after Close, to Options.AfterClose under g.mu (whole
+// records, in order, also for a writer that is not safe for concurrent use), or counts it as
+// dropped; it unlocks g.mu.
+func (g *Writer) writeAfterClose(p []byte) {
+	w := g.opts.AfterClose
+	if w == nil {
+		g.mu.Unlock()
+		g.dropped.Add(1)
+		return
+	}
+	_, err := safeWrite(w, p)
+	g.mu.Unlock()
+	if err != nil && g.opts.OnError != nil {
+		g.opts.OnError(err)
+	}
 }
 
 // panicError is the error a panic of the underlying writer becomes.

@@ -133,10 +133,57 @@ func TestCloseCountsQueued(t *testing.T) {
 		t.Fatalf("Close lost %d, want 5", lost)
 	}
 	w.Write([]byte("late\n"))
-	if w.Dropped() != 5 {
-		t.Fatalf("dropped %d after a late write, want 5", w.Dropped())
+	if w.Dropped() != 6 {
+		t.Fatalf("dropped %d after a late write, want 6: a record written after Close without AfterClose counts", w.Dropped())
 	}
 	close(g.open)
+}
+
+// TestAfterClose: records written after Close go to AfterClose, whole and in order, from
+// several goroutines at once (a writer not safe for concurrent use); its errors and panics go
+// to OnError; nothing counts as dropped.
+func TestAfterClose(t *testing.T) {
+	var late bytes.Buffer // not safe for concurrent use: the Writer's lock serializes
+	var errs atomic.Int64
+	w := New(io.Discard, Options{AfterClose: &late, OnError: func(error) { errs.Add(1) }})
+	w.Write([]byte("before\n"))
+	if !w.Flush(context.Background()) {
+		t.Fatal("Flush failed")
+	}
+	w.Close()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 100 {
+				w.Write([]byte("late " + strconv.Itoa(g) + " " + strconv.Itoa(i) + "\n"))
+			}
+		})
+	}
+	wg.Wait()
+	lines := bytes.Split(bytes.TrimSuffix(late.Bytes(), []byte("\n")), []byte("\n"))
+	next := map[string]int{}
+	for _, l := range lines {
+		f := bytes.Fields(l)
+		if len(f) != 3 || string(f[0]) != "late" {
+			t.Fatalf("line %q: want whole records written after Close only", l)
+		}
+		i, _ := strconv.Atoi(string(f[2]))
+		if i != next[string(f[1])] {
+			t.Fatalf("goroutine %s: record %d after %d: out of order", f[1], i, next[string(f[1])]-1)
+		}
+		next[string(f[1])]++
+	}
+	if len(lines) != 400 || w.Dropped() != 0 {
+		t.Errorf("%d records after Close written, %d dropped; want 400 and 0", len(lines), w.Dropped())
+	}
+
+	p := New(io.Discard, Options{AfterClose: &failing{}, OnError: func(error) { errs.Add(1) }})
+	p.Close()
+	p.Write([]byte("x\n")) // an error
+	p.Write([]byte("y\n")) // a panic
+	if errs.Load() != 2 {
+		t.Errorf("%d errors reported for a failing and a panicking AfterClose, want 2", errs.Load())
+	}
 }
 
 type failing struct{ n atomic.Int64 }
