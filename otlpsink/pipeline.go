@@ -236,15 +236,15 @@ type namedExporter struct {
 // exportersFromEnv builds the exporters OTEL_LOGS_EXPORTER names (default otlp).
 func (p *Pipeline) exportersFromEnv(ctx context.Context, c *pipelineConfig) ([]namedExporter, error) {
 	raw := os.Getenv(envLogsExporter)
-	names := []string{"otlp"}
-	if strings.TrimSpace(raw) != "" {
-		names = nil
-		for _, n := range strings.Split(raw, ",") {
-			n = strings.ToLower(strings.TrimSpace(n))
-			if n != "" && !contains(names, n) {
-				names = append(names, n)
-			}
+	var names []string
+	for _, n := range strings.Split(raw, ",") {
+		n = strings.ToLower(strings.TrimSpace(n))
+		if n != "" && !contains(names, n) {
+			names = append(names, n)
 		}
+	}
+	if len(names) == 0 {
+		names = []string{"otlp"} // unset or empty (also "," or " , "): the default, never none
 	}
 	var exps []namedExporter
 	for _, n := range names {
