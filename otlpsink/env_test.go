@@ -227,6 +227,7 @@ func TestEnvVariables(t *testing.T) {
 			envCase{name: short + " bad", env: map[string]string{name: "1s"}, deliver: true,
 				wantDiag: []string{name, `"1s"`, "using the default"}},
 			envCase{name: short + " whitespace", env: map[string]string{name: " 500\n"}, deliver: true},
+			envCase{name: short + " blank", env: map[string]string{name: " \n"}, deliver: true}, // unset: no complaint
 		)
 	}
 

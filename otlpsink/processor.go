@@ -217,8 +217,8 @@ func newProcessorConfig(opts []ProcessorOption) processorConfig {
 		}
 		*dst = def
 		v := os.Getenv(name)
-		if v == "" {
-			return
+		if strings.TrimSpace(v) == "" {
+			return // unset, empty or blank: the default, as the other variables
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < 1 {
