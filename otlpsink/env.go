@@ -69,7 +69,7 @@ func lookupEnv(names ...string) (envValue, bool) {
 // 401 instead) and a query (a token there, the same). Neither is quoted: the diagnostic names
 // the endpoint by its scheme, host and path.
 func unsentEndpointParts(name string, u *url.URL) []vocab.Diagnostic {
-	piece := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	piece := bareURL(u)
 	var diags []vocab.Diagnostic
 	if u.User != nil {
 		diags = append(diags, vocab.Diagnostic{Source: name, Piece: piece,
@@ -401,9 +401,12 @@ var protocolHints = []struct{ says, hint string }{
 	{"readLoopPeekFailLocked", hintHTTP2},
 	{"frame header looked like an HTTP/1.1 header", "the endpoint answers in HTTP/1.1, as a collector's OTLP/HTTP port (4318) does: " +
 		"use its gRPC port (4317), or set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"},
-	{"server gave HTTP response to HTTPS client", "the endpoint does not speak TLS: for a plain-text collector use an http:// endpoint"},
-	{"first record does not look like a TLS handshake", "the endpoint does not speak TLS: for a plain-text collector use an http:// endpoint"},
+	{"server gave HTTP response to HTTPS client", hintNoTLS},       // net/http
+	{"first record does not look like a TLS handshake", hintNoTLS}, // crypto/tls, under grpc-go
 }
+
+// hintNoTLS is the hint for a TLS client meeting a plain-text server.
+const hintNoTLS = "the endpoint does not speak TLS: for a plain-text collector use an http:// endpoint"
 
 // hintHTTP2 is the hint for an OTLP/HTTP exporter meeting an HTTP/2-only (gRPC) server.
 const hintHTTP2 = "the endpoint speaks HTTP/2 only, as a collector's gRPC port (4317) does: " +

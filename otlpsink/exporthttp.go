@@ -119,8 +119,7 @@ func redirectMessage(resp *http.Response) string {
 	if err != nil {
 		return ""
 	}
-	target := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: loc.Path}
-	return "redirects to " + printable([]byte(target.String())) + " (not followed: set the endpoint to where it points)"
+	return "redirects to " + printable([]byte(bareURL(loc))) + " (not followed: set the endpoint to where it points)"
 }
 
 // Export encodes recs and posts them. After Shutdown it returns sdklog.ErrExporterShutdown

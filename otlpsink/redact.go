@@ -183,6 +183,13 @@ func replaceTokens(s, x string) string {
 }
 
 // redactURL returns u with its user info, if any, replaced, and known secrets redacted.
+// bareURL is u by its scheme, host and path only: without user info, query or fragment, which
+// may hold credentials. It names a URL that came from elsewhere (a redirect's Location, an
+// endpoint the diagnostics quote) in a text that must not carry them.
+func bareURL(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+}
+
 func (r *redactor) redactURL(u string) string {
 	if pu, err := url.Parse(u); err == nil && pu.User != nil {
 		pu.User = url.User(redacted)
