@@ -28,8 +28,9 @@ const maxDepth = valuefmt.MaxDepth
 const maxDepthExceeded = valuefmt.MaxDepthExceeded
 
 // convertValue converts a resolved slog.Value that is not a group. It mirrors otelslog's
-// mapping (see the package documentation).
-func convertValue(v slog.Value) attribute.Value {
+// mapping (see the package documentation). room bounds the arrays and maps it builds (see
+// convertReflect); nil: no bound.
+func convertValue(v slog.Value, room *int) attribute.Value {
 	switch v.Kind() {
 	case slog.KindString:
 		return str(v.String())
@@ -50,9 +51,9 @@ func convertValue(v slog.Value) attribute.Value {
 		}
 		return attribute.Int64Value(int64(u))
 	case slog.KindAny:
-		return convertAny(v.Any())
+		return convertAny(v.Any(), room)
 	case slog.KindLogValuer:
-		return convertValue(v.Resolve())
+		return convertValue(v.Resolve(), room)
 	}
 	// A kind added to slog after this was written: keep the data, visibly.
 	return str("unhandled: (" + v.Kind().String() + ") " + safeSprint(v.Any()))
@@ -62,8 +63,8 @@ func convertValue(v slog.Value) attribute.Value {
 // for every duration (http.server.request.duration, ...), and the one the JSON file uses.
 func durationValue(d time.Duration) attribute.Value { return attribute.Float64Value(d.Seconds()) }
 
-// convertAny converts the value of a slog.KindAny attribute.
-func convertAny(v any) attribute.Value {
+// convertAny converts the value of a slog.KindAny attribute; room as convertReflect's.
+func convertAny(v any, room *int) attribute.Value {
 	switch x := v.(type) {
 	case nil:
 		return attribute.Value{}
@@ -88,7 +89,7 @@ func convertAny(v any) attribute.Value {
 	case attribute.Value:
 		return validValue(x)
 	}
-	val, ok := convertReflect(reflect.ValueOf(v), maxDepth)
+	val, ok := convertReflect(reflect.ValueOf(v), maxDepth, room)
 	if !ok {
 		return attribute.StringValue(maxDepthExceeded)
 	}
@@ -97,7 +98,14 @@ func convertAny(v any) attribute.Value {
 
 // convertReflect converts rv, following at most depth levels of nesting. It reports false
 // when the value nests deeper than that (or is cyclic).
-func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
+//
+// room, unless nil, is what is left of the record's conversion budget, in estimated encoded
+// bytes (valueSize's): each element of an array or map takes its size from it, and once it is
+// spent arrays and maps get no more elements. A record holds at most one batch
+// (truncateRecord cuts it to the cap), so elements converted past a few times the cap would
+// only be cut again, after a log call spent seconds and gigabytes on a value of millions of
+// elements (see conversionRoom).
+func convertReflect(rv reflect.Value, depth int, room *int) (attribute.Value, bool) {
 	if !rv.IsValid() {
 		return attribute.Value{}, true
 	}
@@ -131,7 +139,7 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 		if rv.IsNil() {
 			return attribute.Value{}, true
 		}
-		return convertReflect(rv.Elem(), depth)
+		return convertReflect(rv.Elem(), depth, room)
 	case reflect.Pointer:
 		if rv.IsNil() {
 			return attribute.Value{}, true
@@ -147,7 +155,7 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 		if depth <= 0 {
 			return attribute.Value{}, false
 		}
-		return convertReflect(rv.Elem(), depth-1)
+		return convertReflect(rv.Elem(), depth-1, room)
 	case reflect.Slice, reflect.Array:
 		if rv.Kind() == reflect.Slice && rv.IsNil() {
 			return attribute.SliceValue(), true
@@ -161,13 +169,14 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 		if depth <= 0 {
 			return attribute.Value{}, false
 		}
-		items := make([]attribute.Value, rv.Len())
-		for i := range items {
-			item, ok := convertReflect(rv.Index(i), depth-1)
+		items := make([]attribute.Value, 0, elementsFit(rv.Len(), room))
+		for i := 0; i < rv.Len() && !spent(room); i++ {
+			item, ok := convertReflect(rv.Index(i), depth-1, room)
 			if !ok {
 				return attribute.Value{}, false
 			}
-			items[i] = item
+			take(room, item)
+			items = append(items, item)
 		}
 		return attribute.SliceValue(items...), true
 	case reflect.Map:
@@ -177,9 +186,9 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 		if depth <= 0 {
 			return attribute.Value{}, false
 		}
-		kvs := make([]attribute.KeyValue, 0, rv.Len())
+		kvs := make([]attribute.KeyValue, 0, elementsFit(rv.Len(), room))
 		iter := rv.MapRange()
-		for iter.Next() {
+		for !spent(room) && iter.Next() {
 			k := iter.Key()
 			var key string
 			if k.Kind() == reflect.String {
@@ -187,9 +196,13 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 			} else {
 				key = safeSprintReflect(k, depth-1)
 			}
-			value, ok := convertReflect(iter.Value(), depth-1)
+			value, ok := convertReflect(iter.Value(), depth-1, room)
 			if !ok {
 				return attribute.Value{}, false
+			}
+			take(room, value)
+			if room != nil {
+				*room -= attrOverhead + len(key)
 			}
 			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(validUTF8(key)), Value: value})
 		}
@@ -197,6 +210,32 @@ func convertReflect(rv reflect.Value, depth int) (attribute.Value, bool) {
 	}
 	// Structs, funcs, channels, named types with a String method: text, as otelslog does.
 	return str(safeSprintReflect(rv, depth)), true
+}
+
+// spent reports whether room is spent (never for no room, nil).
+func spent(room *int) bool { return room != nil && *room <= 0 }
+
+// take takes an element's size from room: a leaf's valueSize; an array or map took its own
+// elements' as it was built.
+func take(room *int, v attribute.Value) {
+	if room == nil {
+		return
+	}
+	switch v.Type() {
+	case attribute.SLICE, attribute.MAP:
+		*room -= 8
+	default:
+		*room -= valueSize(v)
+	}
+}
+
+// elementsFit is how many of n elements can fit in room (each takes 2 bytes at least), for a
+// list's capacity.
+func elementsFit(n int, room *int) int {
+	if room == nil {
+		return n
+	}
+	return min(n, max(*room, 0)/2+1)
 }
 
 // str is attribute.StringValue of s made valid UTF-8.

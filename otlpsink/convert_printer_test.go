@@ -15,7 +15,7 @@ type cyclicHolder struct{ M map[string]any }
 func TestConvertStructWithCycle(t *testing.T) {
 	m := map[string]any{"k": 1}
 	m["self"] = m
-	got := convertValue(slog.AnyValue(cyclicHolder{M: m})).AsString()
+	got := convertValue(slog.AnyValue(cyclicHolder{M: m}), nil).AsString()
 	if want := "{M:map[k:1 self:<cycle>]}"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -44,7 +44,7 @@ func TestConvertNamedScalars(t *testing.T) {
 		{namedFloat(1.5), attribute.Float64Value(1.5)},
 		{enum(1), attribute.StringValue("enum-b")},
 	} {
-		if got := convertValue(slog.AnyValue(tc.v)); got != tc.want {
+		if got := convertValue(slog.AnyValue(tc.v), nil); got != tc.want {
 			t.Errorf("%T(%v): got %v (%v), want %v", tc.v, tc.v, got.String(), got.Type(), tc.want.String())
 		}
 	}

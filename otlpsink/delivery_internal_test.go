@@ -2,7 +2,9 @@ package otlpsink
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -90,7 +92,7 @@ func TestValidValueEveryDepth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := convertAny(tt.v)
+			got := convertAny(tt.v, nil)
 			if s := got.String(); !utf8.ValidString(s) || !strings.Contains(s, "caf\uFFFD") {
 				t.Errorf("convertAny(%s) = %q, want valid UTF-8 with the bad byte replaced", tt.name, s)
 			}
@@ -153,6 +155,160 @@ func TestTruncateRecord(t *testing.T) {
 	if !utf8.ValidString(big.AsString()) || !strings.HasPrefix(r.Body().AsString(), "bbb") {
 		t.Error("cut values are not valid UTF-8 prefixes")
 	}
+}
+
+// TestTruncateRecordCollections: a record over the budget through arrays or maps of many
+// elements (which no cap on string lengths can bring within it) keeps their first elements,
+// at every depth, and arrives within the budget, marked; its other values stay whole.
+func TestTruncateRecordCollections(t *testing.T) {
+	ints := make([]int64, 200000)
+	vals := make([]attribute.Value, len(ints))
+	strs := make([]string, len(ints))
+	members := make([]attribute.KeyValue, 50000)
+	for i := range ints {
+		ints[i] = int64(i) * 1000003
+		vals[i] = attribute.Int64Value(ints[i])
+		strs[i] = "item-" + strconv.Itoa(i)
+	}
+	for i := range members {
+		members[i] = attribute.Int64(fmt.Sprintf("k%06d", i), int64(i))
+	}
+	nested := make([]attribute.Value, 100)
+	for i := range nested {
+		nested[i] = attribute.SliceValue(vals[:5000]...)
+	}
+	const budget = 64 << 10
+	cases := []struct {
+		name  string
+		value attribute.Value
+	}{
+		{"typed ints", attribute.Int64SliceValue(ints)},
+		{"typed strings", attribute.StringSliceValue(strs)},
+		{"values (what a []int converts to)", attribute.SliceValue(vals...)},
+		{"map", attribute.MapValue(members...)},
+		{"arrays in an array", attribute.SliceValue(nested...)},
+		{"long strings besides", attribute.SliceValue(attribute.StringValue(strings.Repeat("s", 200000)), attribute.SliceValue(vals...))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := sdkRecord()
+			r.SetBody(attribute.StringValue("a message"))
+			r.SetAttributes(attribute.String("small", "keep me"), attribute.KeyValue{Key: "big", Value: c.value})
+			before := recordSize(&r)
+			if !truncateRecord(&r, budget) {
+				t.Fatal("not truncated")
+			}
+			if size := recordSize(&r); size > budget || size < budget/4 {
+				t.Errorf("size after %d, want at most %d and not much less", size, budget)
+			}
+			got := map[attribute.Key]attribute.Value{}
+			r.WalkAttributes(func(kv attribute.KeyValue) bool {
+				got[kv.Key] = kv.Value
+				return true
+			})
+			if got["small"].AsString() != "keep me" || r.Body().AsString() != "a message" {
+				t.Errorf("a small value was cut: %q, body %q", got["small"].AsString(), r.Body().AsString())
+			}
+			if got[TruncatedKey].AsInt64() != int64(before) {
+				t.Errorf("marker %v, want the size before, %d", got[TruncatedKey].String(), before)
+			}
+			if !isPrefix(got["big"], c.value) {
+				t.Errorf("the cut value is not a prefix of the original, element by element")
+			}
+		})
+	}
+}
+
+// TestConvertRoom: arrays and maps take no more elements once the conversion budget is
+// spent, at every depth, and keep the first of a slice's; without a budget they keep all.
+func TestConvertRoom(t *testing.T) {
+	ints := make([]int, 1_000_000)
+	for i := range ints {
+		ints[i] = i
+	}
+	strs := make([]string, 100_000)
+	for i := range strs {
+		strs[i] = "s" + strconv.Itoa(i)
+	}
+	m := make(map[string]int, 100_000)
+	for i := range 100_000 {
+		m["k"+strconv.Itoa(i)] = i
+	}
+	nested := [][]int{ints, ints, ints}
+	const budget = 10_000
+	tests := []struct {
+		name     string
+		v        any
+		elements func(attribute.Value) int // how many leaves the value kept
+	}{
+		{"ints", ints, func(v attribute.Value) int { return len(v.AsSlice()) }},
+		{"strings", strs, func(v attribute.Value) int { return len(v.AsSlice()) }},
+		{"map", m, func(v attribute.Value) int { return len(v.AsMap()) }},
+		{"arrays in an array", nested, func(v attribute.Value) int {
+			n := 0
+			for _, e := range v.AsSlice() {
+				n += len(e.AsSlice())
+			}
+			return n
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			room := budget
+			got := convertAny(tt.v, &room)
+			if n := tt.elements(got); n == 0 || n > budget/2 {
+				t.Errorf("kept %d elements within a budget of %d bytes, want some, at most %d", n, budget, budget/2)
+			}
+			if size := valueSize(got); size > 2*budget {
+				t.Errorf("converted value's size %d, want about the budget, %d", size, budget)
+			}
+			if whole := convertAny(tt.v, nil); !isPrefix(got, whole) {
+				t.Error("the value kept is not what the whole value starts with")
+			}
+		})
+	}
+	if whole := convertAny(ints, nil); len(whole.AsSlice()) != len(ints) {
+		t.Errorf("without a budget kept %d of %d elements", len(whole.AsSlice()), len(ints))
+	}
+}
+
+// isPrefix reports whether cut is what truncation keeps of whole: for arrays, a prefix whose
+// elements are prefixes of whole's; for maps, some of whole's members with their values so;
+// for strings, a prefix; otherwise equal.
+func isPrefix(cut, whole attribute.Value) bool {
+	if cut.Type() != whole.Type() {
+		return false
+	}
+	switch whole.Type() {
+	case attribute.SLICE:
+		c, w := cut.AsSlice(), whole.AsSlice()
+		if len(c) > len(w) {
+			return false
+		}
+		for i := range c {
+			if !isPrefix(c[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	case attribute.MAP:
+		w := map[attribute.Key]attribute.Value{}
+		for _, kv := range whole.AsMap() {
+			w[kv.Key] = kv.Value
+		}
+		for _, kv := range cut.AsMap() {
+			if wv, found := w[kv.Key]; !found || !isPrefix(kv.Value, wv) {
+				return false
+			}
+		}
+		return len(cut.AsMap()) <= len(w)
+	case attribute.STRING:
+		return strings.HasPrefix(whole.AsString(), cut.AsString())
+	case attribute.BOOLSLICE, attribute.INT64SLICE, attribute.FLOAT64SLICE, attribute.STRINGSLICE:
+		c, w := reflect.ValueOf(cut.AsInterface()), reflect.ValueOf(whole.AsInterface())
+		return c.Len() <= w.Len() && reflect.DeepEqual(c.Interface(), w.Slice(0, c.Len()).Interface())
+	}
+	return cut == whole
 }
 
 // TestTruncateRecordAtCountLimit: a record already at its attribute count limit keeps the

@@ -49,6 +49,7 @@ type Handler struct {
 	lp     log.LoggerProvider
 	logger log.Logger
 	fast   *fastHandler // set when lp is a Pipeline's provider: emits without the SDK's copy
+	room   int          // with fast, the conversion budget of a record (conversionRoom); else 0: none
 
 	level   slog.Leveler
 	source  bool
@@ -101,13 +102,15 @@ func NewHandler(lp log.LoggerProvider, opts *Options) *Handler {
 
 func (h *Handler) setLogger(name string) {
 	h.logger = h.lp.Logger(name)
-	h.fast = nil
+	h.fast, h.room = nil, 0
 	if p, ok := h.lp.(*provider); ok {
 		var cat *attribute.KeyValue
 		if h.hasCategory {
 			cat = &h.category
 		}
-		h.fast = newFastHandler(p.fastLogger(name), cat)
+		if h.fast = newFastHandler(p.fastLogger(name), cat); h.fast != nil {
+			h.room = conversionRoom(h.fast.proc)
+		}
 	}
 }
 
@@ -156,6 +159,7 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	}
 	h2 := *h
 	c := converter{replace: h.replace}
+	c.room, c.bounded = h.room, h.room > 0
 	var idx keyIndex
 	if h.group == nil {
 		kvs := slices.Clone(h.attrs)
@@ -222,6 +226,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) (err error) {
 	}
 	kvs = append(kvs, h.attrs...)
 	c := converter{replace: h.replace, err: h.err, errMsg: h.errMsg, size: h.size, encoding: h.fast != nil && h.fast.enc != nil}
+	c.room, c.bounded = h.room, h.room > 0
 	defer c.release()
 	if h.group == nil {
 		r.Attrs(func(a slog.Attr) bool {
@@ -333,6 +338,25 @@ type converter struct {
 	// encoding measures the record).
 	encoding bool
 	groups   *encGroups
+	// room is what is left of the conversion budget for arrays and maps (see
+	// convertReflect), when bounded is true.
+	room    int
+	bounded bool
+}
+
+// conversionRoom is the budget of a converter through a handler emitting into proc, for the
+// arrays and maps of one record, in estimated bytes: four times proc's batch byte cap, which
+// is within the cap after truncateRecord's cut. A record cut so is over the cap by that
+// estimate, and by its encoding too (valueSize counts an element at most 13/4 of its encoded
+// size), so it is cut down and marked when queued.
+func conversionRoom(proc *Processor) int { return 4 * proc.cfg.batchBytes }
+
+// roomLeft is the pointer convertReflect takes for c's budget: nil for none.
+func (c *converter) roomLeft() *int {
+	if !c.bounded {
+		return nil
+	}
+	return &c.room
 }
 
 // mapValue is the value of a group with members m (which it does not keep).
@@ -427,10 +451,10 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 			}
 			v = attribute.StringValue(msg)
 		} else {
-			v = convertAny(x)
+			v = convertAny(x, c.roomLeft())
 		}
 	default:
-		v = convertValue(a.Value)
+		v = convertValue(a.Value, c.roomLeft())
 	}
 	return c.putValue(kvs, idx, attribute.KeyValue{Key: attribute.Key(validUTF8(a.Key)), Value: v})
 }

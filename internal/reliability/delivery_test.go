@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -527,10 +528,7 @@ func TestOversizedBurstsDelivered(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.proto+" burst", func(t *testing.T) {
 			col := collectortest.Start(t)
-			ep := col.HTTPEndpoint()
-			if c.proto == "grpc" {
-				ep = "http://" + col.GRPCEndpoint()
-			}
+			ep := collectorEndpoint(col, c.proto)
 			r := startDelivery(t, c.proto, ep, otlpsink.WithMaxQueueSize(c.n))
 			r.logN(0, c.n, "pad", strings.Repeat("p", c.attrB))
 			if err := r.shutdown(t, 3*time.Minute); err != nil {
@@ -546,10 +544,7 @@ func TestOversizedBurstsDelivered(t *testing.T) {
 	for _, proto := range deliveryProtocols {
 		t.Run(proto+" 10 MiB message", func(t *testing.T) {
 			col := collectortest.Start(t)
-			ep := col.HTTPEndpoint()
-			if proto == "grpc" {
-				ep = "http://" + col.GRPCEndpoint()
-			}
+			ep := collectorEndpoint(col, proto)
 			r := startDelivery(t, proto, ep)
 			big := strings.Repeat("m", 10<<20)
 			r.logN(0, 250)
@@ -576,6 +571,77 @@ func TestOversizedBurstsDelivered(t *testing.T) {
 	}
 }
 
+// TestHugeArrayDelivered: a record whose one attribute is an array of 2,000,000 ints (26 MB by
+// the estimate, 18 MB encoded: more than either protocol's batch cap, and than the collector's
+// 4 MiB gRPC limit) arrives cut down to its first elements and marked, beside its neighbours.
+// Before, strings were all truncation could cut: over gRPC the record was refused and lost.
+func TestHugeArrayDelivered(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large record")
+	}
+	col := collectortest.Start(t)
+	ints := make([]int, 2_000_000)
+	for i := range ints {
+		ints[i] = i * 1000003
+	}
+	for _, proto := range deliveryProtocols {
+		t.Run(proto, func(t *testing.T) {
+			ep := collectorEndpoint(col, proto)
+			before := len(col.Logs())
+			r := startDelivery(t, proto, ep)
+			r.logN(0, 10, "run", proto)
+			r.log.Info("huge", "seq", 10, "run", proto, "matrix", ints)
+			r.logN(11, 9, "run", proto)
+			if err := r.shutdown(t, 3*time.Minute); err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+			st := r.p.Stats()
+			if st.Exported != 20 || st.Undelivered() != 0 || st.Truncated != 1 {
+				t.Errorf("stats %+v, want all 20 exported, one truncated", st)
+			}
+			var huge *collectortest.LogRecord
+			recs := col.WaitLogs(t, before+20, time.Minute)[before:]
+			for i := range recs {
+				if recs[i].Body == "huge" {
+					huge = &recs[i]
+				}
+			}
+			if len(recs) != 20 || huge == nil {
+				t.Fatalf("collector got %d records (the huge one: %v), want 20 with it", len(recs), huge != nil)
+			}
+			kept, _ := huge.Attributes["matrix"].([]any)
+			if huge.Attributes[otlpsink.TruncatedKey] == nil || len(kept) < 10_000 || len(kept) >= len(ints) {
+				t.Fatalf("the huge record arrived with %d of %d elements, attributes %v; want it cut down, marked",
+					len(kept), len(ints), keysOf(huge.Attributes))
+			}
+			for i, v := range kept {
+				if fmt.Sprint(v) != strconv.Itoa(ints[i]) {
+					t.Fatalf("element %d is %v, want %d: the array kept is not the first elements", i, v, ints[i])
+				}
+			}
+			t.Logf("%s: %d of %d elements arrived", proto, len(kept), len(ints))
+		})
+	}
+}
+
+// collectorEndpoint is col's endpoint for protocol, as OTEL_EXPORTER_OTLP_ENDPOINT names it.
+func collectorEndpoint(col *collectortest.Collector, protocol string) string {
+	if protocol == "grpc" {
+		return "http://" + col.GRPCEndpoint()
+	}
+	return col.HTTPEndpoint()
+}
+
+// keysOf returns m's keys, for a message.
+func keysOf(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
 // TestInvalidUTF8Delivered: strings that are not UTF-8 at any depth of any value kind
 // (attribute.Value string slices, slices and maps, map keys, the body) are repaired, through
 // the handler and through the SDK's own logger (another bridge): every record arrives.
@@ -583,10 +649,7 @@ func TestInvalidUTF8Delivered(t *testing.T) {
 	col := collectortest.Start(t)
 	for _, proto := range deliveryProtocols {
 		t.Run(proto, func(t *testing.T) {
-			ep := col.HTTPEndpoint()
-			if proto == "grpc" {
-				ep = "http://" + col.GRPCEndpoint()
-			}
+			ep := collectorEndpoint(col, proto)
 			before := len(col.Logs())
 			r := startDelivery(t, proto, ep)
 			const n = 1000
@@ -636,10 +699,7 @@ func TestBalanceAcrossShutdown(t *testing.T) {
 	for _, proto := range deliveryProtocols {
 		t.Run(proto, func(t *testing.T) {
 			col := collectortest.Start(t)
-			ep := col.HTTPEndpoint()
-			if proto == "grpc" {
-				ep = "http://" + col.GRPCEndpoint()
-			}
+			ep := collectorEndpoint(col, proto)
 			r := startDelivery(t, proto, ep)
 			const workers, after = 4, 2000
 			var (
