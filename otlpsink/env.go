@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path"
@@ -83,6 +84,25 @@ func unsentEndpointParts(name string, u *url.URL) []vocab.Diagnostic {
 	return diags
 }
 
+// grpcSchemePort gives a gRPC endpoint without a port its scheme's, 80 for http and 443 for
+// https, as a URL means and as the specification reads an endpoint (HTTP's exporter dials
+// the same). Both gRPC exporters dial it: grpc-go would dial 443 for a target without a port
+// whatever the scheme, so that http://collector was tried in plain text on the TLS port.
+// Over http the port is not likely what was meant (a collector takes OTLP/gRPC on 4317): a
+// diagnostic says which port is dialed.
+func grpcSchemePort(name string, u *url.URL) []vocab.Diagnostic {
+	port := "443"
+	if u.Scheme == "http" {
+		port = "80"
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), port)
+	if port != "80" {
+		return nil
+	}
+	return []vocab.Diagnostic{{Source: name, Piece: bareURL(u),
+		Problem: "it has no port: gRPC dials port 80, the http scheme's; an OpenTelemetry Collector takes OTLP/gRPC on 4317"}}
+}
+
 // readExporterEnv reads and checks the exporter variables for proto. An unusable value is an
 // error naming the variable and the problem; values that may be secret (headers, user info)
 // are never quoted.
@@ -99,6 +119,9 @@ func (p *Pipeline) readExporterEnv(proto string) (exporterEnv, error) {
 		e.endpoint, _ = url.Parse(ev.value) // checkEndpoints parsed it
 		e.endpointVar = ev.name
 		p.diags = append(p.diags, unsentEndpointParts(ev.name, e.endpoint)...)
+		if proto == ProtocolGRPC && e.endpoint.Port() == "" {
+			p.diags = append(p.diags, grpcSchemePort(ev.name, e.endpoint)...)
+		}
 	} else {
 		def := DefaultHTTPEndpoint
 		if proto == ProtocolGRPC {

@@ -334,6 +334,36 @@ func TestHTTPConfigFromEnv(t *testing.T) {
 	}
 }
 
+// TestGRPCTargetPort: a gRPC endpoint without a port dials its scheme's (grpc-go would dial
+// 443 for both), through logbridge's exporter and otlploggrpc's options alike; a port given is
+// kept, an IPv6 host stays bracketed.
+func TestGRPCTargetPort(t *testing.T) {
+	for endpoint, want := range map[string]string{
+		"http://collector":        "collector:80",
+		"https://collector":       "collector:443",
+		"http://collector:4317":   "collector:4317",
+		"https://[::1]/":          "[::1]:443",
+		"http://user:pw@[::1]":    "[::1]:80",
+		"http://collector:4317/x": "collector:4317",
+	} {
+		t.Run(endpoint, func(t *testing.T) {
+			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+			p := &Pipeline{red: newRedactorFromEnv()}
+			env, err := p.readExporterEnv(ProtocolGRPC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := env.grpcConfig().target; got != want {
+				t.Errorf("logbridge's exporter dials %q, want %q", got, want)
+			}
+			// otlploggrpc.WithEndpointURL takes the host and port of this URL.
+			if got := env.endpoint.Host; got != want {
+				t.Errorf("otlploggrpc is given the endpoint host %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 func TestRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for v, want := range map[string]time.Duration{
