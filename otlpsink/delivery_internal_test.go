@@ -3,6 +3,7 @@ package otlpsink
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -269,6 +270,38 @@ func TestConvertRoom(t *testing.T) {
 	}
 	if whole := convertAny(ints, nil); len(whole.AsSlice()) != len(ints) {
 		t.Errorf("without a budget kept %d of %d elements", len(whole.AsSlice()), len(ints))
+	}
+}
+
+// TestConvertRoomPipelines: a handler on a Pipeline bounds its conversion by four times its
+// processor's batch cap, on one with several exporters by the largest of theirs (each cuts
+// to its own), and on a provider of another's not at all.
+func TestConvertRoomPipelines(t *testing.T) {
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
+	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+	for _, tt := range []struct {
+		exporters string
+		want      int
+	}{
+		{"otlp", 4 * HTTPMaxExportBatchBytes},
+		{"console", 4 * DefaultMaxExportBatchBytes},
+		{"console,otlp", 4 * HTTPMaxExportBatchBytes},
+	} {
+		t.Run(tt.exporters, func(t *testing.T) {
+			t.Setenv("OTEL_LOGS_EXPORTER", tt.exporters)
+			p, err := NewPipeline(context.Background(), WithConsoleExporterWriter(io.Discard))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Shutdown(context.Background())
+			h := NewHandler(p.Provider(), nil).WithLogger("x", "y").(*Handler)
+			if h.room != tt.want {
+				t.Errorf("conversion budget %d, want %d", h.room, tt.want)
+			}
+		})
+	}
+	if h := NewHandler(sdklog.NewLoggerProvider(), nil); h.room != 0 {
+		t.Errorf("conversion budget on the SDK's provider %d, want none (0)", h.room)
 	}
 }
 

@@ -49,7 +49,7 @@ type Handler struct {
 	lp     log.LoggerProvider
 	logger log.Logger
 	fast   *fastHandler // set when lp is a Pipeline's provider: emits without the SDK's copy
-	room   int          // with fast, the conversion budget of a record (conversionRoom); else 0: none
+	room   int          // a Pipeline's conversion budget of a record (conversionRoom); else 0: none
 
 	level   slog.Leveler
 	source  bool
@@ -110,6 +110,10 @@ func (h *Handler) setLogger(name string) {
 		}
 		if h.fast = newFastHandler(p.fastLogger(name), cat); h.fast != nil {
 			h.room = conversionRoom(h.fast.proc)
+		}
+	} else if m, ok := h.lp.(*multiProvider); ok {
+		for _, proc := range m.procs { // the largest: each processor cuts to its own cap
+			h.room = max(h.room, conversionRoom(proc))
 		}
 	}
 }
@@ -344,11 +348,12 @@ type converter struct {
 	bounded bool
 }
 
-// conversionRoom is the budget of a converter through a handler emitting into proc, for the
-// arrays and maps of one record, in estimated bytes: four times proc's batch byte cap, which
-// is within the cap after truncateRecord's cut. A record cut so is over the cap by that
-// estimate, and by its encoding too (valueSize counts an element at most 13/4 of its encoded
-// size), so it is cut down and marked when queued.
+// conversionRoom is the budget of a converter through a handler emitting into proc (into
+// several: the largest of theirs), for the arrays and maps of one record, in estimated
+// bytes: four times proc's batch byte cap, which is within the cap after truncateRecord's
+// cut. A record cut so is over the cap by that estimate, and by its encoding too (valueSize
+// counts an element at most 13/4 of its encoded size), so it is cut down and marked when
+// queued.
 func conversionRoom(proc *Processor) int { return 4 * proc.cfg.batchBytes }
 
 // roomLeft is the pointer convertReflect takes for c's budget: nil for none.
