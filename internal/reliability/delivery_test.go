@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -612,7 +613,7 @@ func TestHugeArrayDelivered(t *testing.T) {
 			kept, _ := huge.Attributes["matrix"].([]any)
 			if huge.Attributes[otlpsink.TruncatedKey] == nil || len(kept) < 10_000 || len(kept) >= len(ints) {
 				t.Fatalf("the huge record arrived with %d of %d elements, attributes %v; want it cut down, marked",
-					len(kept), len(ints), keysOf(huge.Attributes))
+					len(kept), len(ints), slices.Sorted(maps.Keys(huge.Attributes)))
 			}
 			for i, v := range kept {
 				if fmt.Sprint(v) != strconv.Itoa(ints[i]) {
@@ -630,16 +631,6 @@ func collectorEndpoint(col *collectortest.Collector, protocol string) string {
 		return "http://" + col.GRPCEndpoint()
 	}
 	return col.HTTPEndpoint()
-}
-
-// keysOf returns m's keys, for a message.
-func keysOf(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // TestInvalidUTF8Delivered: strings that are not UTF-8 at any depth of any value kind
