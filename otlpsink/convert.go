@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -116,10 +117,10 @@ func convertReflect(rv reflect.Value, depth int, room *int) (attribute.Value, bo
 		if rv.Type() == reflect.TypeFor[time.Duration]() {
 			return durationValue(time.Duration(rv.Int())), true
 		}
-		if rv.CanInterface() {
-			if _, ok := rv.Interface().(fmt.Stringer); ok {
-				break // a named integer with a String method (an enum): its text reads better.
-			}
+		// A named integer with a String method (an enum): its text reads better. Asked of the
+		// type: rv.Interface() would copy each element of a []int to the heap to ask it.
+		if rv.CanInterface() && rv.Type().Implements(stringerType) {
+			break
 		}
 		return attribute.Int64Value(rv.Int()), true
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -169,16 +170,21 @@ func convertReflect(rv reflect.Value, depth int, room *int) (attribute.Value, bo
 		if depth <= 0 {
 			return attribute.Value{}, false
 		}
-		items := make([]attribute.Value, 0, elementsFit(rv.Len(), room))
+		// attribute.SliceValue copies the items: they are built in a reused scratch list.
+		sp := scratchItems.Get().(*[]attribute.Value)
+		items := slices.Grow((*sp)[:0], elementsFit(rv.Len(), room))
 		for i := 0; i < rv.Len() && !spent(room); i++ {
 			item, ok := convertReflect(rv.Index(i), depth-1, room)
 			if !ok {
+				putScratchItems(sp, items)
 				return attribute.Value{}, false
 			}
 			take(room, item)
 			items = append(items, item)
 		}
-		return attribute.SliceValue(items...), true
+		v := attribute.SliceValue(items...)
+		putScratchItems(sp, items)
+		return v, true
 	case reflect.Map:
 		if rv.Len() == 0 {
 			return attribute.MapValue(), true
@@ -211,6 +217,24 @@ func convertReflect(rv reflect.Value, depth int, room *int) (attribute.Value, bo
 	// Structs, funcs, channels, named types with a String method: text, as otelslog does.
 	return str(safeSprintReflect(rv, depth)), true
 }
+
+// scratchItems are the reused lists convertReflect builds an array's items in.
+var scratchItems = sync.Pool{New: func() any { return new([]attribute.Value) }}
+
+// putScratchItems gives sp back to its pool with items (built in it, maybe grown) cleared: the
+// values may hold strings the pool should not keep alive. A list grown past 1024 items is left
+// to the GC.
+func putScratchItems(sp *[]attribute.Value, items []attribute.Value) {
+	if cap(items) > 1024 {
+		return
+	}
+	clear(items)
+	*sp = items[:0]
+	scratchItems.Put(sp)
+}
+
+// stringerType is fmt.Stringer's type.
+var stringerType = reflect.TypeFor[fmt.Stringer]()
 
 // spent reports whether room is spent (never for no room, nil).
 func spent(room *int) bool { return room != nil && *room <= 0 }

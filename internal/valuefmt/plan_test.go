@@ -53,6 +53,14 @@ type stringerEmbedded struct {
 	X int
 }
 
+type plainInts []int
+type plainInt int
+
+// stringerSlice is a slice type with a String method: fmt prints it by the method.
+type stringerSlice []int
+
+func (stringerSlice) String() string { return "slice" }
+
 type deep1 struct{ A deep2 }
 type deep2 struct{ B deep3 }
 type deep3 struct{ C flat }
@@ -73,6 +81,12 @@ func planValues(s string, i int64, u uint64, f float64, b bool) []any {
 			X float32
 			Y float64
 		}{float32(f), f},
+		// Slices: of basic values (the slice plan), and those left to fmt.
+		[]string{s, "", s}, []int{int(i), -1, 0}, []int8{int8(i)}, []int16{int16(i)}, []int32{int32(i)},
+		[]int64{i}, []uint{uint(u)}, []uint8(s), []uint16{uint16(u)}, []uint32{uint32(u)}, []uint64{u},
+		[]uintptr{uintptr(u)}, []float32{float32(f)}, []float64{f, -f}, []bool{b, !b}, []int(nil), []string{},
+		plainInts{int(i)}, []plainInt{plainInt(i)}, stringerSlice{1}, []namedStringer{sn}, []level{level(i)},
+		[]any{s, i}, []*int{nil}, [2]int{int(i), 1}, [][]int{{int(i)}},
 	}
 	return vals
 }
@@ -125,6 +139,24 @@ func TestPlanChoice(t *testing.T) {
 	} {
 		if _, got := appendPlanned(nil, tc.v); got != tc.planned {
 			t.Errorf("appendPlanned(%T) planned = %v, want %v", tc.v, got, tc.planned)
+		}
+	}
+}
+
+// TestSlicePlanChoice: the slice plan takes exactly the slices of basic values without text
+// methods (on the slice type or the elements').
+func TestSlicePlanChoice(t *testing.T) {
+	for _, tc := range []struct {
+		v       any
+		planned bool
+	}{
+		{[]int{1}, true}, {[]string(nil), true}, {[]byte("x"), true}, {plainInts{}, true}, {[]plainInt{}, true},
+		{[]float32{}, true}, {[]bool{}, true}, {stringerSlice{}, false}, {[]namedStringer{}, false},
+		{[]level{}, true}, {[]any{}, false}, {[]*int{}, false}, {[][]int{}, false}, {[]flat{}, false},
+		{[2]int{}, false}, {1, false}, {nil, false}, {&[]int{}, false},
+	} {
+		if _, got := appendBasicSlice(nil, tc.v); got != tc.planned {
+			t.Errorf("appendBasicSlice(%T) planned = %v, want %v", tc.v, got, tc.planned)
 		}
 	}
 }

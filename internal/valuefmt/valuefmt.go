@@ -4,8 +4,9 @@
 // contains itself (m["self"] = m) or a slice of any that contains itself overflows the stack,
 // a fatal error no recover catches.
 //
-// A struct of basic fields (strings, numbers, booleans, such structs; no methods) is printed by a
-// plan made once per type, the bytes fmt prints, without fmt (plan.go). For anything else,
+// A struct of basic fields (strings, numbers, booleans, such structs; no methods), and a slice
+// of basic values without methods, is printed by a plan made once per type, the bytes fmt
+// prints, without fmt (plan.go). For anything else,
 // AppendPlusV first walks the value the way fmt would print it. When the walk finds neither a
 // cycle nor nesting deeper than MaxDepth (the usual case), the result is exactly fmt's. Otherwise
 // the value is printed in the same layout by this package, with "<cycle>" where fmt would
@@ -37,6 +38,9 @@ const (
 // (String, Error, Format) are called as fmt calls them and may panic: the caller recovers.
 func AppendPlusV(b []byte, v any) []byte {
 	if b, ok := appendPlanned(b, v); ok {
+		return b
+	}
+	if b, ok := appendBasicSlice(b, v); ok {
 		return b
 	}
 	var w walker
