@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -46,6 +47,32 @@ func TestErrorStack(t *testing.T) {
 			}
 			if !strings.HasPrefix(frames[0], strings.Repeat(" ", 10)) {
 				t.Fatalf("frame not indented under the message: %q", frames[0])
+			}
+		})
+	}
+}
+
+// TestErrorStackBeyondTree: the stack an error carries is shown below a chain of the standard
+// library's wrappers and joins, and when the cause tree leaves that error out (deeper than
+// maxCauseDepth).
+func TestErrorStackBeyondTree(t *testing.T) {
+	deep := failingWrite()
+	for i := range maxCauseDepth + 4 {
+		deep = fmt.Errorf("layer %d: %w", i, deep)
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"wrapped", fmt.Errorf("save: %w", fmt.Errorf("flush: %w", failingWrite()))},
+		{"deeper than the tree", deep},
+		{"joined", errors.Join(errors.New("retry failed"), fmt.Errorf("save: %w", failingWrite()))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			slog.New(NewHandler(&buf, &Options{Color: vocab.ColorNever})).Error("save failed", "err", tc.err)
+			if !strings.Contains(buf.String(), "at github.com/logbridge/logbridge/console.failingWrite (console/stack_test.go:") {
+				t.Fatalf("the stack of the error the tree leaves out is missing:\n%s", buf.String())
 			}
 		})
 	}

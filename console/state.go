@@ -30,6 +30,9 @@ type state struct {
 	keyWidth  int    // bytes of keyText still to write, on the tree's first line
 	keyCols   int    // keyText's display width: the spaces that stand for it in tree
 	keyed     bool   // a KindAny value with a key is being written: note its causes in errs
+	// mayCarry: the cause tree just written met an error of a type other than the standard
+	// library's, or left part of the chain out (its limits), so a stack may be carried.
+	mayCarry bool
 
 	bodyStart int // attributes after this offset get a leading space (-1: always)
 	indent    int // continuation lines' indentation
