@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logbridge/logbridge/internal/spinlock"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -601,7 +602,7 @@ func (p *Processor) enqueueEncoded(s *encScope, rec []byte) {
 // put queues r, or rec, the encoding of a record of scope s, whose (estimated) encoded size
 // is size.
 func (p *Processor) put(r *sdklog.Record, s *encScope, rec []byte, size int, truncated bool) {
-	p.mu.Lock()
+	spinlock.Lock(&p.mu) // log calls on other goroutines contend for it (see spinlock)
 	// Emitted is counted with the outcome, never before it, so that a Stats snapshot taken
 	// while this call waits for room still balances.
 	if p.stopped.Load() {

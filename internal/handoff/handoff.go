@@ -16,6 +16,7 @@ package handoff
 import (
 	"context"
 	"fmt"
+	"github.com/logbridge/logbridge/internal/spinlock"
 	"io"
 	"slices"
 	"sync"
@@ -117,7 +118,7 @@ func New(w io.Writer, opts Options) *Writer {
 // the writer is declared stalled; a stalled Writer drops p (counted in Dropped). A closed one
 // writes p to Options.AfterClose, or drops it (counted) without one.
 func (g *Writer) Write(p []byte) (int, error) {
-	g.mu.Lock()
+	spinlock.Lock(&g.mu) // log calls on other goroutines contend for it (see spinlock)
 	for {
 		if g.closed {
 			g.writeAfterClose(p) // unlocks g.mu
