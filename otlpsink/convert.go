@@ -66,31 +66,44 @@ func durationValue(d time.Duration) attribute.Value { return attribute.Float64Va
 
 // convertAny converts the value of a slog.KindAny attribute; room as convertReflect's.
 func convertAny(v any, room *int) attribute.Value {
+	if val, ok := convertKnown(v); ok {
+		return val
+	}
+	return convertTop(reflect.ValueOf(v), room)
+}
+
+// convertKnown converts v if it is one of the types convertAny takes without reflection.
+func convertKnown(v any) (attribute.Value, bool) {
 	switch x := v.(type) {
 	case nil:
-		return attribute.Value{}
+		return attribute.Value{}, true
 	case string:
-		return str(x)
+		return str(x), true
 	case bool:
-		return attribute.BoolValue(x)
+		return attribute.BoolValue(x), true
 	case int:
-		return attribute.Int64Value(int64(x))
+		return attribute.Int64Value(int64(x)), true
 	case int64:
-		return attribute.Int64Value(x)
+		return attribute.Int64Value(x), true
 	case float64:
-		return attribute.Float64Value(x)
+		return attribute.Float64Value(x), true
 	case error:
-		return attribute.StringValue(errorString(x))
+		return attribute.StringValue(errorString(x)), true
 	case time.Duration:
-		return durationValue(x)
+		return durationValue(x), true
 	case time.Time:
-		return attribute.Int64Value(x.UnixNano())
+		return attribute.Int64Value(x.UnixNano()), true
 	case []byte:
-		return attribute.ByteSliceValue(x)
+		return attribute.ByteSliceValue(x), true
 	case attribute.Value:
-		return validValue(x)
+		return validValue(x), true
 	}
-	val, ok := convertReflect(reflect.ValueOf(v), maxDepth, room)
+	return attribute.Value{}, false
+}
+
+// convertTop is convertReflect of a KindAny value, with the marker for one nested too deeply.
+func convertTop(rv reflect.Value, room *int) attribute.Value {
+	val, ok := convertReflect(rv, maxDepth, room)
 	if !ok {
 		return attribute.StringValue(maxDepthExceeded)
 	}
@@ -172,19 +185,13 @@ func convertReflect(rv reflect.Value, depth int, room *int) (attribute.Value, bo
 		}
 		// attribute.SliceValue copies the items: they are built in a reused scratch list.
 		sp := scratchItems.Get().(*[]attribute.Value)
-		items := slices.Grow((*sp)[:0], elementsFit(rv.Len(), room))
-		for i := 0; i < rv.Len() && !spent(room); i++ {
-			item, ok := convertReflect(rv.Index(i), depth-1, room)
-			if !ok {
-				putScratchItems(sp, items)
-				return attribute.Value{}, false
-			}
-			take(room, item)
-			items = append(items, item)
+		items, ok := appendItems((*sp)[:0], rv, depth, room)
+		v := attribute.Value{}
+		if ok {
+			v = attribute.SliceValue(items...)
 		}
-		v := attribute.SliceValue(items...)
 		putScratchItems(sp, items)
-		return v, true
+		return v, ok
 	case reflect.Map:
 		if rv.Len() == 0 {
 			return attribute.MapValue(), true
@@ -216,6 +223,34 @@ func convertReflect(rv reflect.Value, depth int, room *int) (attribute.Value, bo
 	}
 	// Structs, funcs, channels, named types with a String method: text, as otelslog does.
 	return str(safeSprintReflect(rv, depth)), true
+}
+
+// isItems reports whether convertReflect makes an array of the items of rv, and there are
+// some: a slice or array (not a []byte) with at least one element.
+func isItems(rv reflect.Value) bool {
+	switch rv.Kind() {
+	case reflect.Slice:
+		return rv.Len() > 0 && rv.Type().Elem().Kind() != reflect.Uint8
+	case reflect.Array:
+		return rv.Len() > 0
+	}
+	return false
+}
+
+// appendItems appends to items the elements of rv (isItems), rv being at depth (above 0), each
+// converted one level deeper, as many as room leaves; it reports false when one nests too
+// deeply.
+func appendItems(items []attribute.Value, rv reflect.Value, depth int, room *int) ([]attribute.Value, bool) {
+	items = slices.Grow(items, elementsFit(rv.Len(), room))
+	for i := 0; i < rv.Len() && !spent(room); i++ {
+		item, ok := convertReflect(rv.Index(i), depth-1, room)
+		if !ok {
+			return items, false
+		}
+		take(room, item)
+		items = append(items, item)
+	}
+	return items, true
 }
 
 // scratchItems are the reused lists convertReflect builds an array's items in.

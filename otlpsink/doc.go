@@ -85,9 +85,10 @@
 // build an SDK record at all: it encodes the record straight to the protobuf of its OTLP
 // LogRecord, on the log call's goroutine, and the Processor queues those bytes (an export is
 // their concatenation under the resource and scope). The bytes are what encoding the SDK
-// record would give (a test compares the two for every kind of record), groups included
-// (kept as member lists until encoded, so that neither attribute.MapValue nor the encoder
-// copies them). Such a record allocates nothing beyond what the log call's own arguments do,
+// record would give (a test compares the two for every kind of record), groups and slices
+// included (kept as member and item lists until encoded, so that neither attribute.MapValue
+// nor attribute.SliceValue, which makes an array type per length past 5 items and keeps it
+// for good, nor the encoder copies them). Such a record allocates nothing beyond what the log call's own arguments do,
 // whatever its shape, and holds about 400 bytes of memory while queued against the SDK
 // BatchProcessor's 704 (bench BenchmarkMemory). A record the SDK would change (more
 // attributes than OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT, an attribute it drops as invalid,

@@ -3,6 +3,7 @@ package otlpsink
 import (
 	"cmp"
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -209,16 +210,28 @@ func (p *Processor) scopeOf(r *sdklog.Record) *encScope {
 // telling which group. The encoder writes a reference as the map it stands for; a record
 // left to the SDK after all gets its map values built (materialize).
 
-// maxGroupRefs bounds the groups of one record kept as references; more are map values.
+//
+// Arrays (a slice logged with slog.Any) are kept the same way: attribute.SliceValue copies
+// the items into an array made by reflect (one type per length past 5, kept for good), and
+// encoding copies them out again (Value.AsSlice). Their references point into arrayRefs.
+
+// maxGroupRefs bounds the groups, and the arrays, of one record kept as references; more are
+// map and array values.
 const maxGroupRefs = 256
 
-// groupRefs are the bytes references point into.
-var groupRefs = strings.Repeat("\x00", maxGroupRefs)
+// groupRefs and arrayRefs are the bytes references point into.
+var (
+	groupRefs = strings.Repeat("\x00", maxGroupRefs)
+	arrayRefs = strings.Repeat("\x00", maxGroupRefs)
+)
 
-// encGroups are the groups of one record: group j's members are members[spans[j][0]:spans[j][1]].
+// encGroups are the groups and arrays of one record: group j's members are
+// members[spans[j][0]:spans[j][1]], array j's items items[arrays[j][0]:arrays[j][1]].
 type encGroups struct {
 	members []attribute.KeyValue
 	spans   [][2]int32
+	items   []attribute.Value
+	arrays  [][2]int32
 }
 
 var encGroupsPool = sync.Pool{New: func() any { return new(encGroups) }}
@@ -226,12 +239,59 @@ var encGroupsPool = sync.Pool{New: func() any { return new(encGroups) }}
 func getEncGroups() *encGroups { return encGroupsPool.Get().(*encGroups) }
 
 func putEncGroups(g *encGroups) {
-	if cap(g.members) > 4096 {
+	if cap(g.members) > 4096 || cap(g.items) > 4096 {
 		return
 	}
-	clear(g.members) // the members' values must not be kept alive by the pool
-	g.members, g.spans = g.members[:0], g.spans[:0]
+	clear(g.members) // the values must not be kept alive by the pool
+	clear(g.items)
+	g.members, g.spans, g.items, g.arrays = g.members[:0], g.spans[:0], g.items[:0], g.arrays[:0]
 	encGroupsPool.Put(g)
+}
+
+// addItems keeps the items of rv (isItems, a KindAny value: at maxDepth) as an array and
+// returns the value that refers to it, or, past maxGroupRefs, the array value itself: what
+// convertAny returns for rv, room as its.
+func (g *encGroups) addItems(rv reflect.Value, room *int) attribute.Value {
+	j := len(g.arrays)
+	if j >= maxGroupRefs {
+		return convertTop(rv, room)
+	}
+	lo := len(g.items)
+	items, ok := appendItems(g.items, rv, maxDepth, room)
+	g.items = items
+	if !ok {
+		clear(g.items[lo:])
+		g.items = g.items[:lo]
+		return attribute.StringValue(maxDepthExceeded)
+	}
+	g.arrays = append(g.arrays, [2]int32{int32(lo), int32(len(g.items))})
+	return attribute.StringValue(arrayRefs[j : j+1])
+}
+
+// referred returns list[sp[0]:sp[1]] for the span sp of spans that v refers to, if v is one
+// of the references into refs.
+func referred[T any](v attribute.Value, refs string, spans [][2]int32, list []T) ([]T, bool) {
+	if v.Type() != attribute.STRING {
+		return nil, false
+	}
+	s := v.AsString()
+	if len(s) != 1 {
+		return nil, false
+	}
+	j := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(refs)))
+	if j >= maxGroupRefs || int(j) >= len(spans) {
+		return nil, false
+	}
+	sp := spans[j]
+	return list[sp[0]:sp[1]], true
+}
+
+// arrayRef returns the items of the array v refers to, if it is a reference.
+func (g *encGroups) arrayRef(v attribute.Value) ([]attribute.Value, bool) {
+	if g == nil {
+		return nil, false
+	}
+	return referred(v, arrayRefs, g.arrays, g.items)
 }
 
 // add keeps members as a group and returns the value that refers to it, or, past
@@ -252,19 +312,10 @@ func (g *encGroups) add(members []attribute.KeyValue) attribute.Value {
 
 // ref returns the members of the group v refers to, if it is a reference.
 func (g *encGroups) ref(v attribute.Value) ([]attribute.KeyValue, bool) {
-	if g == nil || v.Type() != attribute.STRING {
+	if g == nil {
 		return nil, false
 	}
-	s := v.AsString()
-	if len(s) != 1 {
-		return nil, false
-	}
-	j := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(groupRefs)))
-	if j >= maxGroupRefs || int(j) >= len(g.spans) {
-		return nil, false
-	}
-	sp := g.spans[j]
-	return g.members[sp[0]:sp[1]], true
+	return referred(v, groupRefs, g.spans, g.members)
 }
 
 // appendAttr appends kv as appendKeyValue does, writing a group reference as its map. The
@@ -272,6 +323,9 @@ func (g *encGroups) ref(v attribute.Value) ([]attribute.KeyValue, bool) {
 func (g *encGroups) appendAttr(b []byte, num protowire.Number, kv attribute.KeyValue, depth int) ([]byte, error) {
 	members, ok := g.ref(kv.Value)
 	if !ok {
+		if items, ok := g.arrayRef(kv.Value); ok {
+			return appendArrayKV(b, num, kv.Key, items, depth)
+		}
 		return appendKeyValue(b, num, kv, depth, trustUTF8)
 	}
 	if depth <= 0 {
@@ -293,12 +347,34 @@ func (g *encGroups) appendAttr(b []byte, num protowire.Number, kv attribute.KeyV
 	return closeMsg(b, m, 1), nil
 }
 
-// materialize replaces the group references in kvs with the map values they stand for.
+// appendArrayKV appends the KeyValue of key and an array of items, as appendKeyValue does
+// for attribute.SliceValue(items...).
+func appendArrayKV(b []byte, num protowire.Number, key attribute.Key, items []attribute.Value, depth int) ([]byte, error) {
+	if depth <= 0 {
+		return b, errTooDeep
+	}
+	b, m := openMsg(b, num, 1)
+	b = appendKey(b, string(key))
+	b, v := openMsg(b, fKVValue, 1)
+	b, err := appendArray(b, items, func(b []byte, x attribute.Value) ([]byte, error) {
+		return appendAnyValue(b, x, depth-1, trustUTF8)
+	})
+	if err != nil {
+		return b, err
+	}
+	b = closeMsg(b, v, 1)
+	return closeMsg(b, m, 1), nil
+}
+
+// materialize replaces the group and array references in kvs with the map and array values
+// they stand for.
 func (g *encGroups) materialize(kvs []attribute.KeyValue) {
 	for i := range kvs {
 		if members, ok := g.ref(kvs[i].Value); ok {
 			g.materialize(members)
 			kvs[i].Value = attribute.MapValue(members...)
+		} else if items, ok := g.arrayRef(kvs[i].Value); ok {
+			kvs[i].Value = attribute.SliceValue(items...)
 		}
 	}
 }

@@ -87,6 +87,20 @@ func nestedMaps(d int) any {
 	return v
 }
 
+// nestedSlices is a value d slices deep around a string.
+func nestedSlices(d int) any {
+	var v any = "bottom"
+	for range d {
+		v = []any{v}
+	}
+	return v
+}
+
+// level is a named slice type with a String method: converted as its items, as any slice.
+type levels []int
+
+func (levels) String() string { return "levels" }
+
 // TestEncodedAtCallMatchesSDKRecord logs each record through a Pipeline that encodes at the
 // call and through one that queues SDK records (the same exporter's encoder), and compares
 // the requests; it also checks which path each record took in the encoding one.
@@ -104,6 +118,14 @@ func TestEncodedAtCallMatchesSDKRecord(t *testing.T) {
 		subgroups[i] = slog.Group(fmt.Sprintf("s%03d", 300-i), slog.Int("i", i))
 	}
 	grouped := append([]slog.Attr{slog.Group("g", slog.Int("b", 1), slog.Group("a", slog.Int("x", 1)))}, many...)
+	arrays := make([]any, 300) // past maxGroupRefs
+	for i := range arrays {
+		arrays[i] = slog.Any(fmt.Sprintf("a%03d", i), []int{i, i + 1})
+	}
+	ids := make([]int, 40)
+	for i := range ids {
+		ids[i] = 1000 + i
+	}
 	cases := []struct {
 		name   string
 		ctx    context.Context
@@ -141,6 +163,17 @@ func TestEncodedAtCallMatchesSDKRecord(t *testing.T) {
 		{"deeper than the SDK's limit", nil, slog.LevelInfo, "deeper", nil, []slog.Attr{slog.Any("v", nestedMaps(80))}, false},
 		{"shallow enough", nil, slog.LevelInfo, "deep", nil, []slog.Attr{slog.Any("v", nestedMaps(encodeDepth-2))}, true},
 		{"over the batch cap", nil, slog.LevelInfo, "big", nil, []slog.Attr{slog.String("v", strings.Repeat("x", HTTPMaxExportBatchBytes))}, false},
+		{"slices", nil, slog.LevelInfo, "s", nil, []slog.Attr{slog.Any("tags", []string{"a", "b\xff", ""}), slog.Any("ids", ids),
+			slog.Any("array", [3]int8{1, -2, 3}), slog.Any("points", []pt{{1, 2}, {3, 4}}), slog.Any("mixed", []any{"a", 1.5, nil, []int{2}, map[string]int{"m": 1}}),
+			slog.Any("named", levels{4, 5}), slog.Any("errs", []error{errors.New("e1"), nil}), slog.Any("nil", []int(nil)), slog.Any("empty", []string{}),
+			slog.Any("bytes", [2]byte{7, 8}), slog.Group("g", slog.Any("in group", []bool{true, false}), slog.Int("n", 1))}, true},
+		{"slices in a WithGroup", nil, slog.LevelInfo, "w", func(h slog.Handler) slog.Handler {
+			return h.WithAttrs([]slog.Attr{slog.Any("with", []string{"x", "y"})}).WithGroup("req")
+		}, []slog.Attr{slog.Any("ids", []int{1, 2, 3}), slog.Group("resp", slog.Any("codes", []int{200, 404}))}, true},
+		{"more arrays than references", nil, slog.LevelInfo, "a", nil, []slog.Attr{slog.Group("top", arrays...)}, true},
+		{"slices deeper than encodeDepth", nil, slog.LevelInfo, "deep", nil, []slog.Attr{slog.Any("v", nestedSlices(40))}, false},
+		{"slices deeper than maxDepth", nil, slog.LevelInfo, "deeper", nil, []slog.Attr{slog.Any("v", nestedSlices(maxDepth+5))}, true},
+		{"slices left to the SDK", nil, slog.LevelInfo, "many", nil, append([]slog.Attr{slog.Any("ids", ids)}, many...), false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime"
 	"slices"
 	"sync"
@@ -369,10 +370,32 @@ func (c *converter) mapValue(m []attribute.KeyValue) attribute.Value {
 	if !c.encoding {
 		return attribute.MapValue(m...) // a copy
 	}
+	return c.encGroups().add(m)
+}
+
+// anyValue is convertAny(x) for c: a record encoded at the call keeps a slice's items by
+// reference (see encGroups), not in an attribute.SliceValue.
+func (c *converter) anyValue(x any) attribute.Value {
+	if !c.encoding {
+		return convertAny(x, c.roomLeft())
+	}
+	if val, ok := convertKnown(x); ok {
+		return val
+	}
+	rv := reflect.ValueOf(x)
+	if !isItems(rv) {
+		return convertTop(rv, c.roomLeft())
+	}
+	return c.encGroups().addItems(rv, c.roomLeft())
+}
+
+// encGroups returns the groups of c's record encoded at the call, taking them from their pool
+// the first time.
+func (c *converter) encGroups() *encGroups {
 	if c.groups == nil {
 		c.groups = getEncGroups()
 	}
-	return c.groups.add(m)
+	return c.groups
 }
 
 // release gives the groups back to their pool.
@@ -456,7 +479,7 @@ func (c *converter) add(kvs []attribute.KeyValue, idx *keyIndex, a slog.Attr, gr
 			}
 			v = attribute.StringValue(msg)
 		} else {
-			v = convertAny(x, c.roomLeft())
+			v = c.anyValue(x)
 		}
 	default:
 		v = convertValue(a.Value, c.roomLeft())
