@@ -30,6 +30,8 @@ var errJoinB = errors.New("cache miss")
 var (
 	testTags = []string{"checkout", "eu-west", "canary"}
 	testIDs  = []int{1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050}
+	// testLabels is a map a record carries (slog.Any): a resource's labels.
+	testLabels = map[string]string{"team": "payments", "tier": "gold", "region": "eu-west"}
 )
 
 // allocShapes are the record shapes of issue 19's allocation goal: each prepares a logger (With
@@ -73,6 +75,9 @@ var allocShapes = []struct {
 	{"slice of ints", nil, context.Background(), func(l *slog.Logger, ctx context.Context) {
 		l.LogAttrs(ctx, slog.LevelInfo, testMessage, slog.Any("ids", testIDs))
 	}},
+	{"map of strings", nil, context.Background(), func(l *slog.Logger, ctx context.Context) {
+		l.LogAttrs(ctx, slog.LevelInfo, testMessage, slog.Any("labels", testLabels))
+	}},
 	{"LogValuer", nil, context.Background(), func(l *slog.Logger, ctx context.Context) {
 		l.LogAttrs(ctx, slog.LevelInfo, testMessage, slog.Any("req", requestInfo{"GET", "/api/orders", 200}))
 	}},
@@ -84,14 +89,15 @@ var allocShapes = []struct {
 // caller's exporter (records queued as SDK records): the SDK record's overflow array (one per
 // record past 5 attributes), attribute.MapValue's copy of each group, and for a slice
 // attribute.SliceValue's array (made by reflect past 5 items) and Value.AsSlice's copy of it
-// when the record is encoded. A record encoded at the call (a Pipeline's own exporter) keeps
-// its groups' members and its slices' items by reference instead (otlpsink/encoded.go). (Struct values' and joined errors' texts are slab strings since issue 19s.) (The processor sizes a
+// when the record is encoded (a map: MapValue's copy, and the SDK's depth check's). A record
+// encoded at the call (a Pipeline's own exporter) keeps its groups' members, its maps'
+// entries and its slices' items by reference instead (otlpsink/encoded.go). (Struct values' and joined errors' texts are slab strings since issue 19s.) (The processor sizes a
 // record from the converter's walk since issue 19o, so groups are no longer copied twice.)
 var knownAdded = map[string]map[string]float64{
 	"OTLP": {"5 attrs": 1, "10 attrs": 1, "40 attrs": 1, "request record": 2, "group": 1, "nested groups": 2,
-		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3},
+		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3, "map of strings": 2},
 	"fan-out": {"5 attrs": 1, "10 attrs": 1, "40 attrs": 1, "request record": 2, "group": 1, "nested groups": 2,
-		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3},
+		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3, "map of strings": 2},
 }
 
 // collectorLogger is otlpLogger with a Pipeline to the collector the env names.

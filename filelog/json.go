@@ -189,6 +189,9 @@ func (s *state) appendJSONAny(b []byte, x any) (out []byte) {
 	if b2, ok := appendJSONPlanned(b, x); ok {
 		return b2
 	}
+	if b2, ok := appendJSONStringMap(b, x); ok {
+		return b2
+	}
 	if err := appendJSONMarshal(&out, x); err != nil {
 		return appendJSONString(out[:pos], "!ERROR:"+err.Error())
 	}

@@ -146,9 +146,7 @@ func (p *jsonPlan) append(b []byte, ptr unsafe.Pointer) ([]byte, bool) {
 			}
 			b = appendJSONNumber(b, v, bits)
 		case reflect.String:
-			b = append(b, '"')
-			b = appendJSONBytes(b, *(*string)(at), textenc.Literal, encoderEscapes)
-			b = append(b, '"')
+			b = appendEncoderString(b, *(*string)(at))
 		case reflect.Struct:
 			var ok bool
 			if b, ok = f.sub.append(b, at); !ok {
@@ -156,5 +154,43 @@ func (p *jsonPlan) append(b []byte, ptr unsafe.Pointer) ([]byte, bool) {
 			}
 		}
 	}
+	return append(b, '}'), true
+}
+
+// appendEncoderString appends s as a JSON string the way the encoder path writes it
+// (encoding/json, then appendJSONSanitized).
+func appendEncoderString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = appendJSONBytes(b, s, textenc.Literal, encoderEscapes)
+	return append(b, '"')
+}
+
+// appendJSONStringMap appends x as the encoder path writes it and reports whether x is a map
+// of strings (valuefmt.StringMap) that encoding/json encodes by its entries (no JSON or text
+// marshaling method): an object with its keys sorted (byte order, as encoding/json sorts
+// them), null for a nil map.
+func appendJSONStringMap(b []byte, x any) ([]byte, bool) {
+	m, ok := valuefmt.StringMap(x)
+	if !ok {
+		return b, false
+	}
+	if _, exact := x.(map[string]string); !exact && jsonMethods(reflect.TypeOf(x)) {
+		return b, false
+	}
+	if m == nil {
+		return append(b, "null"...), true
+	}
+	sp := valuefmt.GetKeys()
+	keys := valuefmt.SortedKeys((*sp)[:0], m)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendEncoderString(b, k)
+		b = append(b, ':')
+		b = appendEncoderString(b, m[k])
+	}
+	valuefmt.PutKeys(sp, keys)
 	return append(b, '}'), true
 }

@@ -75,12 +75,28 @@ func jsonPlanValues(s string, i int64, u uint64, f float64, b bool) []any {
 		jpWithPtrText{}, jpWithNamedText{}, jpWithNumber{"12"}, jpWithTime{time.Unix(i%1e9, 0).UTC()},
 		jpWithSlice{[]int{1}}, jpWithPointer{}, jpWithIface{s}, jpWithArray{}, jpWithMap{map[string]int{s: 1}},
 		deep, &deep, struct{}{}, (*jpFlat)(nil), []jpFlat{fl},
+		// Maps of strings (appendJSONStringMap), and those left to the encoder.
+		map[string]string{s: s, "": "", "team": s, s + "x": "y", "<a>": "&"}, map[string]string(nil), map[string]string{},
+		jpLabels{s: s, "k": "v"}, jpTextLabels{s: s}, jpMarshalerLabels{s: s}, jpStringerLabels{s: s}, map[string]any{s: s},
 		struct {
 			X float32
 			Y float64
 		}{float32(f), f},
 	}
 }
+
+// jpLabels is a named map of strings, encoded by its entries; jpTextLabels and
+// jpMarshalerLabels have methods encoding/json uses instead, jpStringerLabels one it ignores.
+type (
+	jpLabels          map[string]string
+	jpTextLabels      map[string]string
+	jpMarshalerLabels map[string]string
+	jpStringerLabels  map[string]string
+)
+
+func (jpTextLabels) MarshalText() ([]byte, error)      { return []byte("text"), nil }
+func (jpMarshalerLabels) MarshalJSON() ([]byte, error) { return []byte(`"json"`), nil }
+func (jpStringerLabels) String() string                { return "labels" }
 
 // jsonAnyByEncoder is appendJSONAny's output for x as it was before plans: encoding/json (or
 // the error as the value).

@@ -273,6 +273,45 @@ func TestConvertRoom(t *testing.T) {
 	}
 }
 
+// TestStringMapValue: a map of strings converts, with the converter's budget or without it,
+// in either mode (a record encoded at the call or an SDK record), to the map value of its
+// entries, keys in order: whole within no budget, as the reflection path converts it; cut
+// to its first keys within one.
+func TestStringMapValue(t *testing.T) {
+	big := make(map[string]string, 100_000)
+	for i := range 100_000 {
+		big[fmt.Sprintf("k%06d", i)] = strconv.Itoa(i)
+	}
+	convert := func(encoding bool, room int, x any) []attribute.KeyValue {
+		c := converter{encoding: encoding, room: room, bounded: room > 0}
+		defer c.release()
+		kvs := []attribute.KeyValue{{Key: "m", Value: c.anyValue(x)}}
+		c.groups.materialize(kvs)
+		return kvs[0].Value.AsMap()
+	}
+	for _, encoding := range []bool{false, true} {
+		for _, x := range []any{map[string]string{"b": "2", "a": "1", "c": "\xff"}, stringLabels{"k": "v"}, big} {
+			got, want := convert(encoding, 0, x), convertTop(reflect.ValueOf(x), nil).AsMap()
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("encoding %v, %T of %d: %d entries, want the reflection path's %d, the same", encoding, x, reflect.ValueOf(x).Len(), len(got), len(want))
+			}
+		}
+		got := convert(encoding, 10_000, big)
+		if len(got) == 0 || len(got) > 5_000 {
+			t.Fatalf("encoding %v: kept %d entries within a budget of 10000 bytes", encoding, len(got))
+		}
+		for i, kv := range got {
+			if want := fmt.Sprintf("k%06d", i); string(kv.Key) != want || kv.Value.AsString() != strconv.Itoa(i) {
+				t.Fatalf("encoding %v: entry %d is %s=%s, want %s=%d (the first keys in order)", encoding, i, kv.Key, kv.Value.AsString(), want, i)
+			}
+		}
+		colliding := convert(encoding, 0, map[string]string{"\xff": "a", "\xfe": "b"})
+		if len(colliding) != 1 || colliding[0].Value.AsString() != "a" {
+			t.Errorf("encoding %v: keys made equal by UTF-8 repair gave %v, want the later key's entry", encoding, colliding)
+		}
+	}
+}
+
 // TestConvertRoomPipelines: a handler on a Pipeline bounds its conversion by four times its
 // processor's batch cap, on one with several exporters by the largest of theirs (each cuts
 // to its own), and on a provider of another's not at all.

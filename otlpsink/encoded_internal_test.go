@@ -96,6 +96,9 @@ func nestedSlices(d int) any {
 	return v
 }
 
+// stringLabels is a named map of strings: converted as its entries.
+type stringLabels map[string]string
+
 // level is a named slice type with a String method: converted as its items, as any slice.
 type levels []int
 
@@ -174,6 +177,10 @@ func TestEncodedAtCallMatchesSDKRecord(t *testing.T) {
 		{"slices deeper than encodeDepth", nil, slog.LevelInfo, "deep", nil, []slog.Attr{slog.Any("v", nestedSlices(40))}, false},
 		{"slices deeper than maxDepth", nil, slog.LevelInfo, "deeper", nil, []slog.Attr{slog.Any("v", nestedSlices(maxDepth+5))}, true},
 		{"slices left to the SDK", nil, slog.LevelInfo, "many", nil, append([]slog.Attr{slog.Any("ids", ids)}, many...), false},
+		{"maps of strings", nil, slog.LevelInfo, "m", nil, []slog.Attr{slog.Any("labels", map[string]string{"team": "pay", "tier": "gold", "a": ""}),
+			slog.Any("named", stringLabels{"k": "v\xff"}), slog.Any("nil", map[string]string(nil)), slog.Any("empty", map[string]string{}),
+			slog.Any("colliding", map[string]string{"\xff": "a", "\xfe": "b", "ok": "c"}), slog.Group("g", slog.Any("in group", map[string]string{"x": "y"}))}, true},
+		{"maps of strings left to the SDK", nil, slog.LevelInfo, "many", nil, append([]slog.Attr{slog.Any("labels", map[string]string{"b": "2", "a": "1"})}, many...), false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/logbridge/logbridge/internal/markup"
 	"github.com/logbridge/logbridge/internal/resolve"
+	"github.com/logbridge/logbridge/internal/valuefmt"
 	"github.com/logbridge/logbridge/vocab"
 )
 
@@ -373,9 +374,13 @@ func (c *converter) mapValue(m []attribute.KeyValue) attribute.Value {
 	return c.encGroups().add(m)
 }
 
-// anyValue is convertAny(x) for c: a record encoded at the call keeps a slice's items by
-// reference (see encGroups), not in an attribute.SliceValue.
+// anyValue is convertAny(x) for c: a map of strings is converted without reflection, and a
+// record encoded at the call keeps a slice's items by reference (see encGroups), not in an
+// attribute.SliceValue.
 func (c *converter) anyValue(x any) attribute.Value {
+	if m, ok := valuefmt.StringMap(x); ok {
+		return c.stringMapValue(m)
+	}
 	if !c.encoding {
 		return convertAny(x, c.roomLeft())
 	}
@@ -387,6 +392,37 @@ func (c *converter) anyValue(x any) attribute.Value {
 		return convertTop(rv, c.roomLeft())
 	}
 	return c.encGroups().addItems(rv, c.roomLeft())
+}
+
+// stringMapValue is convertReflect's map value for m, built without reflection: its entries
+// in key order (keys and values made valid UTF-8, a key left twice by that keeping the later
+// entry), as many as the conversion budget leaves, held by reference (mapValue).
+func (c *converter) stringMapValue(m map[string]string) attribute.Value {
+	if len(m) == 0 {
+		return attribute.MapValue()
+	}
+	room := c.roomLeft()
+	kp := valuefmt.GetKeys()
+	keys := valuefmt.SortedKeys((*kp)[:0], m)
+	sp := getMembers(len(keys))
+	kvs := *sp
+	var idx keyIndex
+	for _, k := range keys {
+		if spent(room) {
+			break
+		}
+		v := str(m[k])
+		take(room, v)
+		if room != nil {
+			*room -= attrOverhead + len(k)
+		}
+		kvs = addKV(kvs, &idx, attribute.KeyValue{Key: attribute.Key(validUTF8(k)), Value: v})
+	}
+	idx.release()
+	valuefmt.PutKeys(kp, keys)
+	v := c.mapValue(kvs)
+	putMembers(sp, len(kvs))
+	return v
 }
 
 // encGroups returns the groups of c's record encoded at the call, taking them from their pool

@@ -87,6 +87,9 @@ func planValues(s string, i int64, u uint64, f float64, b bool) []any {
 		[]uintptr{uintptr(u)}, []float32{float32(f)}, []float64{f, -f}, []bool{b, !b}, []int(nil), []string{},
 		plainInts{int(i)}, []plainInt{plainInt(i)}, stringerSlice{1}, []namedStringer{sn}, []level{level(i)},
 		[]any{s, i}, []*int{nil}, [2]int{int(i), 1}, [][]int{{int(i)}},
+		// Maps of strings (StringMap), and those left to fmt.
+		map[string]string{s: s, "": "", "team": s, s + "x": "y", "a b": "c:d"}, map[string]string(nil), map[string]string{},
+		labels{s: s, "k": "v"}, stringerLabels{s: s}, map[string]any{s: s}, map[string]namedString{s: namedString(s)},
 	}
 	return vals
 }
@@ -157,6 +160,33 @@ func TestSlicePlanChoice(t *testing.T) {
 	} {
 		if _, got := appendBasicSlice(nil, tc.v); got != tc.planned {
 			t.Errorf("appendBasicSlice(%T) planned = %v, want %v", tc.v, got, tc.planned)
+		}
+	}
+}
+
+// labels is a named map of strings: printed by its entries. stringerLabels has a String
+// method, which fmt calls; namedString values have one too.
+type (
+	labels         map[string]string
+	stringerLabels map[string]string
+	namedString    string
+)
+
+func (stringerLabels) String() string { return "labels" }
+func (namedString) String() string    { return "named" }
+
+// TestStringMapChoice: StringMap takes exactly the maps fmt prints by their string entries.
+func TestStringMapChoice(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want bool
+	}{
+		{map[string]string{}, true}, {map[string]string(nil), true}, {labels{}, true}, {stringerLabels{}, false},
+		{map[string]namedString{}, false}, {map[string]any{}, false}, {map[string]int{}, false}, {&map[string]string{}, false},
+		{"x", false}, {nil, false},
+	} {
+		if _, got := StringMap(tc.v); got != tc.want {
+			t.Errorf("StringMap(%T) = %v, want %v", tc.v, got, tc.want)
 		}
 	}
 }
