@@ -32,6 +32,8 @@ var (
 	testIDs  = []int{1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050}
 	// testLabels is a map a record carries (slog.Any): a resource's labels.
 	testLabels = map[string]string{"team": "payments", "tier": "gold", "region": "eu-west"}
+	// testFields is a map of basic values (slog.Any): fields a caller gathered.
+	testFields = map[string]any{"user": "u-1041", "attempt": 3, "cached": true, "ratio": 0.25}
 )
 
 // allocShapes are the record shapes of issue 19's allocation goal: each prepares a logger (With
@@ -78,6 +80,9 @@ var allocShapes = []struct {
 	{"map of strings", nil, context.Background(), func(l *slog.Logger, ctx context.Context) {
 		l.LogAttrs(ctx, slog.LevelInfo, testMessage, slog.Any("labels", testLabels))
 	}},
+	{"map of values", nil, context.Background(), func(l *slog.Logger, ctx context.Context) {
+		l.LogAttrs(ctx, slog.LevelInfo, testMessage, slog.Any("fields", testFields))
+	}},
 	{"LogValuer", nil, context.Background(), func(l *slog.Logger, ctx context.Context) {
 		l.LogAttrs(ctx, slog.LevelInfo, testMessage, slog.Any("req", requestInfo{"GET", "/api/orders", 200}))
 	}},
@@ -95,9 +100,9 @@ var allocShapes = []struct {
 // record from the converter's walk since issue 19o, so groups are no longer copied twice.)
 var knownAdded = map[string]map[string]float64{
 	"OTLP": {"5 attrs": 1, "10 attrs": 1, "40 attrs": 1, "request record": 2, "group": 1, "nested groups": 2,
-		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3, "map of strings": 2},
+		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3, "map of strings": 2, "map of values": 2},
 	"fan-out": {"5 attrs": 1, "10 attrs": 1, "40 attrs": 1, "request record": 2, "group": 1, "nested groups": 2,
-		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3, "map of strings": 2},
+		"WithGroup logger": 1, "LogValuer": 1, "slice of strings": 2, "slice of ints": 3, "map of strings": 2, "map of values": 2},
 }
 
 // collectorLogger is otlpLogger with a Pipeline to the collector the env names.

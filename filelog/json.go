@@ -189,7 +189,7 @@ func (s *state) appendJSONAny(b []byte, x any) (out []byte) {
 	if b2, ok := appendJSONPlanned(b, x); ok {
 		return b2
 	}
-	if b2, ok := appendJSONStringMap(b, x); ok {
+	if b2, ok := appendJSONMap(b, x); ok {
 		return b2
 	}
 	if err := appendJSONMarshal(&out, x); err != nil {

@@ -129,32 +129,42 @@ func (p *jsonPlan) append(b []byte, ptr unsafe.Pointer) ([]byte, bool) {
 		f := &p.fields[i]
 		b = append(b, f.label...)
 		at := unsafe.Add(ptr, f.off)
-		if out, ok := valuefmt.AppendInteger(b, f.kind, at); ok {
-			b = out
-			continue
+		var ok bool
+		if f.kind == reflect.Struct {
+			b, ok = f.sub.append(b, at)
+		} else {
+			b, ok = appendJSONBasic(b, f.kind, at)
 		}
-		switch f.kind {
-		case reflect.Float32, reflect.Float64:
-			v, bits := float64(0), 64
-			if f.kind == reflect.Float32 {
-				v, bits = float64(*(*float32)(at)), 32
-			} else {
-				v = *(*float64)(at)
-			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return b, false
-			}
-			b = appendJSONNumber(b, v, bits)
-		case reflect.String:
-			b = appendEncoderString(b, *(*string)(at))
-		case reflect.Struct:
-			var ok bool
-			if b, ok = f.sub.append(b, at); !ok {
-				return b, false
-			}
+		if !ok {
+			return b, false
 		}
 	}
 	return append(b, '}'), true
+}
+
+// appendJSONBasic appends the value of basic kind k (valuefmt.BasicKind) stored at at as the
+// encoder path writes it, and reports false for a NaN or an infinity, which encoding/json
+// refuses.
+func appendJSONBasic(b []byte, k reflect.Kind, at unsafe.Pointer) ([]byte, bool) {
+	if out, ok := valuefmt.AppendInteger(b, k, at); ok {
+		return out, true
+	}
+	switch k {
+	case reflect.Float32, reflect.Float64:
+		v, bits := float64(0), 64
+		if k == reflect.Float32 {
+			v, bits = float64(*(*float32)(at)), 32
+		} else {
+			v = *(*float64)(at)
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return b, false
+		}
+		return appendJSONNumber(b, v, bits), true
+	case reflect.String:
+		return appendEncoderString(b, *(*string)(at)), true
+	}
+	return b, false
 }
 
 // appendEncoderString appends s as a JSON string the way the encoder path writes it
@@ -165,23 +175,41 @@ func appendEncoderString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendJSONStringMap appends x as the encoder path writes it and reports whether x is a map
-// of strings (valuefmt.StringMap) that encoding/json encodes by its entries (no JSON or text
-// marshaling method): an object with its keys sorted (byte order, as encoding/json sorts
-// them), null for a nil map.
-func appendJSONStringMap(b []byte, x any) ([]byte, bool) {
-	m, ok := valuefmt.StringMap(x)
-	if !ok {
-		return b, false
+// appendJSONMap appends x as the encoder path writes it and reports whether x is a map of
+// strings or of basic values (valuefmt.StringMap, valuefmt.AnyMap) that encoding/json
+// encodes by its entries (no JSON or text marshaling method, no NaN or infinity): an object
+// with its keys sorted (byte order, as encoding/json sorts them), null for a nil map.
+func appendJSONMap(b []byte, x any) ([]byte, bool) {
+	switch x.(type) {
+	case map[string]string, map[string]any: // no methods
+	default:
+		if t := reflect.TypeOf(x); t == nil || t.Kind() != reflect.Map || jsonMethods(t) {
+			return b, false
+		}
 	}
-	if _, exact := x.(map[string]string); !exact && jsonMethods(reflect.TypeOf(x)) {
-		return b, false
+	if m, ok := valuefmt.StringMap(x); ok {
+		return appendJSONEntries(b, m, func(b []byte, v string) ([]byte, bool) { return appendEncoderString(b, v), true })
 	}
+	if m, ok := valuefmt.AnyMap(x); ok {
+		return appendJSONEntries(b, m, func(b []byte, v any) ([]byte, bool) {
+			if k, at, ok := valuefmt.BasicAny(v); ok {
+				return appendJSONBasic(b, k, at)
+			}
+			return append(b, "null"...), true // AnyMap: nil
+		})
+	}
+	return b, false
+}
+
+// appendJSONEntries appends m as an object with its keys sorted, each value appended by value
+// (false: m cannot be written so, and b is to be dropped), or null for a nil map.
+func appendJSONEntries[V any](b []byte, m map[string]V, value func([]byte, V) ([]byte, bool)) ([]byte, bool) {
 	if m == nil {
 		return append(b, "null"...), true
 	}
 	sp := valuefmt.GetKeys()
 	keys := valuefmt.SortedKeys((*sp)[:0], m)
+	defer valuefmt.PutKeys(sp, keys)
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -189,8 +217,10 @@ func appendJSONStringMap(b []byte, x any) ([]byte, bool) {
 		}
 		b = appendEncoderString(b, k)
 		b = append(b, ':')
-		b = appendEncoderString(b, m[k])
+		var ok bool
+		if b, ok = value(b, m[k]); !ok {
+			return b, false
+		}
 	}
-	valuefmt.PutKeys(sp, keys)
 	return append(b, '}'), true
 }

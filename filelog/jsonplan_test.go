@@ -78,6 +78,10 @@ func jsonPlanValues(s string, i int64, u uint64, f float64, b bool) []any {
 		// Maps of strings (appendJSONStringMap), and those left to the encoder.
 		map[string]string{s: s, "": "", "team": s, s + "x": "y", "<a>": "&"}, map[string]string(nil), map[string]string{},
 		jpLabels{s: s, "k": "v"}, jpTextLabels{s: s}, jpMarshalerLabels{s: s}, jpStringerLabels{s: s}, map[string]any{s: s},
+		map[string]any{s: i, "u": u, "f": f, "f32": float32(f), "b": b, "nil": nil, "s": s, "i8": int8(i), "u16": uint16(u),
+			"ptr": uintptr(u), "r": rune(i), "by": byte(u), "i32": int32(i), "ui": uint(u), "<&>": s},
+		map[string]any(nil), map[string]any{}, jpAnyLabels{s: 1.5}, jpTextAnyLabels{s: 1}, map[string]any{s: time.Duration(i)},
+		map[string]any{s: []int{1}}, map[string]any{s: jpFlat{}},
 		struct {
 			X float32
 			Y float64
@@ -92,7 +96,11 @@ type (
 	jpTextLabels      map[string]string
 	jpMarshalerLabels map[string]string
 	jpStringerLabels  map[string]string
+	jpAnyLabels       map[string]any
+	jpTextAnyLabels   map[string]any
 )
+
+func (jpTextAnyLabels) MarshalText() ([]byte, error) { return []byte("text"), nil }
 
 func (jpTextLabels) MarshalText() ([]byte, error)      { return []byte("text"), nil }
 func (jpMarshalerLabels) MarshalJSON() ([]byte, error) { return []byte(`"json"`), nil }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -273,7 +274,7 @@ func TestConvertRoom(t *testing.T) {
 	}
 }
 
-// TestStringMapValue: a map of strings converts, with the converter's budget or without it,
+// TestStringMapValue: a map of strings (or of basic values) converts, with the converter's budget or without it,
 // in either mode (a record encoded at the call or an SDK record), to the map value of its
 // entries, keys in order: whole within no budget, as the reflection path converts it; cut
 // to its first keys within one.
@@ -290,7 +291,8 @@ func TestStringMapValue(t *testing.T) {
 		return kvs[0].Value.AsMap()
 	}
 	for _, encoding := range []bool{false, true} {
-		for _, x := range []any{map[string]string{"b": "2", "a": "1", "c": "\xff"}, stringLabels{"k": "v"}, big} {
+		for _, x := range []any{map[string]string{"b": "2", "a": "1", "c": "\xff"}, stringLabels{"k": "v"}, big,
+			map[string]any{"i": 1, "u": uint64(math.MaxUint64), "f": float32(1.5), "b": true, "nil": nil, "s": "x\xff", "i8": int8(-3)}} {
 			got, want := convert(encoding, 0, x), convertTop(reflect.ValueOf(x), nil).AsMap()
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("encoding %v, %T of %d: %d entries, want the reflection path's %d, the same", encoding, x, reflect.ValueOf(x).Len(), len(got), len(want))

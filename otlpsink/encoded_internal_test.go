@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -179,7 +180,8 @@ func TestEncodedAtCallMatchesSDKRecord(t *testing.T) {
 		{"slices left to the SDK", nil, slog.LevelInfo, "many", nil, append([]slog.Attr{slog.Any("ids", ids)}, many...), false},
 		{"maps of strings", nil, slog.LevelInfo, "m", nil, []slog.Attr{slog.Any("labels", map[string]string{"team": "pay", "tier": "gold", "a": ""}),
 			slog.Any("named", stringLabels{"k": "v\xff"}), slog.Any("nil", map[string]string(nil)), slog.Any("empty", map[string]string{}),
-			slog.Any("colliding", map[string]string{"\xff": "a", "\xfe": "b", "ok": "c"}), slog.Group("g", slog.Any("in group", map[string]string{"x": "y"}))}, true},
+			slog.Any("colliding", map[string]string{"\xff": "a", "\xfe": "b", "ok": "c"}), slog.Group("g", slog.Any("in group", map[string]string{"x": "y"})),
+			slog.Any("anys", map[string]any{"i": 1, "u": uint64(math.MaxUint64), "f": 1.5, "b": true, "nil": nil, "s": "x\xff", "u8": uint8(3)})}, true},
 		{"maps of strings left to the SDK", nil, slog.LevelInfo, "many", nil, append([]slog.Attr{slog.Any("labels", map[string]string{"b": "2", "a": "1"})}, many...), false},
 	}
 	for _, c := range cases {

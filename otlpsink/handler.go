@@ -374,12 +374,16 @@ func (c *converter) mapValue(m []attribute.KeyValue) attribute.Value {
 	return c.encGroups().add(m)
 }
 
-// anyValue is convertAny(x) for c: a map of strings is converted without reflection, and a
+// anyValue is convertAny(x) for c: a map of strings or of basic values is converted without
+// reflection, and a
 // record encoded at the call keeps a slice's items by reference (see encGroups), not in an
 // attribute.SliceValue.
 func (c *converter) anyValue(x any) attribute.Value {
 	if m, ok := valuefmt.StringMap(x); ok {
-		return c.stringMapValue(m)
+		return mapEntries(c, m, str)
+	}
+	if m, ok := valuefmt.AnyMap(x); ok {
+		return mapEntries(c, m, func(v any) attribute.Value { return convertAny(v, nil) }) // basic values
 	}
 	if !c.encoding {
 		return convertAny(x, c.roomLeft())
@@ -394,10 +398,11 @@ func (c *converter) anyValue(x any) attribute.Value {
 	return c.encGroups().addItems(rv, c.roomLeft())
 }
 
-// stringMapValue is convertReflect's map value for m, built without reflection: its entries
-// in key order (keys and values made valid UTF-8, a key left twice by that keeping the later
-// entry), as many as the conversion budget leaves, held by reference (mapValue).
-func (c *converter) stringMapValue(m map[string]string) attribute.Value {
+// mapEntries is convertReflect's map value for m (valuefmt.StringMap, valuefmt.AnyMap),
+// built without reflection, each value converted by value: its entries in key order (keys
+// made valid UTF-8, a key left twice by that keeping the later entry), as many as c's
+// conversion budget leaves, held by reference in a record encoded at the call (mapValue).
+func mapEntries[V any](c *converter, m map[string]V, value func(V) attribute.Value) attribute.Value {
 	if len(m) == 0 {
 		return attribute.MapValue()
 	}
@@ -411,7 +416,7 @@ func (c *converter) stringMapValue(m map[string]string) attribute.Value {
 		if spent(room) {
 			break
 		}
-		v := str(m[k])
+		v := value(m[k])
 		take(room, v)
 		if room != nil {
 			*room -= attrOverhead + len(k)

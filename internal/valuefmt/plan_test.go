@@ -90,6 +90,10 @@ func planValues(s string, i int64, u uint64, f float64, b bool) []any {
 		// Maps of strings (StringMap), and those left to fmt.
 		map[string]string{s: s, "": "", "team": s, s + "x": "y", "a b": "c:d"}, map[string]string(nil), map[string]string{},
 		labels{s: s, "k": "v"}, stringerLabels{s: s}, map[string]any{s: s}, map[string]namedString{s: namedString(s)},
+		map[string]any{s: i, "u": u, "f": f, "f32": float32(f), "b": b, "nil": nil, "s": s, "i8": int8(i), "u16": uint16(u),
+			"ptr": uintptr(u), "r": rune(i), "by": byte(u), "i32": int32(i), "u64": u, "ui": uint(u), "i16": int16(i), "u32": uint32(u)},
+		map[string]any(nil), anyLabels{s: 1}, map[string]any{s: namedString(s)}, map[string]any{s: level(i)},
+		map[string]any{s: []int{1}}, map[string]any{s: complex(f, 1)}, map[string]any{s: time.Duration(i)},
 	}
 	return vals
 }
@@ -170,6 +174,7 @@ type (
 	labels         map[string]string
 	stringerLabels map[string]string
 	namedString    string
+	anyLabels      map[string]any
 )
 
 func (stringerLabels) String() string { return "labels" }
@@ -187,6 +192,24 @@ func TestStringMapChoice(t *testing.T) {
 	} {
 		if _, got := StringMap(tc.v); got != tc.want {
 			t.Errorf("StringMap(%T) = %v, want %v", tc.v, got, tc.want)
+		}
+	}
+}
+
+// TestAnyMapChoice: AnyMap takes exactly the maps of any whose values are nil or of a
+// predeclared basic type.
+func TestAnyMapChoice(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want bool
+	}{
+		{map[string]any{"a": 1, "b": "x", "c": nil, "d": 1.5, "e": true, "f": uint8(1)}, true}, {map[string]any(nil), true},
+		{anyLabels{"a": 1}, true}, {map[string]any{"a": time.Second}, false}, {map[string]any{"a": level(1)}, false},
+		{map[string]any{"a": []int{}}, false}, {map[string]any{"a": map[string]any{}}, false}, {map[string]any{"a": complex(1, 1)}, false},
+		{map[string]any{"a": errors.New("e")}, false}, {map[string]string{}, false}, {1, false},
+	} {
+		if _, got := AnyMap(tc.v); got != tc.want {
+			t.Errorf("AnyMap(%v) = %v, want %v", tc.v, got, tc.want)
 		}
 	}
 }

@@ -4,43 +4,48 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // Maps of strings to strings (labels, tags, headers flattened) are printed without fmt: fmt
 // sorts a map's keys through reflection, a dozen allocations for three entries. The sinks'
 // encoders (JSON, OTLP) take them the same way, through StringMap and SortedKeys.
 
-var stringMapType = reflect.TypeFor[map[string]string]()
+// namedMaps caches, per map type and the map type asked for, whether mapAs converts the one
+// to the other.
+var namedMaps sync.Map // [2]reflect.Type -> bool
 
-// stringMaps caches, per map type, whether StringMap takes it.
-var stringMaps sync.Map // reflect.Type -> bool
-
-// StringMap returns v as a map[string]string when it is one, or of a named type of that
-// underlying type without text methods (String, Error, Format), which fmt prints by its
-// entries.
-func StringMap(v any) (map[string]string, bool) {
-	if m, ok := v.(map[string]string); ok {
+// mapAs returns v as an M when it is one, or of a named type of M's underlying type without
+// text methods (String, Error, Format), which fmt prints by its entries.
+func mapAs[M ~map[string]V, V any](v any) (M, bool) {
+	if m, ok := v.(M); ok {
 		return m, true
 	}
 	t := reflect.TypeOf(v)
 	if t == nil || t.Kind() != reflect.Map {
 		return nil, false
 	}
-	ok, known := stringMaps.Load(t)
+	target := reflect.TypeFor[M]()
+	key := [2]reflect.Type{t, target}
+	ok, known := namedMaps.Load(key)
 	if !known {
-		// Convertible: the same underlying type, so keys and values of type string itself.
-		ok = t.ConvertibleTo(stringMapType) && !hasTextMethods(t)
-		stringMaps.Store(t, ok)
+		// Convertible: the same underlying type, so keys and values of M's types themselves.
+		ok = t.ConvertibleTo(target) && !hasTextMethods(t)
+		namedMaps.Store(key, ok)
 	}
 	if !ok.(bool) {
 		return nil, false
 	}
-	return reflect.ValueOf(v).Convert(stringMapType).Interface().(map[string]string), true
+	return reflect.ValueOf(v).Convert(target).Interface().(M), true
 }
+
+// StringMap returns v as a map[string]string when it is one, or of a named type of that
+// underlying type without text methods.
+func StringMap(v any) (map[string]string, bool) { return mapAs[map[string]string](v) }
 
 // SortedKeys appends m's keys to keys in the order fmt and encoding/json write them (byte
 // order) and returns the result.
-func SortedKeys(keys []string, m map[string]string) []string {
+func SortedKeys[V any](keys []string, m map[string]V) []string {
 	lo := len(keys)
 	for k := range m {
 		keys = append(keys, k)
@@ -49,11 +54,40 @@ func SortedKeys(keys []string, m map[string]string) []string {
 	return keys
 }
 
-// keyScratch are the reused lists appendStringMap sorts a map's keys in.
+// AnyMap returns v as a map[string]any when it is one, or of a named type of that underlying
+// type without text methods, and each of its values is nil or of a predeclared basic type
+// (BasicAny): fmt and the encoders print such a map by its entries, and none can hold the
+// map itself.
+func AnyMap(v any) (map[string]any, bool) {
+	m, ok := mapAs[map[string]any](v)
+	if !ok {
+		return nil, false
+	}
+	for _, x := range m {
+		if _, _, ok := BasicAny(x); !ok && x != nil {
+			return nil, false
+		}
+	}
+	return m, true
+}
+
+// BasicAny returns the kind of v and where its value is when v's dynamic type is a
+// predeclared basic type (bool, a number but complex, string): one without methods, which
+// appendBasic prints as fmt does.
+func BasicAny(v any) (reflect.Kind, unsafe.Pointer, bool) {
+	t := reflect.TypeOf(v)
+	if t == nil || t.PkgPath() != "" || t.Name() == "" || !BasicKind(t.Kind()) {
+		return 0, nil, false
+	}
+	return t.Kind(), (*eface)(unsafe.Pointer(&v)).data, true
+}
+
+// keyScratch are the reused lists map keys are sorted in (GetKeys).
 var keyScratch = sync.Pool{New: func() any { return new([]string) }}
 
-// appendStringMap appends m as fmt's %+v prints it: "map[k1:v1 k2:v2]", keys sorted.
-func appendStringMap(b []byte, m map[string]string) []byte {
+// appendMapEntries appends m as fmt's %+v prints it, "map[k1:v1 k2:v2]", keys sorted, each
+// value appended by value.
+func appendMapEntries[V any](b []byte, m map[string]V, value func([]byte, V) []byte) []byte {
 	sp := GetKeys()
 	keys := SortedKeys((*sp)[:0], m)
 	b = append(b, "map["...)
@@ -63,10 +97,20 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		}
 		b = append(b, k...)
 		b = append(b, ':')
-		b = append(b, m[k]...)
+		b = value(b, m[k])
 	}
 	PutKeys(sp, keys)
 	return append(b, ']')
+}
+
+// appendStringValue and appendBasicAny append a value of a map of StringMap's and AnyMap's.
+func appendStringValue(b []byte, s string) []byte { return append(b, s...) }
+
+func appendBasicAny(b []byte, v any) []byte {
+	if kind, at, ok := BasicAny(v); ok {
+		return appendBasic(b, kind, at)
+	}
+	return append(b, "<nil>"...) // AnyMap: nil
 }
 
 // GetKeys returns a reused list for SortedKeys; PutKeys gives it back with keys, the list

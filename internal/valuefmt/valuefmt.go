@@ -6,7 +6,7 @@
 //
 // A struct of basic fields (strings, numbers, booleans, such structs; no methods), and a slice
 // of basic values without methods, is printed by a plan made once per type, the bytes fmt
-// prints, without fmt (plan.go); a map of strings to strings by its sorted keys (stringmap.go). For anything else,
+// prints, without fmt (plan.go); a map of strings to strings, or to basic values, by its sorted keys (stringmap.go). For anything else,
 // AppendPlusV first walks the value the way fmt would print it. When the walk finds neither a
 // cycle nor nesting deeper than MaxDepth (the usual case), the result is exactly fmt's. Otherwise
 // the value is printed in the same layout by this package, with "<cycle>" where fmt would
@@ -44,7 +44,10 @@ func AppendPlusV(b []byte, v any) []byte {
 		return b
 	}
 	if m, ok := StringMap(v); ok {
-		return appendStringMap(b, m)
+		return appendMapEntries(b, m, appendStringValue)
+	}
+	if m, ok := AnyMap(v); ok {
+		return appendMapEntries(b, m, appendBasicAny)
 	}
 	var w walker
 	if w.bounded(reflect.ValueOf(v), 0) {
