@@ -62,6 +62,7 @@ func FuzzEncodedAtCallUTF8(f *testing.F) {
 				slog.Any("valuer", utf8Valuer(val)),
 				slog.Any("stringer", utf8Stringer(val)),
 				slog.Any("map", map[string]string{key: val}),
+				slog.Any("fields", map[string]any{key: val, msg: 1}),
 				slog.Any("strings", []string{key, val}),
 				slog.Any("anys", []any{val, map[string]any{key: []string{val}}}),
 				slog.Any("struct", struct{ S string }{val}),
