@@ -88,9 +88,11 @@
 // record would give (a test compares the two for every kind of record), groups and slices
 // included (kept as member and item lists until encoded, so that neither attribute.MapValue
 // nor attribute.SliceValue, which makes an array type per length past 5 items and keeps it
-// for good, nor the encoder copies them). Such a record allocates nothing beyond what the log call's own arguments do,
-// whatever its shape, and holds about 400 bytes of memory while queued against the SDK
-// BatchProcessor's 704 (bench BenchmarkMemory). A record the SDK would change (more
+// for good, nor the encoder copies them), maps of strings and of basic values too. Such a
+// record allocates nothing beyond what the log call's own arguments do, whatever its shape
+// (but other maps and arrays nested in arrays, which go through reflection and
+// attribute.MapValue/SliceValue), and holds about 400 bytes of memory while queued against
+// the SDK BatchProcessor's 704 (bench BenchmarkMemory). A record the SDK would change (more
 // attributes than OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT, an attribute it drops as invalid,
 // values nested deeper than 32, a record over the batch byte cap, which is cut down) is built
 // as an SDK record and encoded from it; records emitted through the SDK's own loggers are

@@ -209,7 +209,6 @@ func (p *Processor) scopeOf(r *sdklog.Record) *encScope {
 // string value whose bytes are one of groupRefs' (no other string shares them), the offset
 // telling which group. The encoder writes a reference as the map it stands for; a record
 // left to the SDK after all gets its map values built (materialize).
-
 //
 // Arrays (a slice logged with slog.Any) are kept the same way: attribute.SliceValue copies
 // the items into an array made by reflect (one type per length past 5, kept for good), and

@@ -375,9 +375,8 @@ func (c *converter) mapValue(m []attribute.KeyValue) attribute.Value {
 }
 
 // anyValue is convertAny(x) for c: a map of strings or of basic values is converted without
-// reflection, and a
-// record encoded at the call keeps a slice's items by reference (see encGroups), not in an
-// attribute.SliceValue.
+// reflection, and a record encoded at the call keeps a slice's items by reference (see
+// encGroups), not in an attribute.SliceValue.
 func (c *converter) anyValue(x any) attribute.Value {
 	if m, ok := valuefmt.StringMap(x); ok {
 		return mapEntries(c, m, str)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logbridge/logbridge/internal/spinlock"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/logbridge/logbridge/internal/spinlock"
 	"github.com/logbridge/logbridge/vocab"
 	"go.opentelemetry.io/otel/attribute"
 	sdklog "go.opentelemetry.io/otel/sdk/log"

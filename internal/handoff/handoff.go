@@ -16,12 +16,13 @@ package handoff
 import (
 	"context"
 	"fmt"
-	"github.com/logbridge/logbridge/internal/spinlock"
 	"io"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/logbridge/logbridge/internal/spinlock"
 )
 
 // DefaultBound is how long a writer may go without completing a Write, while records wait,

@@ -5,7 +5,7 @@
 // woken a sink's goroutine (a hand-off writer, the OTLP worker) onto it: under contention it
 // parks at once, and the unlock wakes it onto the unlocking goroutine's processor, where it
 // waits to be stolen while its own processor's thread sleeps. With 2 goroutines logging
-// through the fan-out, about one call in 200 parked so, and the process got about 1.7 of the
+// through the fan-out, about one call in 250 parked so, and the process got about 1.7 of the
 // machine's 2 cores; spinning, then yielding (which also lets a holder preempted on this
 // processor finish), it got about 1.85 (bench/notes.md, 2026-12-07, night).
 package spinlock

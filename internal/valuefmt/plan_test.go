@@ -236,3 +236,29 @@ func BenchmarkPlusVStruct(b *testing.B) {
 		buf = AppendPlusV(buf[:0], v)
 	}
 }
+
+// BenchmarkPlusVMap: maps of strings and of basic values (labels, fields) by their sorted
+// keys, beside fmt's %+v of the same map.
+func BenchmarkPlusVMap(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		v    any
+	}{
+		{"strings", map[string]string{"team": "payments", "tier": "gold", "region": "eu-west"}},
+		{"values", map[string]any{"user": "u-1041", "attempt": 3, "cached": true, "ratio": 0.25}},
+	} {
+		buf := make([]byte, 0, 128)
+		b.Run("map="+c.name+"/impl=fmt", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = fmt.Appendf(buf[:0], "%+v", c.v)
+			}
+		})
+		b.Run("map="+c.name+"/impl=valuefmt", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = AppendPlusV(buf[:0], c.v)
+			}
+		})
+	}
+}

@@ -22,7 +22,7 @@ func mapAs[M ~map[string]V, V any](v any) (M, bool) {
 		return m, true
 	}
 	t := reflect.TypeOf(v)
-	if t == nil || t.Kind() != reflect.Map {
+	if t == nil || t.Kind() != reflect.Map || t.Name() == "" { // an unnamed one would be an M
 		return nil, false
 	}
 	target := reflect.TypeFor[M]()
@@ -75,11 +75,11 @@ func AnyMap(v any) (map[string]any, bool) {
 // predeclared basic type (bool, a number but complex, string): one without methods, which
 // appendBasic prints as fmt does.
 func BasicAny(v any) (reflect.Kind, unsafe.Pointer, bool) {
-	t := reflect.TypeOf(v)
-	if t == nil || t.PkgPath() != "" || t.Name() == "" || !BasicKind(t.Kind()) {
-		return 0, nil, false
+	switch v.(type) {
+	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, float32, float64, string:
+		return reflect.TypeOf(v).Kind(), (*eface)(unsafe.Pointer(&v)).data, true
 	}
-	return t.Kind(), (*eface)(unsafe.Pointer(&v)).data, true
+	return 0, nil, false
 }
 
 // keyScratch are the reused lists map keys are sorted in (GetKeys).

@@ -6,8 +6,8 @@
 //
 // A struct of basic fields (strings, numbers, booleans, such structs; no methods), and a slice
 // of basic values without methods, is printed by a plan made once per type, the bytes fmt
-// prints, without fmt (plan.go); a map of strings to strings, or to basic values, by its sorted keys (stringmap.go). For anything else,
-// AppendPlusV first walks the value the way fmt would print it. When the walk finds neither a
+// prints, without fmt (plan.go); a map of strings to strings, or to basic values, by its
+// sorted keys (stringmap.go). For anything else, AppendPlusV first walks the value the way fmt would print it. When the walk finds neither a
 // cycle nor nesting deeper than MaxDepth (the usual case), the result is exactly fmt's. Otherwise
 // the value is printed in the same layout by this package, with "<cycle>" where fmt would
 // print a map or slice again that it is already inside, and "<max-depth-exceeded>" below
